@@ -1,0 +1,516 @@
+"""Read and validate graphkit's curated CSV files.
+
+``load_datasets`` reads every table of the data dictionary (:mod:`graphkit.schema`) from one or
+more folders, as text (``dtype=str``, ``keep_default_na=False``, UTF-8 with or without BOM, NFC),
+checks them, and returns a :class:`Dataset`. It collects *every* problem before it gives up and
+raises :class:`DatasetError`, whose errors each name file, line (header = line 1), column, rule
+and value, so a curator can fix them all in one pass.
+
+Run ``python -m graphkit.load [DIR ...]`` to check folders from the shell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from graphkit.paths import DATASETS_DIR
+from graphkit.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Column, Table
+
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+ISO_CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
+URL_PATTERN = re.compile(r"^https?://\S+$")
+# Romanian s/t with cedilla are legacy mis-encodings of s/t with comma below. T-cedilla is never
+# right; s-cedilla is right in Turkish (Beşiktaş), so it is only an error in Romanian rows.
+T_CEDILLA = "ţŢ"
+S_CEDILLA = "şŞ"
+ROMANIAN_COUNTRIES = {"romania", "moldova"}
+
+ROW_COLUMNS = ("_file", "_line")
+
+
+@dataclass(frozen=True, order=True)
+class LoadError:
+    """One problem in one cell (or row, or file) of a dataset."""
+
+    file: str
+    line: int
+    column: str
+    rule: str
+    message: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column or '-'}"
+        value = "" if self.value is None else f" (value={self.value!r})"
+        return f"{where}: [{self.rule}] {self.message}{value}"
+
+
+class DatasetError(Exception):
+    """The datasets have problems; ``errors`` lists every one of them."""
+
+    def __init__(self, errors: Sequence[LoadError]):
+        self.errors = sorted(errors)
+        count = len(self.errors)
+        lines = "\n".join(str(e) for e in self.errors)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the datasets:\n{lines}")
+
+
+@dataclass
+class Dataset:
+    """Validated tables, one DataFrame per table with every column as text.
+
+    Each DataFrame also has ``_file`` and ``_line`` columns: where the row came from.
+    ``texts`` maps a bundled source's file name to its text.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    folders: tuple[Path, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def origin(self, row_id: str) -> tuple[str, int] | None:
+        """The ``(file, line)`` of the row with this id, or None."""
+        for frame in self.tables.values():
+            hit = frame.loc[frame["id"] == row_id]
+            if len(hit):
+                return str(hit["_file"].iloc[0]), int(hit["_line"].iloc[0])
+        return None
+
+    def origins(self) -> dict[str, tuple[str, int]]:
+        """Every row id with its ``(file, line)``."""
+        found: dict[str, tuple[str, int]] = {}
+        for frame in self.tables.values():
+            found.update(zip(frame["id"], zip(frame["_file"], frame["_line"], strict=True),
+                             strict=True))
+        return found
+
+    def row_count(self) -> int:
+        return sum(len(f) for f in self.tables.values())
+
+
+def split_list(value: str) -> list[str]:
+    """The values of a ``;``-separated list cell, stripped, empties dropped."""
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+
+
+def fold(text: str) -> str:
+    """A form of a name for matching: NFC, no accents, case-folded, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+_QUOTE_TRANSLATION = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u00a0": " ", "*": None,
+    }
+)
+
+
+def normalise_for_quote(text: str) -> str:
+    """Text as compared by the quote check: NFC, plain quotes and dashes, single spaces, no ``*``."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTE_TRANSLATION)
+    return " ".join(text.split())
+
+
+def quote_occurs(quote: str, text: str) -> bool:
+    """Whether ``quote`` occurs verbatim in ``text``; ``…`` or ``...`` marks an omission."""
+    haystack = normalise_for_quote(text)
+    pieces = [normalise_for_quote(p) for p in re.split(r"…|\.\.\.", quote)]
+    position = 0
+    for piece in (p for p in pieces if p):
+        found = haystack.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def check_date(value: str) -> str | None:
+    """None if ``value`` is an ISO date of year, month or day precision, else what is wrong."""
+    match = DATE_PATTERN.match(value)
+    if not match:
+        return "expected an ISO date YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = match.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        return f"month {month} does not exist; expected YYYY-MM with MM from 01 to 12"
+    if day is not None:
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            return f"{value} is not a day of the calendar"
+    return None
+
+
+def _date_key(value: str) -> tuple[int, int, int]:
+    parts = [int(p) for p in value.split("-")]
+    return (parts + [0, 0])[0], (parts + [0, 0])[1], (parts + [0, 0, 0])[2]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[LoadError] = []
+
+    def add(self, file: str, line: int, column: str, rule: str, message: str,
+            value: str | None = None) -> None:
+        self.errors.append(LoadError(file, line, column, rule, message, value))
+
+    def add_mask(self, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str,
+                 message: str) -> None:
+        for _, row in frame.loc[mask].iterrows():
+            self.add(row["_file"], int(row["_line"]), column, rule, message, row[column])
+
+
+def _decode(raw: bytes, shown: str, out: _Collector) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        out.add(shown, line, "", "encoding",
+                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "save it as UTF-8", None)
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def _record_lines(text: str) -> list[int]:
+    """The physical line on which each CSV record starts (header included)."""
+    reader = csv.reader(io.StringIO(text))
+    starts: list[int] = []
+    previous_end = 0
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return starts
+
+
+def read_table(path: Path, table: Table, out: _Collector, shown: str | None = None
+               ) -> pd.DataFrame | None:
+    """Read one CSV file as text, checking encoding and header; None if it cannot be used."""
+    shown = shown or str(path)
+    text = _decode(path.read_bytes(), shown, out)
+    if text is None:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        out.add(shown, 1, "", "csv", f"cannot parse the file as CSV: {exc}")
+        return None
+    header = [str(c) for c in frame.columns]
+    expected = list(table.header)
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    for col in missing:
+        out.add(shown, 1, col, "missing-column",
+                f"column {col!r} is missing; the header must be: {','.join(expected)}")
+    for col in unknown:
+        out.add(shown, 1, col, "unknown-column",
+                f"column {col!r} is not in the data dictionary for {table.file_name}; "
+                f"expected: {','.join(expected)}", col)
+    if missing or unknown:
+        return None
+    if header != expected:
+        out.add(shown, 1, "", "column-order",
+                f"columns are out of order; the header must be: {','.join(expected)}",
+                ",".join(header))
+    starts = _record_lines(text)
+    frame = frame[expected].copy()
+    frame["_file"] = shown
+    frame["_line"] = starts[1 : len(frame) + 1] if len(starts) > len(frame) else range(
+        2, len(frame) + 2)
+    return frame
+
+
+def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataFrame:
+    """Per-cell checks that need no other table; returns the frame with NFC text."""
+    for col in table.columns:
+        values = frame[col.name]
+        nfc = values.map(lambda v: unicodedata.normalize("NFC", v))
+        out.add_mask(frame, values != nfc, col.name, "not-nfc",
+                     "text is not in Unicode NFC (decomposed accents); re-save it NFC-normalised")
+        frame[col.name] = nfc
+        values = nfc
+        out.add_mask(frame, values != values.str.strip(), col.name, "whitespace",
+                     "value has leading or trailing spaces")
+        out.add_mask(frame, values.str.contains(f"[{T_CEDILLA}]", regex=True), col.name,
+                     "cedilla", "t with cedilla (ţ) is a mis-encoding of Romanian ț (comma below)")
+        empty = values.str.strip() == ""
+        if col.required:
+            for _, row in frame.loc[empty].iterrows():
+                out.add(row["_file"], int(row["_line"]), col.name, "required",
+                        f"{col.name} is required and empty", "")
+        present = ~empty
+        if col.kind == "id":
+            bad = present & ~values.str.fullmatch(ID_PATTERN.pattern)
+            out.add_mask(frame, bad, col.name, "id-form",
+                         "id must be a lower-case slug like 'cluj-napoca' (a-z, 0-9, single hyphens)")
+        elif col.kind in ("enum", "list_enum"):
+            allowed = set(col.enum or ())
+            for _, row in frame.loc[present].iterrows():
+                parts = split_list(row[col.name]) if col.is_list else [row[col.name].strip()]
+                for part in parts:
+                    if part not in allowed:
+                        out.add(row["_file"], int(row["_line"]), col.name, "enum",
+                                f"expected one of: {', '.join(col.enum or ())}", part)
+        elif col.kind == "date":
+            for _, row in frame.loc[present].iterrows():
+                problem = check_date(row[col.name])
+                if problem:
+                    out.add(row["_file"], int(row["_line"]), col.name, "date", problem,
+                            row[col.name])
+        elif col.kind == "int":
+            bad = present & ~values.str.fullmatch(r"[1-9][0-9]*")
+            out.add_mask(frame, bad, col.name, "number", "expected a whole number of 1 or more")
+        elif col.kind == "decimal":
+            bad = present & ~values.str.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+            out.add_mask(frame, bad, col.name, "number",
+                         "expected a decimal number like 639179 or 2.5 (no thousands separators)")
+    for first, second in (("start", "end"),):
+        if first in frame.columns and second in frame.columns:
+            for _, row in frame.iterrows():
+                a, b = row[first], row[second]
+                if a and b and not check_date(a) and not check_date(b) and (
+                        _date_key(b) < _date_key(a)):
+                    out.add(row["_file"], int(row["_line"]), second, "date-order",
+                            f"end is before start ({a})", b)
+    return frame
+
+
+def _check_row_rules(frame: pd.DataFrame, table: Table, out: _Collector) -> None:
+    for group in table.exactly_one:
+        filled = sum((frame[c] != "").astype(int) for c in group)
+        for _, row in frame.loc[filled != 1].iterrows():
+            out.add(row["_file"], int(row["_line"]), group[0], "one-of",
+                    f"exactly one of {' / '.join(group)} must be given",
+                    " / ".join(row[c] for c in group))
+    for group in table.at_least_one:
+        filled = sum((frame[c] != "").astype(int) for c in group)
+        for _, row in frame.loc[filled == 0].iterrows():
+            out.add(row["_file"], int(row["_line"]), group[0], "one-of",
+                    f"at least one of {' / '.join(group)} must be given", "")
+
+
+def _check_ids(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for frame in tables.values():
+        for row_id, file, line in zip(frame["id"], frame["_file"], frame["_line"], strict=True):
+            if not row_id:
+                continue
+            if row_id in seen:
+                first_file, first_line = seen[row_id]
+                out.add(file, int(line), "id", "duplicate-id",
+                        f"id is already used at {first_file}:{first_line}; ids must be unique "
+                        "across all files", row_id)
+            else:
+                seen[row_id] = (file, int(line))
+
+
+def _check_references(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
+    ids_by_table = {name: set(frame["id"]) for name, frame in tables.items()}
+    every_id = set().union(*ids_by_table.values()) if ids_by_table else set()
+    for name, frame in tables.items():
+        for col in TABLES[name].columns:
+            if not col.is_reference:
+                continue
+            if col.targets == ("*",):
+                allowed, expected = every_id, "an id of any file"
+            else:
+                allowed = set().union(*(ids_by_table.get(t, set()) for t in col.targets))
+                expected = "an id in " + " or ".join(f"{t}.csv" for t in col.targets)
+            for _, row in frame.loc[frame[col.name] != ""].iterrows():
+                parts = split_list(row[col.name]) if col.is_list else [row[col.name]]
+                for part in parts:
+                    if part not in allowed:
+                        out.add(row["_file"], int(row["_line"]), col.name, "dangling-reference",
+                                f"refers to an id that does not exist; expected {expected}", part)
+
+
+def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str],
+                   out: _Collector) -> None:
+    sources = tables.get("sources")
+    if sources is None:
+        return
+    by_locator: dict[str, pd.Series] = {}
+    for _, row in sources.iterrows():
+        loc = row["locator"]
+        if loc in by_locator:
+            out.add(row["_file"], int(row["_line"]), "locator", "duplicate-source",
+                    f"locator is already used at {by_locator[loc]['_file']}:"
+                    f"{by_locator[loc]['_line']}", loc)
+            continue
+        by_locator[loc] = row
+        if row["kind"] == "web_page":
+            if not URL_PATTERN.match(loc):
+                out.add(row["_file"], int(row["_line"]), "locator", "source-locator",
+                        "a web_page source needs an http(s) URL as locator", loc)
+            if row["record"] and row["record"] not in texts:
+                out.add(row["_file"], int(row["_line"]), "record", "source-file",
+                        "no bundled file of that name in any sources/ folder", row["record"])
+        elif row["kind"] == "source_document" and loc not in texts:
+            out.add(row["_file"], int(row["_line"]), "locator", "source-file",
+                    "no bundled file of that name in any sources/ folder", loc)
+    for name, frame in tables.items():
+        if not TABLES[name].cited:
+            continue
+        for _, row in frame.iterrows():
+            locator, quote = row["source"], row["quote"]
+            if not locator:
+                continue
+            source = by_locator.get(locator)
+            if source is None:
+                out.add(row["_file"], int(row["_line"]), "source", "unknown-source",
+                        "source is not the locator of any row of sources.csv "
+                        "(add the document or URL there first)", locator)
+                continue
+            text_name = locator if source["kind"] == "source_document" else source["record"]
+            text = texts.get(text_name)
+            if text is not None and quote and not quote_occurs(quote, text):
+                out.add(row["_file"], int(row["_line"]), "quote", "quote-not-in-source",
+                        f"quote does not occur in {text_name}; quote it verbatim", quote)
+
+
+def _check_romanian_cedilla(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
+    cities = tables.get("cities")
+    if cities is None:
+        return
+    romanian = cities.loc[cities["country"].isin(ROMANIAN_COUNTRIES)]
+    for col in ("name", "local_names", "alt_names"):
+        out.add_mask(romanian, romanian[col].str.contains(f"[{S_CEDILLA}]", regex=True), col,
+                     "cedilla", "s with cedilla (ş) is a mis-encoding of Romanian ș (comma below)")
+
+
+def _check_name_collisions(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
+    for name, frame in tables.items():
+        label = TABLES[name].label_column
+        if not label or name in ("lessons", "objectives"):
+            continue
+        seen: dict[str, tuple[str, str, int]] = {}
+        for row_id, value, file, line in zip(frame["id"], frame[label], frame["_file"],
+                                             frame["_line"], strict=True):
+            key = fold(value)
+            if not key:
+                continue
+            if key in seen and seen[key][0] != row_id:
+                other_id, other_file, other_line = seen[key]
+                out.add(file, int(line), label, "name-collision",
+                        f"same name as {other_id!r} at {other_file}:{other_line} (ignoring case "
+                        "and accents); merge the rows or make the names distinct", value)
+            else:
+                seen.setdefault(key, (row_id, file, int(line)))
+
+
+def _check_iso_codes(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
+    countries = tables.get("countries")
+    if countries is not None:
+        bad = (countries["iso_code"] != "") & ~countries["iso_code"].str.fullmatch(
+            ISO_CODE_PATTERN.pattern)
+        out.add_mask(countries, bad, "iso_code", "iso-code",
+                     "expected an ISO 3166-1 alpha-2 code in capitals, like HU")
+
+
+def read_source_texts(folders: Iterable[Path]) -> dict[str, str]:
+    """The bundled source texts of every folder's ``sources/`` subfolder, by file name."""
+    texts: dict[str, str] = {}
+    for folder in folders:
+        source_dir = Path(folder) / "sources"
+        if source_dir.is_dir():
+            for path in sorted(source_dir.iterdir()):
+                if path.is_file():
+                    texts[path.name] = unicodedata.normalize(
+                        "NFC", path.read_text(encoding="utf-8-sig"))
+    return texts
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
+    """Read and check every dataset file in ``folders`` (default: the bundled datasets).
+
+    Tables of the same name in several folders are concatenated; ids must be unique across all
+    of them. Raises :class:`DatasetError` listing every problem; returns a :class:`Dataset`.
+    """
+    paths = tuple(Path(f) for f in (folders if folders else [DATASETS_DIR]))
+    out = _Collector()
+    for folder in paths:
+        if not folder.is_dir():
+            out.add(str(folder), 0, "", "missing-folder", "data folder does not exist")
+    if out.errors:
+        raise DatasetError(out.errors)
+    texts = read_source_texts(paths)
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    for folder in paths:
+        known = {t.file_name for t in TABLES.values()}
+        for stray in sorted(folder.glob("*.csv")):
+            if stray.name not in known:
+                out.add(_shown_path(stray), 1, "", "unknown-file",
+                        f"not a dataset file; expected one of: {', '.join(sorted(known))}")
+        for name, table in TABLES.items():
+            path = folder / table.file_name
+            if not path.exists():
+                continue
+            frame = read_table(path, table, out, _shown_path(path))
+            if frame is not None:
+                parts[name].append(_check_cells(frame, table, out))
+    tables = {
+        name: pd.concat(frames, ignore_index=True) if frames else _empty(TABLES[name])
+        for name, frames in parts.items()
+    }
+    for name, frame in tables.items():
+        _check_row_rules(frame, TABLES[name], out)
+    _check_ids(tables, out)
+    _check_references(tables, out)
+    _check_sources(tables, texts, out)
+    _check_romanian_cedilla(tables, out)
+    _check_name_collisions(tables, out)
+    _check_iso_codes(tables, out)
+    if out.errors:
+        raise DatasetError(out.errors)
+    for name, table in TABLES.items():
+        for col in table.columns:
+            if col.default:
+                frame = tables[name]
+                frame.loc[frame[col.name] == "", col.name] = col.default
+    return Dataset(tables=tables, folders=paths, texts=texts)
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in (*table.header, *ROW_COLUMNS)})
+
+
+def column_of(table: str, name: str) -> Column:
+    """The :class:`Column` ``name`` of ``table``."""
+    return TABLES[table].column(name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the folders named on the command line (default: the bundled datasets)."""
+    folders = list(argv if argv is not None else sys.argv[1:])
+    try:
+        dataset = load_datasets([Path(f) for f in folders] or None)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"ok: {dataset.row_count()} rows in {len(dataset.tables)} tables")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

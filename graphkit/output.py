@@ -1,0 +1,122 @@
+"""Writing results: atomic file writes, safe CSV cells and tables rendered for people or tools.
+
+Every command formats its DataFrame with :func:`render_frame` and writes files with
+:func:`write_atomic`, so a failed run never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+FRAME_FORMATS = ("table", "csv", "tsv", "json", "md")
+# OWASP CSV injection: cells starting with these are read as formulas by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def write_atomic(path: Path | str, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
+
+    Readers see either the old file or the complete new one, never a partial write.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(payload)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading ``'``.
+
+    Numbers stay numbers (``-12.5`` is a value, not a formula); only text is changed.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells are safe to open in a spreadsheet."""
+    return frame.map(neutralise_cell)
+
+
+def frame_to_csv(frame: pd.DataFrame, *, sep: str = ",", bom: bool = False) -> str:
+    """``frame`` as CSV text with formula-looking cells neutralised (and a BOM if asked)."""
+    buffer = io.StringIO()
+    neutralise_frame(frame).to_csv(buffer, index=False, sep=sep, lineterminator="\n")
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def frame_to_table(frame: pd.DataFrame, max_width: int = 60) -> str:
+    """``frame`` as an aligned plain-text table for the terminal."""
+    if frame.empty:
+        return "(no rows)"
+    columns = [str(c) for c in frame.columns]
+    rows = [[_cell_text(v) for v in record] for record in frame.itertuples(index=False)]
+    rows = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in rows]
+    widths = [max(len(col), *(len(r[i]) for r in rows)) for i, col in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def frame_to_markdown(frame: pd.DataFrame) -> str:
+    """``frame`` as a GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    columns = [str(c) for c in frame.columns]
+
+    def cell(value: object) -> str:
+        return _cell_text(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def frame_to_json(frame: pd.DataFrame) -> str:
+    """``frame`` as a JSON list of objects (one per row), UTF-8 text kept as is."""
+    records = [
+        {str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()}
+        for rec in frame.to_dict(orient="records")
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=2, default=str)
+
+
+def render_frame(frame: pd.DataFrame, fmt: str = "table") -> str:
+    """``frame`` rendered as ``table``, ``csv``, ``tsv``, ``json`` or ``md``."""
+    if fmt == "table":
+        return frame_to_table(frame)
+    if fmt == "csv":
+        return frame_to_csv(frame).rstrip("\n")
+    if fmt == "tsv":
+        return frame_to_csv(frame, sep="\t").rstrip("\n")
+    if fmt == "json":
+        return frame_to_json(frame)
+    if fmt == "md":
+        return frame_to_markdown(frame)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FRAME_FORMATS)}")

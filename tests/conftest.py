@@ -1,0 +1,58 @@
+"""Shared fixtures: the small TESTNET dataset and copies of it that tests may break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+MINI_DIR = TESTS_DIR / "data" / "mini"
+REPO_DIR = TESTS_DIR.parent
+
+
+@pytest.fixture
+def mini_dir() -> Path:
+    """The small, valid TESTNET dataset folder (read-only: copy it before changing it)."""
+    return MINI_DIR
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the TESTNET dataset folder."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def bundled_dataset():
+    """The bundled datasets, loaded and checked once per test session."""
+    from graphkit.load import load_datasets
+
+    return load_datasets()
+
+
+@pytest.fixture(scope="session")
+def bundled_graph(bundled_dataset):
+    """The knowledge graph built from the bundled datasets, once per test session."""
+    from graphkit.build import build_graph
+
+    return build_graph(bundled_dataset)
+
+
+@pytest.fixture(scope="session")
+def mini_graph():
+    """The knowledge graph of the TESTNET dataset alone."""
+    from graphkit.build import build_graph
+    from graphkit.load import load_datasets
+
+    return build_graph(load_datasets([MINI_DIR]))
+
+
+def replace_in(path: Path, old: str, new: str, *, count: int = 1) -> None:
+    """Edit a fixture file in place; fail loudly if ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

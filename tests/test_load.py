@@ -1,0 +1,204 @@
+"""The loader reads curated CSVs faithfully and rejects bad rows, naming file, line and column."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from graphkit.load import DatasetError, LoadError, load_datasets, quote_occurs
+from tests.conftest import replace_in
+
+
+def errors_of(*folders: Path) -> list[LoadError]:
+    with pytest.raises(DatasetError) as caught:
+        load_datasets(list(folders))
+    return caught.value.errors
+
+
+def only(errors: list[LoadError], rule: str) -> list[LoadError]:
+    return [e for e in errors if e.rule == rule]
+
+
+def test_mini_dataset_loads_every_row(mini_dir: Path) -> None:
+    dataset = load_datasets([mini_dir])
+    assert len(dataset.tables["cities"]) == 3
+    assert set(dataset.tables["transfers"]["id"]) == {
+        "testnet-kosice-housing-to-unnamed", "testnet-vienna-to-taranto"}
+    assert dataset.origin("taranto") == (str(mini_dir / "cities.csv"), 3) or dataset.origin(
+        "taranto")[1] == 3
+
+
+def test_bom_header_reads_as_a_clean_id_column(mini_copy: Path) -> None:
+    path = mini_copy / "cities.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    dataset = load_datasets([mini_copy])
+    assert list(dataset.tables["cities"].columns[:2]) == ["id", "name"]
+    assert "kosice" in set(dataset.tables["cities"]["id"])
+
+
+def test_values_like_na_and_leading_zeros_stay_text(mini_copy: Path) -> None:
+    replace_in(mini_copy / "organisations.csv", ",FA,", ",NA,")
+    replace_in(mini_copy / "quantities.csv", "lead and partner cities", "007 cities")
+    dataset = load_datasets([mini_copy])
+    assert dataset.tables["organisations"]["acronym"].iloc[0] == "NA"
+    assert dataset.tables["quantities"]["description"].iloc[0] == "007 cities"
+
+
+def test_duplicate_id_names_both_rows(mini_copy: Path) -> None:
+    replace_in(mini_copy / "practices.csv", "vienna-welcome-house,", "casa-test,")
+    (error,) = only(errors_of(mini_copy), "duplicate-id")
+    assert error.file.endswith("practices.csv") and error.line == 4 and error.column == "id"
+    assert "practices.csv:2" in error.message
+    assert error.value == "casa-test"
+
+
+def test_duplicate_id_across_files_is_reported(mini_copy: Path) -> None:
+    replace_in(mini_copy / "themes.csv", "housing,housing,", "vienna,housing,")
+    replace_in(mini_copy / "projects.csv", ",housing,", ",vienna,")
+    replace_in(mini_copy / "events.csv", ",housing,", ",vienna,")
+    replace_in(mini_copy / "practices.csv", ",housing,", ",vienna,")
+    errors = errors_of(mini_copy)
+    (dup,) = only(errors, "duplicate-id")
+    assert dup.value == "vienna" and "cities.csv:4" in dup.message
+
+
+def test_dangling_reference_names_file_line_column_and_value(mini_copy: Path) -> None:
+    replace_in(mini_copy / "cities.csv", "taranto,Taranto,,,italy", "taranto,Taranto,,,itly")
+    (error,) = only(errors_of(mini_copy), "dangling-reference")
+    assert (Path(error.file).name, error.line, error.column, error.value) == (
+        "cities.csv", 3, "country", "itly")
+    assert "countries.csv" in error.message
+    assert str(error).startswith(f"{error.file}:3:country: [dangling-reference]")
+
+
+@pytest.mark.parametrize(
+    ("bad", "fragment"),
+    [
+        ("2019-13-01", "month 13"),
+        ("2019-02-30", "not a day"),
+        ("04/05/2020", "ISO date"),
+        ("1235-xx-01", "ISO date"),
+        ("20x9", "ISO date"),
+        ("2019-4-9", "ISO date"),
+    ],
+)
+def test_impossible_and_ambiguous_dates_are_rejected(mini_copy: Path, bad: str,
+                                                     fragment: str) -> None:
+    replace_in(mini_copy / "events.csv", "2019-04-09", bad)
+    errors = only(errors_of(mini_copy), "date")
+    assert [(Path(e.file).name, e.line, e.column, e.value) for e in errors] == [
+        ("events.csv", 2, "start", bad)]
+    assert fragment in errors[0].message
+
+
+def test_end_before_start_is_rejected(mini_copy: Path) -> None:
+    replace_in(mini_copy / "projects.csv", ",2019,2020-06,", ",2019,2018-06,")
+    (error,) = only(errors_of(mini_copy), "date-order")
+    assert error.column == "end" and error.value == "2018-06"
+
+
+def test_missing_column_is_named(mini_copy: Path) -> None:
+    path = mini_copy / "themes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [",".join(p for i, p in enumerate(line.split(",")) if i != 3) for line in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = errors_of(mini_copy)
+    (missing,) = only(errors, "missing-column")
+    assert (Path(missing.file).name, missing.line, missing.column) == ("themes.csv", 1, "definition")
+
+
+def test_decomposed_accents_are_rejected(mini_copy: Path) -> None:
+    replace_in(mini_copy / "cities.csv", "Košice,Kassa", unicodedata.normalize("NFD", "Košice")
+               + ",Kassa")
+    (error,) = only(errors_of(mini_copy), "not-nfc")
+    assert (Path(error.file).name, error.line, error.column) == ("cities.csv", 2, "name")
+
+
+def test_romanian_cedilla_forms_are_rejected(mini_copy: Path) -> None:
+    with (mini_copy / "countries.csv").open("a", encoding="utf-8") as handle:
+        handle.write("romania,Romania,RO,România,fixture.txt,Theme: housing.,\n")
+    with (mini_copy / "cities.csv").open("a", encoding="utf-8") as handle:
+        handle.write("timisoara,Timişoara,,Ţimisoara,romania,fixture.txt,Theme: housing.,\n")
+    errors = only(errors_of(mini_copy), "cedilla")
+    assert {(Path(e.file).name, e.line, e.column) for e in errors} == {
+        ("cities.csv", 5, "name"), ("cities.csv", 5, "alt_names")}
+
+
+def test_turkish_s_cedilla_is_accepted(mini_copy: Path) -> None:
+    replace_in(mini_copy / "cities.csv", "taranto,Taranto,,,", "taranto,Taranto,,Beşiktaş,")
+    assert "Beşiktaş" in set(load_datasets([mini_copy]).tables["cities"]["alt_names"])
+
+
+def test_wrong_encoding_names_the_line(mini_copy: Path) -> None:
+    path = mini_copy / "cities.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("š", "s")
+                     .replace("Wien", "Wíen").encode("latin-1"))
+    (error,) = only(errors_of(mini_copy), "encoding")
+    assert (Path(error.file).name, error.line) == ("cities.csv", 4)
+    assert "UTF-8" in error.message
+
+
+def test_empty_required_value_is_rejected(mini_copy: Path) -> None:
+    replace_in(mini_copy / "lessons.csv", ",went_well,", ",,")
+    (error,) = only(errors_of(mini_copy), "required")
+    assert (Path(error.file).name, error.line, error.column) == ("lessons.csv", 2, "polarity")
+
+
+def test_unknown_enum_value_lists_the_allowed_ones(mini_copy: Path) -> None:
+    replace_in(mini_copy / "transfers.csv", ",policy_transfer,2019-04", ",policy_transfer;osmosis,2019-04")
+    (error,) = only(errors_of(mini_copy), "enum")
+    assert error.value == "osmosis" and "study_visit" in error.message
+
+
+def test_transfer_needs_exactly_one_kind_of_target(mini_copy: Path) -> None:
+    replace_in(mini_copy / "transfers.csv", "kosice,,3,", "kosice,taranto,3,")
+    (error,) = only(errors_of(mini_copy), "one-of")
+    assert error.line == 2 and "target_city / target_count" in error.message
+
+
+def test_quote_must_occur_in_its_source(mini_copy: Path) -> None:
+    replace_in(mini_copy / "cities.csv", "Vienna lies in Austria,", "Vienna lies in Germany,")
+    (error,) = only(errors_of(mini_copy), "quote-not-in-source")
+    assert (Path(error.file).name, error.line, error.column) == ("cities.csv", 4, "quote")
+
+
+def test_unknown_source_is_rejected(mini_copy: Path) -> None:
+    replace_in(mini_copy / "themes.csv", "fixture.txt", "https://example.org/page")
+    (error,) = only(errors_of(mini_copy), "unknown-source")
+    assert error.column == "source" and error.value == "https://example.org/page"
+
+
+def test_name_collision_under_different_ids(mini_copy: Path) -> None:
+    with (mini_copy / "cities.csv").open("a", encoding="utf-8") as handle:
+        handle.write("kosice-2,KOSICE,,,slovakia,fixture.txt,Košice lies in Slovakia,\n")
+    (error,) = only(errors_of(mini_copy), "name-collision")
+    assert error.line == 5 and "'kosice'" in error.message
+
+
+def test_every_error_is_reported_at_once(mini_copy: Path) -> None:
+    replace_in(mini_copy / "cities.csv", "italy,fixture.txt", "itly,fixture.txt")
+    replace_in(mini_copy / "events.csv", "2019-04-09", "2019-04-31")
+    replace_in(mini_copy / "lessons.csv", ",went_well,", ",,")
+    rules = {e.rule for e in errors_of(mini_copy)}
+    assert {"dangling-reference", "date", "required"} <= rules
+
+
+def test_user_folder_adds_to_bundled_folder(mini_dir: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "cities.csv").write_text(
+        "id,name,local_names,alt_names,country,source,quote,note\n"
+        "bratislava,Bratislava,Pozsony,,slovakia,fixture.txt,Košice lies in Slovakia,\n",
+        encoding="utf-8")
+    dataset = load_datasets([mini_dir, extra])
+    assert {"kosice", "bratislava"} <= set(dataset.tables["cities"]["id"])
+
+
+def test_quote_check_tolerates_typography_and_omissions() -> None:
+    text = "The city’s “Integrated Plan” – for 3 social neighbourhoods – was reviewed."
+    assert quote_occurs("The city's \"Integrated Plan\" - for 3", text)
+    assert quote_occurs("The city’s … was reviewed.", text)
+    assert not quote_occurs("was reviewed … The city", text)
+    assert not quote_occurs("Integrated Plans", text)
