@@ -28,66 +28,123 @@ LABEL_LENGTH = 80
 # handled by the row's own logic (id, names and labels, provenance, classes, unnamed targets).
 PROPERTIES: dict[str, dict[str, URIRef]] = {
     "sources": {
-        "title": DCTERMS.title, "locator": DCTERMS.identifier, "kind": GK.sourceType,
-        "publisher": DCTERMS.publisher, "date": DCTERMS.date, "record": GK.record,
+        "title": DCTERMS.title,
+        "locator": DCTERMS.identifier,
+        "kind": GK.sourceType,
+        "publisher": DCTERMS.publisher,
+        "date": DCTERMS.date,
+        "record": GK.record,
     },
     "countries": {"iso_code": GK.isoCode, "local_names": GK.localName},
     "cities": {"local_names": GK.localName, "alt_names": SKOS.hiddenLabel, "country": GK.country},
     "programmes": {
-        "acronym": GK.acronym, "part_of": GK.partOf, "managed_by": GK.managedBy,
-        "start": GK.startDate, "end": GK.endDate,
+        "acronym": GK.acronym,
+        "part_of": GK.partOf,
+        "managed_by": GK.managedBy,
+        "start": GK.startDate,
+        "end": GK.endDate,
     },
     "projects": {
-        "acronym": GK.acronym, "kind": GK.projectType, "programme": GK.programme,
-        "part_of": GK.partOf, "follows": GK.follows, "start": GK.startDate, "end": GK.endDate,
-        "description": DCTERMS.description, "themes": GK.theme,
+        "acronym": GK.acronym,
+        "kind": GK.projectType,
+        "programme": GK.programme,
+        "part_of": GK.partOf,
+        "follows": GK.follows,
+        "start": GK.startDate,
+        "end": GK.endDate,
+        "description": DCTERMS.description,
+        "themes": GK.theme,
     },
     "organisations": {
-        "acronym": GK.acronym, "kind": GK.organisationType, "part_of": GK.partOf,
-        "city": GK.basedIn, "country": GK.country,
+        "acronym": GK.acronym,
+        "kind": GK.organisationType,
+        "part_of": GK.partOf,
+        "city": GK.basedIn,
+        "country": GK.country,
     },
     "people": {"role_title": GK.roleTitle, "organisation": GK.affiliation},
     "memberships": {
-        "member": GK.member, "group": GK.membershipIn, "role": GK.role,
-        "start": GK.startDate, "end": GK.endDate,
+        "member": GK.member,
+        "group": GK.membershipIn,
+        "role": GK.role,
+        "start": GK.startDate,
+        "end": GK.endDate,
     },
     "events": {
-        "kind": GK.eventType, "city": GK.location, "start": GK.startDate, "end": GK.endDate,
-        "project": GK.project, "organiser": GK.organiser, "status": GK.eventStatus,
-        "description": DCTERMS.description, "themes": GK.theme,
+        "kind": GK.eventType,
+        "city": GK.location,
+        "start": GK.startDate,
+        "end": GK.endDate,
+        "project": GK.project,
+        "organiser": GK.organiser,
+        "status": GK.eventStatus,
+        "description": DCTERMS.description,
+        "themes": GK.theme,
     },
     "themes": {"broader": SKOS.broader, "definition": SKOS.definition},
     "practices": {
-        "kind": GK.practiceType, "origin_city": GK.originCity,
-        "origin_organisation": GK.originOrganisation, "project": GK.project,
-        "draws_on": GK.drawsOn, "start": GK.startDate, "status": GK.status,
-        "description": DCTERMS.description, "themes": GK.theme,
+        "kind": GK.practiceType,
+        "origin_city": GK.originCity,
+        "origin_organisation": GK.originOrganisation,
+        "project": GK.project,
+        "draws_on": GK.drawsOn,
+        "start": GK.startDate,
+        "status": GK.status,
+        "description": DCTERMS.description,
+        "themes": GK.theme,
     },
     "transfers": {
-        "practice": GK.transferredPractice, "origin_city": GK.originCity,
-        "target_city": GK.targetCity, "target_candidates": GK.candidateTarget,
-        "project": GK.viaProject, "event": GK.viaEvent, "mechanism": GK.mechanism,
-        "start": GK.startDate, "end": GK.endDate, "status": GK.status, "outcome": GK.outcome,
+        "practice": GK.transferredPractice,
+        "origin_city": GK.originCity,
+        "target_city": GK.targetCity,
+        "target_candidates": GK.candidateTarget,
+        "project": GK.viaProject,
+        "event": GK.viaEvent,
+        "mechanism": GK.mechanism,
+        "start": GK.startDate,
+        "end": GK.endDate,
+        "status": GK.status,
+        "outcome": GK.outcome,
         "resulting_practice": GK.resultingPractice,
     },
     "policies": {
-        "kind": GK.policyType, "level": GK.policyLevel, "owner": GK.owner, "part_of": GK.partOf,
-        "start": GK.startDate, "themes": GK.theme,
+        "kind": GK.policyType,
+        "level": GK.policyLevel,
+        "owner": GK.owner,
+        "part_of": GK.partOf,
+        "start": GK.startDate,
+        "themes": GK.theme,
     },
     "policy_links": {
-        "subject": GK.linkSubject, "relation": GK.linkRelation, "policy": GK.linkedPolicy,
+        "subject": GK.linkSubject,
+        "relation": GK.linkRelation,
+        "policy": GK.linkedPolicy,
     },
     "lessons": {
-        "project": GK.project, "event": GK.fromEvent, "category": GK.lessonCategory,
-        "polarity": GK.polarity, "text": GK.text, "themes": GK.theme,
+        "project": GK.project,
+        "event": GK.fromEvent,
+        "category": GK.lessonCategory,
+        "polarity": GK.polarity,
+        "text": GK.text,
+        "themes": GK.theme,
     },
     "objectives": {
-        "owner": GK.objectiveOf, "kind": GK.objectiveType, "parent": GK.partOf, "year": GK.date,
-        "text": GK.text, "city": GK.location, "themes": GK.theme,
+        "owner": GK.objectiveOf,
+        "kind": GK.objectiveType,
+        "parent": GK.partOf,
+        "year": GK.date,
+        "text": GK.text,
+        "city": GK.location,
+        "themes": GK.theme,
     },
     "quantities": {
-        "subject": GK.quantityOf, "measure": GK.measure, "value": GK.value, "unit": GK.unit,
-        "qualifier": GK.qualifier, "as_of": GK.asOf, "description": DCTERMS.description,
+        "subject": GK.quantityOf,
+        "measure": GK.measure,
+        "value": GK.value,
+        "unit": GK.unit,
+        "qualifier": GK.qualifier,
+        "as_of": GK.asOf,
+        "description": DCTERMS.description,
     },
 }
 
@@ -155,21 +212,35 @@ class _Labels:
 
 def _row_label(table: str, row: pd.Series, labels: _Labels) -> str:
     if table == "memberships":
-        return (f"{labels.row(row['member'])} – {labels.concept('role', row['role'])} – "
-                f"{labels.row(row['group'])}")
+        return (
+            f"{labels.row(row['member'])} – {labels.concept('role', row['role'])} – "
+            f"{labels.row(row['group'])}"
+        )
     if table == "transfers":
-        target = labels.row(row["target_city"]) if row["target_city"] else (
-            f"{row['target_count']} unnamed {'city' if row['target_count'] == '1' else 'cities'}")
+        target = (
+            labels.row(row["target_city"])
+            if row["target_city"]
+            else (
+                f"{row['target_count']} unnamed {'city' if row['target_count'] == '1' else 'cities'}"
+            )
+        )
         return f"{labels.row(row['practice'])}: {labels.row(row['origin_city'])} → {target}"
     if table == "policy_links":
-        return (f"{labels.row(row['subject'])} – {labels.concept('link-relation', row['relation'])}"
-                f" – {labels.row(row['policy'])}")
+        return (
+            f"{labels.row(row['subject'])} – {labels.concept('link-relation', row['relation'])}"
+            f" – {labels.row(row['policy'])}"
+        )
     if table == "quantities":
-        qualifier = "" if row["qualifier"] == "exact" else (
-            labels.concept("qualifier", row["qualifier"]) + " ")
+        qualifier = (
+            ""
+            if row["qualifier"] == "exact"
+            else (labels.concept("qualifier", row["qualifier"]) + " ")
+        )
         unit = "" if row["unit"] == "count" else f" {row['unit']}"
-        return (f"{labels.row(row['subject'])}: {labels.concept('measure', row['measure'])} "
-                f"{qualifier}{row['value']}{unit}")
+        return (
+            f"{labels.row(row['subject'])}: {labels.concept('measure', row['measure'])} "
+            f"{qualifier}{row['value']}{unit}"
+        )
     return shorten(row[TABLES[table].label_column])
 
 
@@ -181,8 +252,9 @@ def _class_of(table: str, row: pd.Series) -> URIRef:
     return GK[TABLES[table].rdf_class]
 
 
-def row_triples(table: str, row: pd.Series, labels: _Labels, source_ids: dict[str, str]
-                ) -> Iterator[Triple]:
+def row_triples(
+    table: str, row: pd.Series, labels: _Labels, source_ids: dict[str, str]
+) -> Iterator[Triple]:
     """The triples of one validated row of ``table``."""
     spec = TABLES[table]
     subject = node(row["id"])
@@ -283,8 +355,9 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
         ordered.add(triple)
     if fmt == "jsonld":
         context = {prefix: str(ns) for prefix, ns in ordered.namespaces()}
-        return ordered.serialize(format="json-ld", context=context, indent=1,
-                                 sort_keys=True, encoding="utf-8")
+        return ordered.serialize(
+            format="json-ld", context=context, indent=1, sort_keys=True, encoding="utf-8"
+        )
     return ordered.serialize(format="turtle", encoding="utf-8")
 
 

@@ -25,11 +25,16 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
     every ``--data`` folder.
     """
 
-    @click.option("--data", "data_dirs", multiple=True,
-                  type=click.Path(exists=True, file_okay=False, path_type=Path),
-                  help="A folder of your own CSVs (same schema as the bundled ones); repeatable.")
-    @click.option("--no-bundled", is_flag=True,
-                  help="Use only the --data folders, not the bundled datasets.")
+    @click.option(
+        "--data",
+        "data_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A folder of your own CSVs (same schema as the bundled ones); repeatable.",
+    )
+    @click.option(
+        "--no-bundled", is_flag=True, help="Use only the --data folders, not the bundled datasets."
+    )
     @functools.wraps(command)
     def wrapper(*args: Any, data_dirs: tuple[Path, ...], no_bundled: bool, **kwargs: Any) -> Any:
         from graphkit.paths import DATASETS_DIR
@@ -46,11 +51,17 @@ def frame_format_option(default: str = "table") -> Callable[..., Any]:
     """``--format table|csv|tsv|json|md`` for commands that print a table."""
     from graphkit.output import FRAME_FORMATS
 
-    return click.option("--format", "fmt", type=click.Choice(FRAME_FORMATS), default=default,
-                        show_default=True, help="How to print the result.")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FRAME_FORMATS),
+        default=default,
+        show_default=True,
+        help="How to print the result.",
+    )
 
 
-def load_dataset(folders: list[Path]):  # noqa: ANN201 - returns graphkit.load.Dataset
+def load_dataset(folders: list[Path]):
     """Load and check the datasets, turning problems into a readable CLI error."""
     from graphkit.load import DatasetError, load_datasets
 
@@ -60,6 +71,17 @@ def load_dataset(folders: list[Path]):  # noqa: ANN201 - returns graphkit.load.D
         raise click.ClickException(
             f"{exc}\nFix the rows above and run the command again; nothing was written."
         ) from exc
+
+
+def load_graph(folders: list[Path]):
+    """The knowledge graph built from ``folders``; data problems become a readable CLI error.
+
+    Every command that reads the graph gets it here, so how it is obtained (built in memory now,
+    from a persistent store later) is decided in one place.
+    """
+    from graphkit.build import build_graph
+
+    return build_graph(load_dataset(folders))
 
 
 def progress(message: str) -> None:
@@ -82,10 +104,19 @@ def main() -> None:
 
 @main.command()
 @data_options
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file [default: graphkit.<format> in the current folder].")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl",
-              show_default=True, help="RDF serialisation.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file [default: graphkit.<format> in the current folder].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "jsonld"]),
+    default="ttl",
+    show_default=True,
+    help="RDF serialisation.",
+)
 def build(folders: list[Path], out: Path | None, fmt: str) -> None:
     """Build the knowledge graph from the CSV datasets and write it as RDF.
 
@@ -136,8 +167,13 @@ def validate(folders: list[Path]) -> None:
 @main.command()
 @data_options
 @frame_format_option()
-@click.option("--by", type=click.Choice(["class", "project", "source", "all"]), default="all",
-              show_default=True, help="Which counts to show.")
+@click.option(
+    "--by",
+    type=click.Choice(["class", "project", "source", "all"]),
+    default="all",
+    show_default=True,
+    help="Which counts to show.",
+)
 def stats(folders: list[Path], fmt: str, by: str) -> None:
     """Count the graph's entities per class, the links of each project and the facts each source
     document supports.
@@ -147,19 +183,25 @@ def stats(folders: list[Path], fmt: str, by: str) -> None:
       graphkit stats
       graphkit stats --by source --format csv
     """
-    from graphkit.build import build_graph
     from graphkit.output import render_frame
     from graphkit.stats import graph_stats
 
-    result = graph_stats(build_graph(load_dataset(folders)))
+    result = graph_stats(load_graph(folders))
     sections = {"class": result.by_class, "project": result.by_project, "source": result.by_source}
     chosen = sections if by == "all" else {by: sections[by]}
     if fmt == "json" and by == "all":
         import json
 
-        click.echo(json.dumps({"triples": result.triples, **{
-            k: json.loads(render_frame(v, "json")) for k, v in chosen.items()}},
-            ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "triples": result.triples,
+                    **{k: json.loads(render_frame(v, "json")) for k, v in chosen.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for title, frame in chosen.items():
         if len(chosen) > 1 and fmt in ("table", "md"):
@@ -168,8 +210,7 @@ def stats(folders: list[Path], fmt: str, by: str) -> None:
 
 
 @main.command("lint-data")
-@click.argument("folders", nargs=-1,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Only report files that are not canonical (exit 1).")
 def lint_data(folders: tuple[Path, ...], check: bool) -> None:
     """Rewrite dataset CSVs canonically: NFC, trimmed cells, rows sorted by id.

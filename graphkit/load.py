@@ -89,8 +89,9 @@ class Dataset:
         """Every row id with its ``(file, line)``."""
         found: dict[str, tuple[str, int]] = {}
         for frame in self.tables.values():
-            found.update(zip(frame["id"], zip(frame["_file"], frame["_line"], strict=True),
-                             strict=True))
+            found.update(
+                zip(frame["id"], zip(frame["_file"], frame["_line"], strict=True), strict=True)
+            )
         return found
 
     def row_count(self) -> int:
@@ -111,10 +112,24 @@ def fold(text: str) -> str:
 
 _QUOTE_TRANSLATION = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "\u00a0": " ", "*": None,
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "*": None,
     }
 )
 
@@ -163,12 +178,14 @@ class _Collector:
     def __init__(self) -> None:
         self.errors: list[LoadError] = []
 
-    def add(self, file: str, line: int, column: str, rule: str, message: str,
-            value: str | None = None) -> None:
+    def add(
+        self, file: str, line: int, column: str, rule: str, message: str, value: str | None = None
+    ) -> None:
         self.errors.append(LoadError(file, line, column, rule, message, value))
 
-    def add_mask(self, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str,
-                 message: str) -> None:
+    def add_mask(
+        self, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str, message: str
+    ) -> None:
         for _, row in frame.loc[mask].iterrows():
             self.add(row["_file"], int(row["_line"]), column, rule, message, row[column])
 
@@ -178,9 +195,15 @@ def _decode(raw: bytes, shown: str, out: _Collector) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        out.add(shown, line, "", "encoding",
-                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                "save it as UTF-8", None)
+        out.add(
+            shown,
+            line,
+            "",
+            "encoding",
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+            None,
+        )
         return None
     return text.removeprefix("\ufeff")
 
@@ -196,16 +219,18 @@ def _record_lines(text: str) -> list[int]:
     return starts
 
 
-def read_table(path: Path, table: Table, out: _Collector, shown: str | None = None
-               ) -> pd.DataFrame | None:
+def read_table(
+    path: Path, table: Table, out: _Collector, shown: str | None = None
+) -> pd.DataFrame | None:
     """Read one CSV file as text, checking encoding and header; None if it cannot be used."""
     shown = shown or str(path)
     text = _decode(path.read_bytes(), shown, out)
     if text is None:
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=True)
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         out.add(shown, 1, "", "csv", f"cannot parse the file as CSV: {exc}")
         return None
@@ -214,23 +239,40 @@ def read_table(path: Path, table: Table, out: _Collector, shown: str | None = No
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     for col in missing:
-        out.add(shown, 1, col, "missing-column",
-                f"column {col!r} is missing; the header must be: {','.join(expected)}")
+        out.add(
+            shown,
+            1,
+            col,
+            "missing-column",
+            f"column {col!r} is missing; the header must be: {','.join(expected)}",
+        )
     for col in unknown:
-        out.add(shown, 1, col, "unknown-column",
-                f"column {col!r} is not in the data dictionary for {table.file_name}; "
-                f"expected: {','.join(expected)}", col)
+        out.add(
+            shown,
+            1,
+            col,
+            "unknown-column",
+            f"column {col!r} is not in the data dictionary for {table.file_name}; "
+            f"expected: {','.join(expected)}",
+            col,
+        )
     if missing or unknown:
         return None
     if header != expected:
-        out.add(shown, 1, "", "column-order",
-                f"columns are out of order; the header must be: {','.join(expected)}",
-                ",".join(header))
+        out.add(
+            shown,
+            1,
+            "",
+            "column-order",
+            f"columns are out of order; the header must be: {','.join(expected)}",
+            ",".join(header),
+        )
     starts = _record_lines(text)
     frame = frame[expected].copy()
     frame["_file"] = shown
-    frame["_line"] = starts[1 : len(frame) + 1] if len(starts) > len(frame) else range(
-        2, len(frame) + 2)
+    frame["_line"] = (
+        starts[1 : len(frame) + 1] if len(starts) > len(frame) else range(2, len(frame) + 2)
+    )
     return frame
 
 
@@ -239,53 +281,102 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
     for col in table.columns:
         values = frame[col.name]
         nfc = values.map(lambda v: unicodedata.normalize("NFC", v))
-        out.add_mask(frame, values != nfc, col.name, "not-nfc",
-                     "text is not in Unicode NFC (decomposed accents); re-save it NFC-normalised")
+        out.add_mask(
+            frame,
+            values != nfc,
+            col.name,
+            "not-nfc",
+            "text is not in Unicode NFC (decomposed accents); re-save it NFC-normalised",
+        )
         frame[col.name] = nfc
         values = nfc
-        out.add_mask(frame, values != values.str.strip(), col.name, "whitespace",
-                     "value has leading or trailing spaces")
-        out.add_mask(frame, values.str.contains(f"[{T_CEDILLA}]", regex=True), col.name,
-                     "cedilla", "t with cedilla (ţ) is a mis-encoding of Romanian ț (comma below)")
+        out.add_mask(
+            frame,
+            values != values.str.strip(),
+            col.name,
+            "whitespace",
+            "value has leading or trailing spaces",
+        )
+        out.add_mask(
+            frame,
+            values.str.contains(f"[{T_CEDILLA}]", regex=True),
+            col.name,
+            "cedilla",
+            "t with cedilla (ţ) is a mis-encoding of Romanian ț (comma below)",
+        )
         empty = values.str.strip() == ""
         if col.required:
             for _, row in frame.loc[empty].iterrows():
-                out.add(row["_file"], int(row["_line"]), col.name, "required",
-                        f"{col.name} is required and empty", "")
+                out.add(
+                    row["_file"],
+                    int(row["_line"]),
+                    col.name,
+                    "required",
+                    f"{col.name} is required and empty",
+                    "",
+                )
         present = ~empty
         if col.kind == "id":
             bad = present & ~values.str.fullmatch(ID_PATTERN.pattern)
-            out.add_mask(frame, bad, col.name, "id-form",
-                         "id must be a lower-case slug like 'cluj-napoca' (a-z, 0-9, single hyphens)")
+            out.add_mask(
+                frame,
+                bad,
+                col.name,
+                "id-form",
+                "id must be a lower-case slug like 'cluj-napoca' (a-z, 0-9, single hyphens)",
+            )
         elif col.kind in ("enum", "list_enum"):
             allowed = set(col.enum or ())
             for _, row in frame.loc[present].iterrows():
                 parts = split_list(row[col.name]) if col.is_list else [row[col.name].strip()]
                 for part in parts:
                     if part not in allowed:
-                        out.add(row["_file"], int(row["_line"]), col.name, "enum",
-                                f"expected one of: {', '.join(col.enum or ())}", part)
+                        out.add(
+                            row["_file"],
+                            int(row["_line"]),
+                            col.name,
+                            "enum",
+                            f"expected one of: {', '.join(col.enum or ())}",
+                            part,
+                        )
         elif col.kind == "date":
             for _, row in frame.loc[present].iterrows():
                 problem = check_date(row[col.name])
                 if problem:
-                    out.add(row["_file"], int(row["_line"]), col.name, "date", problem,
-                            row[col.name])
+                    out.add(
+                        row["_file"], int(row["_line"]), col.name, "date", problem, row[col.name]
+                    )
         elif col.kind == "int":
             bad = present & ~values.str.fullmatch(r"[1-9][0-9]*")
             out.add_mask(frame, bad, col.name, "number", "expected a whole number of 1 or more")
         elif col.kind == "decimal":
             bad = present & ~values.str.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-            out.add_mask(frame, bad, col.name, "number",
-                         "expected a decimal number like 639179 or 2.5 (no thousands separators)")
+            out.add_mask(
+                frame,
+                bad,
+                col.name,
+                "number",
+                "expected a decimal number like 639179 or 2.5 (no thousands separators)",
+            )
     for first, second in (("start", "end"),):
         if first in frame.columns and second in frame.columns:
             for _, row in frame.iterrows():
                 a, b = row[first], row[second]
-                if a and b and not check_date(a) and not check_date(b) and (
-                        _date_key(b) < _date_key(a)):
-                    out.add(row["_file"], int(row["_line"]), second, "date-order",
-                            f"end is before start ({a})", b)
+                if (
+                    a
+                    and b
+                    and not check_date(a)
+                    and not check_date(b)
+                    and (_date_key(b) < _date_key(a))
+                ):
+                    out.add(
+                        row["_file"],
+                        int(row["_line"]),
+                        second,
+                        "date-order",
+                        f"end is before start ({a})",
+                        b,
+                    )
     return frame
 
 
@@ -293,14 +384,25 @@ def _check_row_rules(frame: pd.DataFrame, table: Table, out: _Collector) -> None
     for group in table.exactly_one:
         filled = sum((frame[c] != "").astype(int) for c in group)
         for _, row in frame.loc[filled != 1].iterrows():
-            out.add(row["_file"], int(row["_line"]), group[0], "one-of",
-                    f"exactly one of {' / '.join(group)} must be given",
-                    " / ".join(row[c] for c in group))
+            out.add(
+                row["_file"],
+                int(row["_line"]),
+                group[0],
+                "one-of",
+                f"exactly one of {' / '.join(group)} must be given",
+                " / ".join(row[c] for c in group),
+            )
     for group in table.at_least_one:
         filled = sum((frame[c] != "").astype(int) for c in group)
         for _, row in frame.loc[filled == 0].iterrows():
-            out.add(row["_file"], int(row["_line"]), group[0], "one-of",
-                    f"at least one of {' / '.join(group)} must be given", "")
+            out.add(
+                row["_file"],
+                int(row["_line"]),
+                group[0],
+                "one-of",
+                f"at least one of {' / '.join(group)} must be given",
+                "",
+            )
 
 
 def _check_ids(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
@@ -311,9 +413,15 @@ def _check_ids(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
                 continue
             if row_id in seen:
                 first_file, first_line = seen[row_id]
-                out.add(file, int(line), "id", "duplicate-id",
-                        f"id is already used at {first_file}:{first_line}; ids must be unique "
-                        "across all files", row_id)
+                out.add(
+                    file,
+                    int(line),
+                    "id",
+                    "duplicate-id",
+                    f"id is already used at {first_file}:{first_line}; ids must be unique "
+                    "across all files",
+                    row_id,
+                )
             else:
                 seen[row_id] = (file, int(line))
 
@@ -334,12 +442,17 @@ def _check_references(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
                 parts = split_list(row[col.name]) if col.is_list else [row[col.name]]
                 for part in parts:
                     if part not in allowed:
-                        out.add(row["_file"], int(row["_line"]), col.name, "dangling-reference",
-                                f"refers to an id that does not exist; expected {expected}", part)
+                        out.add(
+                            row["_file"],
+                            int(row["_line"]),
+                            col.name,
+                            "dangling-reference",
+                            f"refers to an id that does not exist; expected {expected}",
+                            part,
+                        )
 
 
-def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str],
-                   out: _Collector) -> None:
+def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str], out: _Collector) -> None:
     sources = tables.get("sources")
     if sources is None:
         return
@@ -347,21 +460,44 @@ def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str],
     for _, row in sources.iterrows():
         loc = row["locator"]
         if loc in by_locator:
-            out.add(row["_file"], int(row["_line"]), "locator", "duplicate-source",
-                    f"locator is already used at {by_locator[loc]['_file']}:"
-                    f"{by_locator[loc]['_line']}", loc)
+            out.add(
+                row["_file"],
+                int(row["_line"]),
+                "locator",
+                "duplicate-source",
+                f"locator is already used at {by_locator[loc]['_file']}:{by_locator[loc]['_line']}",
+                loc,
+            )
             continue
         by_locator[loc] = row
         if row["kind"] == "web_page":
             if not URL_PATTERN.match(loc):
-                out.add(row["_file"], int(row["_line"]), "locator", "source-locator",
-                        "a web_page source needs an http(s) URL as locator", loc)
+                out.add(
+                    row["_file"],
+                    int(row["_line"]),
+                    "locator",
+                    "source-locator",
+                    "a web_page source needs an http(s) URL as locator",
+                    loc,
+                )
             if row["record"] and row["record"] not in texts:
-                out.add(row["_file"], int(row["_line"]), "record", "source-file",
-                        "no bundled file of that name in any sources/ folder", row["record"])
+                out.add(
+                    row["_file"],
+                    int(row["_line"]),
+                    "record",
+                    "source-file",
+                    "no bundled file of that name in any sources/ folder",
+                    row["record"],
+                )
         elif row["kind"] == "source_document" and loc not in texts:
-            out.add(row["_file"], int(row["_line"]), "locator", "source-file",
-                    "no bundled file of that name in any sources/ folder", loc)
+            out.add(
+                row["_file"],
+                int(row["_line"]),
+                "locator",
+                "source-file",
+                "no bundled file of that name in any sources/ folder",
+                loc,
+            )
     for name, frame in tables.items():
         if not TABLES[name].cited:
             continue
@@ -371,15 +507,27 @@ def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str],
                 continue
             source = by_locator.get(locator)
             if source is None:
-                out.add(row["_file"], int(row["_line"]), "source", "unknown-source",
-                        "source is not the locator of any row of sources.csv "
-                        "(add the document or URL there first)", locator)
+                out.add(
+                    row["_file"],
+                    int(row["_line"]),
+                    "source",
+                    "unknown-source",
+                    "source is not the locator of any row of sources.csv "
+                    "(add the document or URL there first)",
+                    locator,
+                )
                 continue
             text_name = locator if source["kind"] == "source_document" else source["record"]
             text = texts.get(text_name)
             if text is not None and quote and not quote_occurs(quote, text):
-                out.add(row["_file"], int(row["_line"]), "quote", "quote-not-in-source",
-                        f"quote does not occur in {text_name}; quote it verbatim", quote)
+                out.add(
+                    row["_file"],
+                    int(row["_line"]),
+                    "quote",
+                    "quote-not-in-source",
+                    f"quote does not occur in {text_name}; quote it verbatim",
+                    quote,
+                )
 
 
 def _check_romanian_cedilla(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
@@ -388,8 +536,13 @@ def _check_romanian_cedilla(tables: dict[str, pd.DataFrame], out: _Collector) ->
         return
     romanian = cities.loc[cities["country"].isin(ROMANIAN_COUNTRIES)]
     for col in ("name", "local_names", "alt_names"):
-        out.add_mask(romanian, romanian[col].str.contains(f"[{S_CEDILLA}]", regex=True), col,
-                     "cedilla", "s with cedilla (ş) is a mis-encoding of Romanian ș (comma below)")
+        out.add_mask(
+            romanian,
+            romanian[col].str.contains(f"[{S_CEDILLA}]", regex=True),
+            col,
+            "cedilla",
+            "s with cedilla (ş) is a mis-encoding of Romanian ș (comma below)",
+        )
 
 
 def _check_name_collisions(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
@@ -398,16 +551,23 @@ def _check_name_collisions(tables: dict[str, pd.DataFrame], out: _Collector) -> 
         if not label or name in ("lessons", "objectives"):
             continue
         seen: dict[str, tuple[str, str, int]] = {}
-        for row_id, value, file, line in zip(frame["id"], frame[label], frame["_file"],
-                                             frame["_line"], strict=True):
+        for row_id, value, file, line in zip(
+            frame["id"], frame[label], frame["_file"], frame["_line"], strict=True
+        ):
             key = fold(value)
             if not key:
                 continue
             if key in seen and seen[key][0] != row_id:
                 other_id, other_file, other_line = seen[key]
-                out.add(file, int(line), label, "name-collision",
-                        f"same name as {other_id!r} at {other_file}:{other_line} (ignoring case "
-                        "and accents); merge the rows or make the names distinct", value)
+                out.add(
+                    file,
+                    int(line),
+                    label,
+                    "name-collision",
+                    f"same name as {other_id!r} at {other_file}:{other_line} (ignoring case "
+                    "and accents); merge the rows or make the names distinct",
+                    value,
+                )
             else:
                 seen.setdefault(key, (row_id, file, int(line)))
 
@@ -416,9 +576,15 @@ def _check_iso_codes(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
     countries = tables.get("countries")
     if countries is not None:
         bad = (countries["iso_code"] != "") & ~countries["iso_code"].str.fullmatch(
-            ISO_CODE_PATTERN.pattern)
-        out.add_mask(countries, bad, "iso_code", "iso-code",
-                     "expected an ISO 3166-1 alpha-2 code in capitals, like HU")
+            ISO_CODE_PATTERN.pattern
+        )
+        out.add_mask(
+            countries,
+            bad,
+            "iso_code",
+            "iso-code",
+            "expected an ISO 3166-1 alpha-2 code in capitals, like HU",
+        )
 
 
 def read_source_texts(folders: Iterable[Path]) -> dict[str, str]:
@@ -430,7 +596,8 @@ def read_source_texts(folders: Iterable[Path]) -> dict[str, str]:
             for path in sorted(source_dir.iterdir()):
                 if path.is_file():
                     texts[path.name] = unicodedata.normalize(
-                        "NFC", path.read_text(encoding="utf-8-sig"))
+                        "NFC", path.read_text(encoding="utf-8-sig")
+                    )
     return texts
 
 
@@ -460,8 +627,13 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
         known = {t.file_name for t in TABLES.values()}
         for stray in sorted(folder.glob("*.csv")):
             if stray.name not in known:
-                out.add(_shown_path(stray), 1, "", "unknown-file",
-                        f"not a dataset file; expected one of: {', '.join(sorted(known))}")
+                out.add(
+                    _shown_path(stray),
+                    1,
+                    "",
+                    "unknown-file",
+                    f"not a dataset file; expected one of: {', '.join(sorted(known))}",
+                )
         for name, table in TABLES.items():
             path = folder / table.file_name
             if not path.exists():

@@ -72,8 +72,15 @@ class Table:
         raise KeyError(name)
 
 
-def _enum(name: str, scheme: str, values: str, *, required: bool = False, list_: bool = False,
-          default: str | None = None) -> Column:
+def _enum(
+    name: str,
+    scheme: str,
+    values: str,
+    *,
+    required: bool = False,
+    list_: bool = False,
+    default: str | None = None,
+) -> Column:
     return Column(
         name,
         "list_enum" if list_ else "enum",
@@ -85,8 +92,9 @@ def _enum(name: str, scheme: str, values: str, *, required: bool = False, list_:
 
 
 def _ref(name: str, targets: str, *, required: bool = False, list_: bool = False) -> Column:
-    return Column(name, "list_ref" if list_ else "ref", required=required,
-                  targets=tuple(targets.split("|")))
+    return Column(
+        name, "list_ref" if list_ else "ref", required=required, targets=tuple(targets.split("|"))
+    )
 
 
 ID = Column("id", "id", required=True)
@@ -339,8 +347,12 @@ TABLES: dict[str, Table] = {
                     "international_declaration policy_principle other",
                     required=True,
                 ),
-                _enum("level", "policy-level", "international eu national regional local network",
-                      required=True),
+                _enum(
+                    "level",
+                    "policy-level",
+                    "international eu national regional local network",
+                    required=True,
+                ),
                 _ref("owner", "organisations|cities|countries"),
                 _ref("part_of", "policies"),
                 START,
@@ -353,8 +365,11 @@ TABLES: dict[str, Table] = {
             "policy_links",
             (
                 ID,
-                _ref("subject", "projects|practices|events|objectives|lessons|organisations",
-                     required=True),
+                _ref(
+                    "subject",
+                    "projects|practices|events|objectives|lessons|organisations",
+                    required=True,
+                ),
                 _enum(
                     "relation",
                     "link-relation",
@@ -426,8 +441,12 @@ TABLES: dict[str, Table] = {
                 ),
                 Column("value", "decimal", required=True),
                 _enum("unit", "unit", "count EUR GBP months", default="count"),
-                _enum("qualifier", "qualifier", "exact about more_than at_least up_to",
-                      default="exact"),
+                _enum(
+                    "qualifier",
+                    "qualifier",
+                    "exact about more_than at_least up_to",
+                    default="exact",
+                ),
                 Column("as_of", "date"),
                 Column("description"),
                 *CITED,

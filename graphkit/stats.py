@@ -47,31 +47,49 @@ def graph_stats(graph: Graph) -> GraphStats:
         if _is_data(subject) and str(cls).startswith(str(GK)):
             classes[cls] = classes.get(cls, 0) + 1
     by_class = pd.DataFrame(
-        [{"class": graph.namespace_manager.normalizeUri(c), "label": _label(graph, c), "count": n}
-         for c, n in classes.items()],
+        [
+            {
+                "class": graph.namespace_manager.normalizeUri(c),
+                "label": _label(graph, c),
+                "count": n,
+            }
+            for c, n in classes.items()
+        ],
         columns=["class", "label", "count"],
     ).sort_values(["count", "class"], ascending=[False, True], ignore_index=True)
 
     project_rows = []
     for project in sorted(graph.subjects(RDF.type, GK.Project)):
-        row: dict[str, object] = {"project": project.removeprefix(str(GKR)),
-                                  "label": _label(graph, project)}
+        row: dict[str, object] = {
+            "project": project.removeprefix(str(GKR)),
+            "label": _label(graph, project),
+        }
         for column, (cls, prop) in PROJECT_LINKS.items():
-            row[column] = sum(1 for s in graph.subjects(prop, project) if (s, RDF.type, cls) in graph)
+            row[column] = sum(
+                1 for s in graph.subjects(prop, project) if (s, RDF.type, cls) in graph
+            )
         project_rows.append(row)
     by_project = pd.DataFrame(project_rows, columns=["project", "label", *PROJECT_LINKS])
 
     source_rows = []
-    for source in sorted(set(graph.subjects(RDF.type, GK.SourceDocument))
-                         | set(graph.subjects(RDF.type, GK.WebPage))):
-        facts = [s for s in graph.subjects(DCTERMS.source, source)
-                 if (s, RDF.type, GK.Citation) not in graph]
-        source_rows.append({
-            "source": str(graph.value(source, DCTERMS.identifier) or source),
-            "title": _label(graph, source),
-            "facts": len(facts),
-        })
+    for source in sorted(
+        set(graph.subjects(RDF.type, GK.SourceDocument)) | set(graph.subjects(RDF.type, GK.WebPage))
+    ):
+        facts = [
+            s
+            for s in graph.subjects(DCTERMS.source, source)
+            if (s, RDF.type, GK.Citation) not in graph
+        ]
+        source_rows.append(
+            {
+                "source": str(graph.value(source, DCTERMS.identifier) or source),
+                "title": _label(graph, source),
+                "facts": len(facts),
+            }
+        )
     by_source = pd.DataFrame(source_rows, columns=["source", "title", "facts"]).sort_values(
-        ["facts", "source"], ascending=[False, True], ignore_index=True)
-    return GraphStats(triples=len(graph), by_class=by_class, by_project=by_project,
-                      by_source=by_source)
+        ["facts", "source"], ascending=[False, True], ignore_index=True
+    )
+    return GraphStats(
+        triples=len(graph), by_class=by_class, by_project=by_project, by_source=by_source
+    )

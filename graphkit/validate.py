@@ -37,7 +37,8 @@ class Violation:
         where = f"{self.file}:{self.line}:{self.column or '-'}" if self.file else self.focus
         value = f" (value={self.value!r})" if self.value else ""
         return f"{where}: [{self.component}] {self.message}{value} — node {self.focus}" + (
-            f", property {self.path}" if self.path else "")
+            f", property {self.path}" if self.path else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ def _row_id(focus: object) -> str | None:
     base = str(GKR)
     if not text.startswith(base):
         return None
-    local = text[len(base):]
+    local = text[len(base) :]
     if local.startswith("citation/"):
-        local = local[len("citation/"):]
+        local = local[len("citation/") :]
     return local.split("/")[0]
 
 
@@ -94,8 +95,9 @@ def _column_for(table: str, focus: object, path: object) -> str:
     return ""
 
 
-def validate_graph(graph: Graph, dataset: Dataset | None = None,
-                   shapes: Path | Graph = SHAPES_FILE) -> ValidationReport:
+def validate_graph(
+    graph: Graph, dataset: Dataset | None = None, shapes: Path | Graph = SHAPES_FILE
+) -> ValidationReport:
     """Validate ``graph`` with pySHACL (no inference) and map violations to CSV cells.
 
     ``dataset`` (the tables the graph was built from) lets the report name file, line and
@@ -105,12 +107,19 @@ def validate_graph(graph: Graph, dataset: Dataset | None = None,
 
     shapes_graph = shapes if isinstance(shapes, Graph) else Graph().parse(shapes, format="turtle")
     conforms, results, _ = validate(
-        graph, shacl_graph=shapes_graph, inference="none", abort_on_first=False,
-        allow_warnings=True, advanced=True,
+        graph,
+        shacl_graph=shapes_graph,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=True,
     )
     origins = dataset.origins() if dataset is not None else {}
-    tables_of = ({row_id: name for name, frame in dataset.tables.items() for row_id in frame["id"]}
-                 if dataset is not None else {})
+    tables_of = (
+        {row_id: name for name, frame in dataset.tables.items() for row_id in frame["id"]}
+        if dataset is not None
+        else {}
+    )
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -120,12 +129,19 @@ def validate_graph(graph: Graph, dataset: Dataset | None = None,
         if row_id and row_id in origins:
             file, line = origins[row_id]
             column = _column_for(tables_of[row_id], focus, path)
-        violations.append(Violation(
-            file=file, line=int(line), column=column, focus=_short(graph, focus),
-            path=_short(graph, path),
-            component=_short(graph, results.value(result, SH.sourceConstraintComponent)).split(":")[-1],
-            message=str(results.value(result, SH.resultMessage) or ""),
-            value=_short(graph, results.value(result, SH.value)),
-            severity=_short(graph, results.value(result, SH.resultSeverity)).split(":")[-1],
-        ))
+        violations.append(
+            Violation(
+                file=file,
+                line=int(line),
+                column=column,
+                focus=_short(graph, focus),
+                path=_short(graph, path),
+                component=_short(graph, results.value(result, SH.sourceConstraintComponent)).split(
+                    ":"
+                )[-1],
+                message=str(results.value(result, SH.resultMessage) or ""),
+                value=_short(graph, results.value(result, SH.value)),
+                severity=_short(graph, results.value(result, SH.resultSeverity)).split(":")[-1],
+            )
+        )
     return ValidationReport(conforms=bool(conforms), violations=tuple(sorted(violations)))

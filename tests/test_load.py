@@ -25,9 +25,13 @@ def test_mini_dataset_loads_every_row(mini_dir: Path) -> None:
     dataset = load_datasets([mini_dir])
     assert len(dataset.tables["cities"]) == 3
     assert set(dataset.tables["transfers"]["id"]) == {
-        "testnet-kosice-housing-to-unnamed", "testnet-vienna-to-taranto"}
-    assert dataset.origin("taranto") == (str(mini_dir / "cities.csv"), 3) or dataset.origin(
-        "taranto")[1] == 3
+        "testnet-kosice-housing-to-unnamed",
+        "testnet-vienna-to-taranto",
+    }
+    assert (
+        dataset.origin("taranto") == (str(mini_dir / "cities.csv"), 3)
+        or dataset.origin("taranto")[1] == 3
+    )
 
 
 def test_bom_header_reads_as_a_clean_id_column(mini_copy: Path) -> None:
@@ -68,7 +72,11 @@ def test_dangling_reference_names_file_line_column_and_value(mini_copy: Path) ->
     replace_in(mini_copy / "cities.csv", "taranto,Taranto,,,italy", "taranto,Taranto,,,itly")
     (error,) = only(errors_of(mini_copy), "dangling-reference")
     assert (Path(error.file).name, error.line, error.column, error.value) == (
-        "cities.csv", 3, "country", "itly")
+        "cities.csv",
+        3,
+        "country",
+        "itly",
+    )
     assert "countries.csv" in error.message
     assert str(error).startswith(f"{error.file}:3:country: [dangling-reference]")
 
@@ -84,12 +92,14 @@ def test_dangling_reference_names_file_line_column_and_value(mini_copy: Path) ->
         ("2019-4-9", "ISO date"),
     ],
 )
-def test_impossible_and_ambiguous_dates_are_rejected(mini_copy: Path, bad: str,
-                                                     fragment: str) -> None:
+def test_impossible_and_ambiguous_dates_are_rejected(
+    mini_copy: Path, bad: str, fragment: str
+) -> None:
     replace_in(mini_copy / "events.csv", "2019-04-09", bad)
     errors = only(errors_of(mini_copy), "date")
     assert [(Path(e.file).name, e.line, e.column, e.value) for e in errors] == [
-        ("events.csv", 2, "start", bad)]
+        ("events.csv", 2, "start", bad)
+    ]
     assert fragment in errors[0].message
 
 
@@ -106,12 +116,17 @@ def test_missing_column_is_named(mini_copy: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     errors = errors_of(mini_copy)
     (missing,) = only(errors, "missing-column")
-    assert (Path(missing.file).name, missing.line, missing.column) == ("themes.csv", 1, "definition")
+    assert (Path(missing.file).name, missing.line, missing.column) == (
+        "themes.csv",
+        1,
+        "definition",
+    )
 
 
 def test_decomposed_accents_are_rejected(mini_copy: Path) -> None:
-    replace_in(mini_copy / "cities.csv", "Košice,Kassa", unicodedata.normalize("NFD", "Košice")
-               + ",Kassa")
+    replace_in(
+        mini_copy / "cities.csv", "Košice,Kassa", unicodedata.normalize("NFD", "Košice") + ",Kassa"
+    )
     (error,) = only(errors_of(mini_copy), "not-nfc")
     assert (Path(error.file).name, error.line, error.column) == ("cities.csv", 2, "name")
 
@@ -123,7 +138,9 @@ def test_romanian_cedilla_forms_are_rejected(mini_copy: Path) -> None:
         handle.write("timisoara,Timişoara,,Ţimisoara,romania,fixture.txt,Theme: housing.,\n")
     errors = only(errors_of(mini_copy), "cedilla")
     assert {(Path(e.file).name, e.line, e.column) for e in errors} == {
-        ("cities.csv", 5, "name"), ("cities.csv", 5, "alt_names")}
+        ("cities.csv", 5, "name"),
+        ("cities.csv", 5, "alt_names"),
+    }
 
 
 def test_turkish_s_cedilla_is_accepted(mini_copy: Path) -> None:
@@ -133,8 +150,9 @@ def test_turkish_s_cedilla_is_accepted(mini_copy: Path) -> None:
 
 def test_wrong_encoding_names_the_line(mini_copy: Path) -> None:
     path = mini_copy / "cities.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").replace("š", "s")
-                     .replace("Wien", "Wíen").encode("latin-1"))
+    path.write_bytes(
+        path.read_text(encoding="utf-8").replace("š", "s").replace("Wien", "Wíen").encode("latin-1")
+    )
     (error,) = only(errors_of(mini_copy), "encoding")
     assert (Path(error.file).name, error.line) == ("cities.csv", 4)
     assert "UTF-8" in error.message
@@ -147,7 +165,9 @@ def test_empty_required_value_is_rejected(mini_copy: Path) -> None:
 
 
 def test_unknown_enum_value_lists_the_allowed_ones(mini_copy: Path) -> None:
-    replace_in(mini_copy / "transfers.csv", ",policy_transfer,2019-04", ",policy_transfer;osmosis,2019-04")
+    replace_in(
+        mini_copy / "transfers.csv", ",policy_transfer,2019-04", ",policy_transfer;osmosis,2019-04"
+    )
     (error,) = only(errors_of(mini_copy), "enum")
     assert error.value == "osmosis" and "study_visit" in error.message
 
@@ -191,14 +211,15 @@ def test_user_folder_adds_to_bundled_folder(mini_dir: Path, tmp_path: Path) -> N
     (extra / "cities.csv").write_text(
         "id,name,local_names,alt_names,country,source,quote,note\n"
         "bratislava,Bratislava,Pozsony,,slovakia,fixture.txt,Košice lies in Slovakia,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     dataset = load_datasets([mini_dir, extra])
     assert {"kosice", "bratislava"} <= set(dataset.tables["cities"]["id"])
 
 
 def test_quote_check_tolerates_typography_and_omissions() -> None:
     text = "The city’s “Integrated Plan” – for 3 social neighbourhoods – was reviewed."
-    assert quote_occurs("The city's \"Integrated Plan\" - for 3", text)
+    assert quote_occurs('The city\'s "Integrated Plan" - for 3', text)
     assert quote_occurs("The city’s … was reviewed.", text)
     assert not quote_occurs("was reviewed … The city", text)
     assert not quote_occurs("Integrated Plans", text)

@@ -1,0 +1,105 @@
+"""Find entities by the names researchers type: ids, labels, local names, spellings, acronyms.
+
+Matching ignores case, accents and spacing, so "kosice", "KOŠICE" and "Kassa" all find Košice and
+"Wien" finds Vienna. An unknown name raises :class:`UnknownNameError` with the closest matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from graphkit.load import fold
+from graphkit.namespaces import GK, GKR
+
+NAME_PROPERTIES = (
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.hiddenLabel,
+    GK.localName,
+    GK.acronym,
+)
+
+
+class UnknownNameError(LookupError):
+    """No entity of the wanted kind has this name; ``suggestions`` are the closest names."""
+
+    def __init__(self, name: str, kind: str, suggestions: list[str]):
+        self.name, self.kind, self.suggestions = name, kind, suggestions
+        hint = f" Closest matches: {', '.join(suggestions)}." if suggestions else ""
+        super().__init__(f"No {kind} is called {name!r}.{hint}")
+
+
+class AmbiguousNameError(LookupError):
+    """Several entities share this name; ``candidates`` lists ``(id, label, class)``."""
+
+    def __init__(self, name: str, candidates: list[tuple[str, str, str]]):
+        self.name, self.candidates = name, candidates
+        listed = "; ".join(f"{i} ({label}, {cls})" for i, label, cls in candidates)
+        super().__init__(f"{name!r} names several entities: {listed}. Use one of the ids.")
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Folded names of entities, for fast repeated look-ups."""
+
+    keys: dict[str, frozenset[URIRef]]
+    display: dict[URIRef, str]
+    classes: dict[URIRef, str]
+    kind: str
+
+    def resolve(self, name: str) -> URIRef:
+        """The one entity called ``name``; raises Unknown- or AmbiguousNameError."""
+        key = fold(name)
+        found = self.keys.get(key)
+        if not found:
+            close = difflib.get_close_matches(key, list(self.keys), n=5, cutoff=0.6)
+            suggestions = list(
+                dict.fromkeys(self.display[next(iter(sorted(self.keys[c])))] for c in close)
+            )
+            raise UnknownNameError(name, self.kind, suggestions)
+        if len(found) > 1:
+            raise AmbiguousNameError(
+                name, [(entity_id(e), self.display[e], self.classes[e]) for e in sorted(found)]
+            )
+        return next(iter(found))
+
+
+def entity_id(iri: URIRef) -> str:
+    """The dataset id of an entity IRI (``gkr:kosice`` -> ``kosice``)."""
+    return str(iri).removeprefix(str(GKR))
+
+
+def name_index(
+    graph: Graph, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+) -> NameIndex:
+    """Index the names of ``graph``'s entities of ``classes`` (default: every data entity)."""
+    wanted = set(classes) if classes is not None else None
+    keys: dict[str, set[URIRef]] = {}
+    display: dict[URIRef, str] = {}
+    class_names: dict[URIRef, str] = {}
+    for entity, cls in graph.subject_objects(RDF.type):
+        if not isinstance(entity, URIRef) or not str(entity).startswith(str(GKR)):
+            continue
+        if cls == GK.Citation or (wanted is not None and cls not in wanted):
+            continue
+        class_names[entity] = str(cls).removeprefix(str(GK))
+        display[entity] = str(graph.value(entity, RDFS.label) or entity_id(entity))
+        names = {entity_id(entity), entity_id(entity).replace("-", " ")}
+        for prop in NAME_PROPERTIES:
+            names.update(str(o) for o in graph.objects(entity, prop))
+        for key in {fold(n) for n in names if n.strip()}:
+            keys.setdefault(key, set()).add(entity)
+    return NameIndex({k: frozenset(v) for k, v in keys.items()}, display, class_names, kind)
+
+
+def resolve_name(
+    graph: Graph, name: str, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+) -> URIRef:
+    """The entity of ``classes`` in ``graph`` called ``name`` (id or any label)."""
+    return name_index(graph, classes, kind).resolve(name)
