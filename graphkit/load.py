@@ -170,8 +170,8 @@ def check_date(value: str) -> str | None:
 
 
 def _date_key(value: str) -> tuple[int, int, int]:
-    parts = [int(p) for p in value.split("-")]
-    return (parts + [0, 0])[0], (parts + [0, 0])[1], (parts + [0, 0, 0])[2]
+    year, month, day = [*(int(p) for p in value.split("-")), 0, 0][:3]
+    return year, month, day
 
 
 class _Collector:
