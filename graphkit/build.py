@@ -253,7 +253,11 @@ def _class_of(table: str, row: pd.Series) -> URIRef:
 
 
 def row_triples(
-    table: str, row: pd.Series, labels: _Labels, source_ids: dict[str, str]
+    table: str,
+    row: pd.Series,
+    labels: _Labels,
+    source_ids: dict[str, str],
+    organisation_ids: frozenset[str] = frozenset(),
 ) -> Iterator[Triple]:
     """The triples of one validated row of ``table``."""
     spec = TABLES[table]
@@ -276,7 +280,9 @@ def row_triples(
             yield subject, prop, value
     if table == "sources" and row["kind"] == "web_page":
         yield subject, SCHEMA.url, Literal(row["locator"], datatype=XSD.anyURI)
-    if table == "memberships":
+    if table == "memberships" and row["group"] in organisation_ids:
+        # org:memberOf implies its object is an org:Organization: only projects and
+        # organisations are, not events or programmes.
         yield node(row["member"]), ORG.memberOf, node(row["group"])
     if table == "policy_links":
         yield node(row["subject"]), GK.linkedToPolicy, node(row["policy"])
@@ -319,9 +325,12 @@ def dataset_triples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[Tr
     yield THEME_SCHEME, RDF.type, SKOS.ConceptScheme
     yield THEME_SCHEME, RDFS.label, Literal("graphkit themes")
     yield THEME_SCHEME, SKOS.prefLabel, Literal("graphkit themes", lang="en")
+    organisation_ids = frozenset(dataset.tables["projects"]["id"]) | frozenset(
+        dataset.tables["organisations"]["id"]
+    )
     for table in TABLES:
         for _, row in dataset.tables[table].iterrows():
-            yield from row_triples(table, row, labels, source_ids)
+            yield from row_triples(table, row, labels, source_ids, organisation_ids)
 
 
 def build_graph(dataset: Dataset | None = None, *, with_ontology: bool = True) -> Graph:

@@ -155,7 +155,8 @@ TABLES: dict[str, Table] = {
                 ID,
                 Column("name", required=True),
                 Column("acronym"),
-                _enum("kind", "programme-type", "programme sub_programme fund", required=True),
+                # The kind chooses the row's class (gk:Programme or gk:Fund), not a concept.
+                Column("kind", "enum", required=True, enum=("programme", "sub_programme", "fund")),
                 _ref("part_of", "programmes"),
                 _ref("managed_by", "organisations"),
                 START,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graphkit.load import DatasetError, LoadError, load_datasets, quote_occurs
-from tests.conftest import replace_in
+from tests.helpers import replace_in
 
 
 def errors_of(*folders: Path) -> list[LoadError]:
