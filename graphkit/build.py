@@ -7,14 +7,20 @@ Every row becomes a node ``gkr:<id>`` typed by its table's class, with one tripl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Literal as Literal_
 
+import numpy as np
 import pandas as pd
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
 
-from graphkit.load import Dataset, load_datasets, split_list
+from graphkit.load import Dataset, list_items, load_datasets, map_distinct
 from graphkit.namespaces import GK, GKR, ORG, SCHEMA, bind_prefixes, concept
 from graphkit.paths import ONTOLOGY_FILE, VOCAB_FILE
 from graphkit.schema import TABLES, Column
@@ -23,6 +29,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 THEME_SCHEME = GKR["themes"]
 LABEL_LENGTH = 80
+DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth}
 
 # Column -> property, for every column that maps to one triple per value. Columns not listed are
 # handled by the row's own logic (id, names and labels, provenance, classes, unnamed targets).
@@ -166,8 +173,7 @@ def target_group_node(transfer_id: str) -> URIRef:
 
 def date_literal(value: str) -> Literal:
     """An ISO date of year, month or day precision as an ``xsd:gYear``/``gYearMonth``/``date``."""
-    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
-    return Literal(value, datatype=datatype)
+    return Literal(value, datatype=DATE_TYPES.get(len(value), XSD.date))
 
 
 def shorten(text: str, length: int = LABEL_LENGTH) -> str:
@@ -176,136 +182,241 @@ def shorten(text: str, length: int = LABEL_LENGTH) -> str:
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
 
 
-def _values(column: Column, cell: str) -> Iterator[URIRef | Literal]:
-    for value in split_list(cell) if column.is_list else [cell]:
-        if column.is_reference:
-            yield node(value)
-        elif column.scheme:
-            yield concept(column.scheme, value)
-        elif column.kind == "date":
-            yield date_literal(value)
-        elif column.kind == "int":
-            yield Literal(int(value))
-        elif column.kind == "decimal":
-            yield Literal(value, datatype=XSD.decimal)
-        else:
-            yield Literal(value)
+# The builder works a column at a time: a _Block holds the triples of one predicate whose objects
+# are of one kind, as aligned arrays of text, so that IRIs and N-Triples lines are made with
+# array operations instead of one Python call per triple.
+ObjectKind = Literal_["iri", "text", "en", "typed"]
 
 
-class _Labels:
-    """Names of rows and of enumeration concepts, to compose labels of n-ary nodes."""
+@dataclass(frozen=True)
+class _Block:
+    """Triples ``(subjects[i], predicate, objects[i])``: IRIs, or literals of one kind."""
+
+    subjects: np.ndarray
+    predicate: URIRef
+    objects: np.ndarray
+    kind: ObjectKind = "iri"
+    datatype: URIRef | None = None
+
+
+def _text(values: pd.Series | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=object)
+
+
+def _choose(condition: np.ndarray, chosen: object, other: object) -> np.ndarray:
+    """``chosen`` where ``condition`` holds, else ``other``, as an array of Python strings."""
+    return _text(np.where(condition, chosen, other))
+
+
+def _constant(value: str, count: int) -> np.ndarray:
+    return np.full(count, value, dtype=object)
+
+
+class _Names:
+    """Short names of rows and labels of enumeration concepts, to compose labels of n-ary nodes."""
 
     def __init__(self, dataset: Dataset, vocab: Graph):
+        self.short: dict[str, np.ndarray] = {}
         self.rows: dict[str, str] = {}
         for name, frame in dataset.tables.items():
             label = TABLES[name].label_column
             if label:
-                self.rows.update(zip(frame["id"], frame[label].map(shorten), strict=True))
+                self.short[name] = _text(map_distinct(frame[label], shorten))
+                self.rows.update(zip(frame["id"].tolist(), self.short[name].tolist(), strict=True))
         self.concepts = {str(s): str(o) for s, o in vocab.subject_objects(SKOS.prefLabel)}
 
-    def row(self, row_id: str) -> str:
-        return self.rows.get(row_id, row_id)
+    def row(self, ids: pd.Series) -> np.ndarray:
+        """The short name of each row id (the id itself for rows without a name)."""
+        rows = self.rows
+        return _text([rows.get(row_id, row_id) for row_id in ids.tolist()])
 
-    def concept(self, scheme: str, value: str) -> str:
-        return self.concepts.get(str(concept(scheme, value)), value.replace("_", " "))
-
-
-def _row_label(table: str, row: pd.Series, labels: _Labels) -> str:
-    if table == "memberships":
-        return (
-            f"{labels.row(row['member'])} – {labels.concept('role', row['role'])} – "
-            f"{labels.row(row['group'])}"
-        )
-    if table == "transfers":
-        target = (
-            labels.row(row["target_city"])
-            if row["target_city"]
-            else (
-                f"{row['target_count']} unnamed {'city' if row['target_count'] == '1' else 'cities'}"
+    def concept(self, scheme: str, values: pd.Series) -> np.ndarray:
+        """The label of each value's concept in ``scheme``."""
+        return _text(
+            map_distinct(
+                values,
+                lambda v: self.concepts.get(str(concept(scheme, v)), v.replace("_", " ")),
             )
         )
-        return f"{labels.row(row['practice'])}: {labels.row(row['origin_city'])} → {target}"
+
+
+def _labels(table: str, frame: pd.DataFrame, names: _Names) -> np.ndarray:
+    """The rdfs:label of every row of ``table``."""
+    col = {c: _text(frame[c]) for c in frame.columns}
+    if table == "memberships":
+        return (
+            names.row(frame["member"])
+            + " – "
+            + names.concept("role", frame["role"])
+            + " – "
+            + names.row(frame["group"])
+        )
+    if table == "transfers":
+        count = col["target_count"]
+        unnamed = count + _choose(count == "1", " unnamed city", " unnamed cities")
+        target = _choose(col["target_city"] != "", names.row(frame["target_city"]), unnamed)
+        return (
+            names.row(frame["practice"]) + ": " + names.row(frame["origin_city"]) + " → " + target
+        )
     if table == "policy_links":
         return (
-            f"{labels.row(row['subject'])} – {labels.concept('link-relation', row['relation'])}"
-            f" – {labels.row(row['policy'])}"
+            names.row(frame["subject"])
+            + " – "
+            + names.concept("link-relation", frame["relation"])
+            + " – "
+            + names.row(frame["policy"])
         )
     if table == "quantities":
-        qualifier = (
-            ""
-            if row["qualifier"] == "exact"
-            else (labels.concept("qualifier", row["qualifier"]) + " ")
+        qualifier = _choose(
+            col["qualifier"] == "exact", "", names.concept("qualifier", frame["qualifier"]) + " "
         )
-        unit = "" if row["unit"] == "count" else f" {row['unit']}"
+        unit = _choose(col["unit"] == "count", "", " " + col["unit"])
         return (
-            f"{labels.row(row['subject'])}: {labels.concept('measure', row['measure'])} "
-            f"{qualifier}{row['value']}{unit}"
+            names.row(frame["subject"])
+            + ": "
+            + names.concept("measure", frame["measure"])
+            + " "
+            + qualifier
+            + col["value"]
+            + unit
         )
-    return shorten(row[TABLES[table].label_column])
+    return names.short[table]
 
 
-def _class_of(table: str, row: pd.Series) -> URIRef:
+def _classes(table: str, frame: pd.DataFrame) -> np.ndarray:
+    kind = _text(frame["kind"]) if "kind" in frame.columns else None
     if table == "sources":
-        return GK.SourceDocument if row["kind"] == "source_document" else GK.WebPage
+        return _choose(kind == "source_document", str(GK.SourceDocument), str(GK.WebPage))
     if table == "programmes":
-        return GK.Fund if row["kind"] == "fund" else GK.Programme
-    return GK[TABLES[table].rdf_class]
+        return _choose(kind == "fund", str(GK.Fund), str(GK.Programme))
+    return _constant(str(GK[TABLES[table].rdf_class]), len(frame))
 
 
-def row_triples(
-    table: str,
-    row: pd.Series,
-    labels: _Labels,
-    source_ids: dict[str, str],
-    organisation_ids: frozenset[str] = frozenset(),
-) -> Iterator[Triple]:
-    """The triples of one validated row of ``table``."""
-    spec = TABLES[table]
-    subject = node(row["id"])
-    yield subject, RDF.type, _class_of(table, row)
-    label = _row_label(table, row, labels)
-    yield subject, RDFS.label, Literal(label)
-    if table == "themes":
-        yield subject, SKOS.prefLabel, Literal(label, lang="en")
-        yield subject, SKOS.inScheme, THEME_SCHEME
+def _column_blocks(
+    column: Column, prop: URIRef, subjects: np.ndarray, values: np.ndarray
+) -> Iterator[_Block]:
+    """The triples of one column's values (already split into one value per entry)."""
+    if column.is_reference:
+        yield _Block(subjects, prop, str(GKR) + values)
+    elif column.scheme:
+        yield _Block(subjects, prop, str(concept(column.scheme, "")) + values)
+    elif column.kind == "date":
+        lengths = np.fromiter(map(len, values), dtype=int, count=len(values))
+        year, month = lengths == 4, lengths == 7
+        for mask, datatype in (
+            (year, XSD.gYear),
+            (month, XSD.gYearMonth),
+            (~(year | month), XSD.date),
+        ):
+            if mask.any():
+                yield _Block(subjects[mask], prop, values[mask], "typed", datatype)
+    elif column.kind in ("int", "decimal"):
+        datatype = XSD.integer if column.kind == "int" else XSD.decimal
+        yield _Block(subjects, prop, values, "typed", datatype)
     else:
-        yield subject, SKOS.prefLabel, Literal(label)
+        yield _Block(subjects, prop, values, "text")
+
+
+def _table_blocks(
+    table: str,
+    frame: pd.DataFrame,
+    names: _Names,
+    source_ids: dict[str, str],
+    organisation_ids: set[str],
+) -> Iterator[_Block]:
+    """The triples of every row of ``table``, a block at a time (see ontology/README.md)."""
+    spec = TABLES[table]
+    count = len(frame)
+    if not count:
+        return
+    col = {c: _text(frame[c]) for c in frame.columns}
+    base = str(GKR)
+    ids = col["id"]
+    subjects = base + ids
+    yield _Block(subjects, RDF.type, _classes(table, frame))
+    labels = _labels(table, frame, names)
+    yield _Block(subjects, RDFS.label, labels, "text")
+    if table == "themes":
+        yield _Block(subjects, SKOS.prefLabel, labels, "en")
+        yield _Block(subjects, SKOS.inScheme, _constant(str(THEME_SCHEME), count))
+    else:
+        yield _Block(subjects, SKOS.prefLabel, labels, "text")
     properties = PROPERTIES[table]
     for column in spec.columns:
-        cell = row[column.name]
         prop = properties.get(column.name)
-        if prop is None or not cell:
+        if prop is None:
             continue
-        for value in _values(column, cell):
-            yield subject, prop, value
-    if table == "sources" and row["kind"] == "web_page":
-        yield subject, SCHEMA.url, Literal(row["locator"], datatype=XSD.anyURI)
-    if table == "memberships" and row["group"] in organisation_ids:
+        cells = frame[column.name]
+        if column.is_list:
+            items = list_items(cells)
+            rows = frame.index.get_indexer(items.index)
+            yield from _column_blocks(column, prop, subjects[rows], _text(items))
+        else:
+            filled = col[column.name] != ""
+            yield from _column_blocks(column, prop, subjects[filled], col[column.name][filled])
+    if table == "sources":
+        web = col["kind"] == "web_page"
+        yield _Block(subjects[web], SCHEMA.url, col["locator"][web], "typed", XSD.anyURI)
+    if table == "memberships":
         # org:memberOf implies its object is an org:Organization: only projects and
         # organisations are, not events or programmes.
-        yield node(row["member"]), ORG.memberOf, node(row["group"])
+        organised = frame["group"].isin(organisation_ids).to_numpy()
+        yield _Block(base + col["member"][organised], ORG.memberOf, base + col["group"][organised])
     if table == "policy_links":
-        yield node(row["subject"]), GK.linkedToPolicy, node(row["policy"])
-    if table == "transfers" and row["target_count"]:
-        group = target_group_node(row["id"])
-        count = int(row["target_count"])
-        yield subject, GK.targetGroup, group
-        yield group, RDF.type, GK.UnnamedCityGroup
-        yield group, GK.cityCount, Literal(count)
-        yield group, RDFS.label, Literal(f"{count} unnamed {'city' if count == 1 else 'cities'}")
-        if row["target_description"]:
-            yield group, DCTERMS.description, Literal(row["target_description"])
-    if row.get("note"):
-        yield subject, SKOS.editorialNote, Literal(row["note"])
+        yield _Block(base + col["subject"], GK.linkedToPolicy, base + col["policy"])
+    if table == "transfers":
+        unnamed = col["target_count"] != ""
+        transfers = subjects[unnamed]
+        groups = transfers + "/targets"
+        size = col["target_count"][unnamed]
+        yield _Block(transfers, GK.targetGroup, groups)
+        yield _Block(groups, RDF.type, _constant(str(GK.UnnamedCityGroup), len(groups)))
+        yield _Block(groups, GK.cityCount, size, "typed", XSD.integer)
+        yield _Block(
+            groups,
+            RDFS.label,
+            size + _choose(size == "1", " unnamed city", " unnamed cities"),
+            "text",
+        )
+        described = col["target_description"][unnamed] != ""
+        yield _Block(
+            groups[described],
+            DCTERMS.description,
+            col["target_description"][unnamed][described],
+            "text",
+        )
+    if "note" in col:
+        noted = col["note"] != ""
+        yield _Block(subjects[noted], SKOS.editorialNote, col["note"][noted], "text")
     if spec.cited:
-        source = node(source_ids[row["source"]])
-        citation = citation_node(row["id"])
-        yield subject, DCTERMS.source, source
-        yield subject, PROV.wasDerivedFrom, citation
-        yield citation, RDF.type, GK.Citation
-        yield citation, RDFS.label, Literal(f"Quote supporting {shorten(label, 60)}")
-        yield citation, GK.quote, Literal(row["quote"])
-        yield citation, DCTERMS.source, source
+        sources = base + _text([source_ids[locator] for locator in frame["source"].tolist()])
+        citations = base + "citation/" + ids
+        yield _Block(subjects, DCTERMS.source, sources)
+        yield _Block(subjects, PROV.wasDerivedFrom, citations)
+        yield _Block(citations, RDF.type, _constant(str(GK.Citation), count))
+        yield _Block(
+            citations,
+            RDFS.label,
+            "Quote supporting " + _text(map_distinct(pd.Series(labels), lambda t: shorten(t, 60))),
+            "text",
+        )
+        yield _Block(citations, GK.quote, col["quote"], "text")
+        yield _Block(citations, DCTERMS.source, sources)
+
+
+def _dataset_blocks(dataset: Dataset, vocab: Graph) -> Iterator[_Block]:
+    names = _Names(dataset, vocab)
+    sources = dataset.tables["sources"]
+    source_ids = dict(zip(sources["locator"].tolist(), sources["id"].tolist(), strict=True))
+    organisation_ids = set(dataset.tables["projects"]["id"].tolist()) | set(
+        dataset.tables["organisations"]["id"].tolist()
+    )
+    scheme = _text([str(THEME_SCHEME)])
+    yield _Block(scheme, RDF.type, _text([str(SKOS.ConceptScheme)]))
+    yield _Block(scheme, RDFS.label, _text(["graphkit themes"]), "text")
+    yield _Block(scheme, SKOS.prefLabel, _text(["graphkit themes"]), "en")
+    for table in TABLES:
+        yield from _table_blocks(table, dataset.tables[table], names, source_ids, organisation_ids)
 
 
 def vocabulary_graph() -> Graph:
@@ -316,21 +427,69 @@ def vocabulary_graph() -> Graph:
     return graph
 
 
+def _terms(values: np.ndarray, make: Callable[[str], Node], cache: dict[str, Node]) -> np.ndarray:
+    """One rdflib term per entry of ``values``, made once per distinct value and shared."""
+    codes, distinct = pd.factorize(values)
+    terms = np.empty(len(distinct), dtype=object)
+    for position, value in enumerate(distinct):
+        term = cache.get(value)
+        if term is None:
+            term = cache[value] = make(value)
+        terms[position] = term
+    return terms[codes]
+
+
 def dataset_triples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[Triple]:
-    """Every triple the dataset's rows give (without the ontology)."""
+    """Every triple the dataset's rows give (without the ontology), as rdflib terms."""
     vocab = vocab if vocab is not None else vocabulary_graph()
-    labels = _Labels(dataset, vocab)
-    sources = dataset.tables["sources"]
-    source_ids = dict(zip(sources["locator"], sources["id"], strict=True))
-    yield THEME_SCHEME, RDF.type, SKOS.ConceptScheme
-    yield THEME_SCHEME, RDFS.label, Literal("graphkit themes")
-    yield THEME_SCHEME, SKOS.prefLabel, Literal("graphkit themes", lang="en")
-    organisation_ids = frozenset(dataset.tables["projects"]["id"]) | frozenset(
-        dataset.tables["organisations"]["id"]
+    caches: dict[tuple[str, URIRef | None], dict[str, Node]] = {}
+    for block in _dataset_blocks(dataset, vocab):
+        if not len(block.subjects):
+            continue
+        iris = caches.setdefault(("iri", None), {})
+        subjects = _terms(block.subjects, URIRef, iris)
+        if block.kind == "iri":
+            make: Callable[[str], Node] = URIRef
+        elif block.kind == "en":
+            make = partial(Literal, lang="en")
+        elif block.kind == "typed":
+            make = partial(Literal, datatype=block.datatype)
+        else:
+            make = Literal
+        objects = _terms(block.objects, make, caches.setdefault((block.kind, block.datatype), {}))
+        predicate = block.predicate
+        for subject, obj in zip(subjects, objects, strict=True):
+            yield subject, predicate, obj
+
+
+def dataset_ntriples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[str]:
+    """The triples of :func:`dataset_triples` as N-Triples text, in chunks of many lines."""
+    vocab = vocab if vocab is not None else vocabulary_graph()
+    for block in _dataset_blocks(dataset, vocab):
+        if not len(block.subjects):
+            continue
+        head = "<" + block.subjects + f"> <{block.predicate}> "
+        if block.kind == "iri":
+            tail = "<" + block.objects + "> .\n"
+        else:
+            suffix = {"text": "", "en": "@en", "typed": f"^^<{block.datatype}>"}[block.kind]
+            tail = '"' + _escape(block.objects) + ('"' + suffix + " .\n")
+        yield "".join(head + tail)
+
+
+def _escape(values: np.ndarray) -> np.ndarray:
+    """The N-Triples escapes of string literals (as rdflib writes them)."""
+    return _text(
+        [
+            v.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+            if _NEEDS_ESCAPE.search(v)
+            else v
+            for v in values
+        ]
     )
-    for table in TABLES:
-        for _, row in dataset.tables[table].iterrows():
-            yield from row_triples(table, row, labels, source_ids, organisation_ids)
+
+
+_NEEDS_ESCAPE = re.compile(r'[\\\n\r"]')
 
 
 def build_graph(dataset: Dataset | None = None, *, with_ontology: bool = True) -> Graph:
@@ -344,8 +503,7 @@ def build_graph(dataset: Dataset | None = None, *, with_ontology: bool = True) -
     graph = bind_prefixes(Graph())
     if with_ontology:
         graph += vocab
-    for triple in dataset_triples(dataset, vocab):
-        graph.add(triple)
+    graph.addN((s, p, o, graph) for s, p, o in dataset_triples(dataset, vocab))
     return graph
 
 

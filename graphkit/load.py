@@ -16,11 +16,14 @@ import io
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from graphkit.paths import DATASETS_DIR
@@ -142,7 +145,10 @@ def normalise_for_quote(text: str) -> str:
 
 def quote_occurs(quote: str, text: str) -> bool:
     """Whether ``quote`` occurs verbatim in ``text``; ``…`` or ``...`` marks an omission."""
-    haystack = normalise_for_quote(text)
+    return _occurs_in_normalised(quote, normalise_for_quote(text))
+
+
+def _occurs_in_normalised(quote: str, haystack: str) -> bool:
     pieces = [normalise_for_quote(p) for p in re.split(r"…|\.\.\.", quote)]
     position = 0
     for piece in (p for p in pieces if p):
@@ -169,9 +175,50 @@ def check_date(value: str) -> str | None:
     return None
 
 
-def _date_key(value: str) -> tuple[int, int, int]:
+def _date_key(value: str) -> int:
+    """A sortable number for a valid date: a year sorts before its months, a month before its days."""
     year, month, day = [*(int(p) for p in value.split("-")), 0, 0][:3]
-    return year, month, day
+    return (year * 100 + month) * 100 + day
+
+
+def map_distinct(values: pd.Series, function: Callable[[str], Any]) -> pd.Series:
+    """``function`` of every cell of ``values``, calling it once per distinct value.
+
+    Args:
+        values: a column of text.
+        function: what to compute from one cell.
+
+    Returns:
+        A Series (object dtype, same index as ``values``) of the results.
+    """
+    codes, distinct = pd.factorize(values)
+    results = np.empty(len(distinct), dtype=object)
+    results[:] = [function(value) for value in distinct]
+    return pd.Series(results[codes], index=values.index, dtype=object)
+
+
+def list_items(values: pd.Series) -> pd.Series:
+    """The values of the ``;``-separated list cells of ``values``, as :func:`split_list` gives them.
+
+    Args:
+        values: a column of list cells.
+
+    Returns:
+        One entry per value, indexed by the row (index label of ``values``) it comes from.
+    """
+    parts = values.str.split(LIST_SEPARATOR).explode().str.strip()
+    return parts.loc[parts.notna() & (parts != "")]
+
+
+def _list_parts(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per value of a list column, with the file and line it comes from."""
+    items = list_items(frame[column])
+    return frame[list(ROW_COLUMNS)].loc[items.index].assign(value=items.to_numpy())
+
+
+def _is_nfc(values: pd.Series) -> bool:
+    # NUL is a starter that composes with nothing, so the joined text is NFC iff every cell is.
+    return unicodedata.is_normalized("NFC", "\0".join(values.to_numpy(dtype=object)))
 
 
 class _Collector:
@@ -186,8 +233,29 @@ class _Collector:
     def add_mask(
         self, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str, message: str
     ) -> None:
-        for _, row in frame.loc[mask].iterrows():
-            self.add(row["_file"], int(row["_line"]), column, rule, message, row[column])
+        """One error per row of ``frame`` selected by ``mask``, with the cell's value."""
+        if mask.any():
+            hit = frame.loc[mask]
+            self.add_rows(hit, column, rule, message, hit[column])
+
+    def add_rows(
+        self,
+        rows: pd.DataFrame,
+        column: str,
+        rule: str,
+        message: str | Iterable[str],
+        values: str | Iterable[str | None] | None,
+    ) -> None:
+        """One error per row of ``rows``; ``message`` and ``values`` are one for all, or per row."""
+        count = len(rows)
+        messages = repeat(message, count) if isinstance(message, str) else message
+        cells = repeat(values, count) if values is None or isinstance(values, str) else values
+        self.errors.extend(
+            LoadError(file, int(line), column, rule, text, value)
+            for file, line, text, value in zip(
+                rows["_file"], rows["_line"], messages, cells, strict=True
+            )
+        )
 
 
 def _decode(raw: bytes, shown: str, out: _Collector) -> str | None:
@@ -280,19 +348,22 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
     """Per-cell checks that need no other table; returns the frame with NFC text."""
     for col in table.columns:
         values = frame[col.name]
-        nfc = values.map(lambda v: unicodedata.normalize("NFC", v))
+        if not _is_nfc(values):
+            nfc = map_distinct(values, lambda v: unicodedata.normalize("NFC", v))
+            nfc = nfc.astype(values.dtype)
+            out.add_mask(
+                frame,
+                values != nfc,
+                col.name,
+                "not-nfc",
+                "text is not in Unicode NFC (decomposed accents); re-save it NFC-normalised",
+            )
+            frame[col.name] = nfc
+            values = nfc
+        stripped = values.str.strip()
         out.add_mask(
             frame,
-            values != nfc,
-            col.name,
-            "not-nfc",
-            "text is not in Unicode NFC (decomposed accents); re-save it NFC-normalised",
-        )
-        frame[col.name] = nfc
-        values = nfc
-        out.add_mask(
-            frame,
-            values != values.str.strip(),
+            values != stripped,
             col.name,
             "whitespace",
             "value has leading or trailing spaces",
@@ -304,17 +375,11 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
             "cedilla",
             "t with cedilla (ţ) is a mis-encoding of Romanian ț (comma below)",
         )
-        empty = values.str.strip() == ""
+        empty = stripped == ""
         if col.required:
-            for _, row in frame.loc[empty].iterrows():
-                out.add(
-                    row["_file"],
-                    int(row["_line"]),
-                    col.name,
-                    "required",
-                    f"{col.name} is required and empty",
-                    "",
-                )
+            out.add_rows(
+                frame.loc[empty], col.name, "required", f"{col.name} is required and empty", ""
+            )
         present = ~empty
         if col.kind == "id":
             bad = present & ~values.str.fullmatch(ID_PATTERN.pattern)
@@ -326,26 +391,24 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
                 "id must be a lower-case slug like 'cluj-napoca' (a-z, 0-9, single hyphens)",
             )
         elif col.kind in ("enum", "list_enum"):
-            allowed = set(col.enum or ())
-            for _, row in frame.loc[present].iterrows():
-                parts = split_list(row[col.name]) if col.is_list else [row[col.name].strip()]
-                for part in parts:
-                    if part not in allowed:
-                        out.add(
-                            row["_file"],
-                            int(row["_line"]),
-                            col.name,
-                            "enum",
-                            f"expected one of: {', '.join(col.enum or ())}",
-                            part,
-                        )
+            if col.is_list:
+                parts = _list_parts(frame.loc[present], col.name)
+            else:
+                parts = frame.loc[present, list(ROW_COLUMNS)].assign(value=stripped[present])
+            bad = parts.loc[~parts["value"].isin(set(col.enum or ()))]
+            out.add_rows(
+                bad, col.name, "enum", f"expected one of: {', '.join(col.enum or ())}", bad["value"]
+            )
         elif col.kind == "date":
-            for _, row in frame.loc[present].iterrows():
-                problem = check_date(row[col.name])
-                if problem:
-                    out.add(
-                        row["_file"], int(row["_line"]), col.name, "date", problem, row[col.name]
-                    )
+            problems = map_distinct(values[present], check_date)
+            wrong = problems.notna()
+            out.add_rows(
+                frame.loc[present].loc[wrong],
+                col.name,
+                "date",
+                problems[wrong],
+                values[present][wrong],
+            )
         elif col.kind == "int":
             bad = present & ~values.str.fullmatch(r"[1-9][0-9]*")
             out.add_mask(frame, bad, col.name, "number", "expected a whole number of 1 or more")
@@ -360,74 +423,74 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
             )
     for first, second in (("start", "end"),):
         if first in frame.columns and second in frame.columns:
-            for _, row in frame.iterrows():
-                a, b = row[first], row[second]
-                if (
-                    a
-                    and b
-                    and not check_date(a)
-                    and not check_date(b)
-                    and (_date_key(b) < _date_key(a))
-                ):
-                    out.add(
-                        row["_file"],
-                        int(row["_line"]),
-                        second,
-                        "date-order",
-                        f"end is before start ({a})",
-                        b,
-                    )
+            both = frame.loc[(frame[first] != "") & (frame[second] != "")]
+            a, b = both[first], both[second]
+            valid = map_distinct(a, check_date).isna() & map_distinct(b, check_date).isna()
+            a, b, both = a[valid], b[valid], both.loc[valid]
+            reversed_ = map_distinct(b, _date_key) < map_distinct(a, _date_key)
+            out.add_rows(
+                both.loc[reversed_],
+                second,
+                "date-order",
+                (f"end is before start ({v})" for v in a[reversed_]),
+                b[reversed_],
+            )
     return frame
 
 
 def _check_row_rules(frame: pd.DataFrame, table: Table, out: _Collector) -> None:
     for group in table.exactly_one:
         filled = sum((frame[c] != "").astype(int) for c in group)
-        for _, row in frame.loc[filled != 1].iterrows():
-            out.add(
-                row["_file"],
-                int(row["_line"]),
-                group[0],
-                "one-of",
-                f"exactly one of {' / '.join(group)} must be given",
-                " / ".join(row[c] for c in group),
-            )
+        wrong = frame.loc[filled != 1]
+        out.add_rows(
+            wrong,
+            group[0],
+            "one-of",
+            f"exactly one of {' / '.join(group)} must be given",
+            _joined(wrong, group),
+        )
     for group in table.at_least_one:
         filled = sum((frame[c] != "").astype(int) for c in group)
-        for _, row in frame.loc[filled == 0].iterrows():
-            out.add(
-                row["_file"],
-                int(row["_line"]),
-                group[0],
-                "one-of",
-                f"at least one of {' / '.join(group)} must be given",
-                "",
-            )
+        out.add_rows(
+            frame.loc[filled == 0],
+            group[0],
+            "one-of",
+            f"at least one of {' / '.join(group)} must be given",
+            "",
+        )
+
+
+def _joined(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """The cells of ``columns`` joined with `` / `` in each row."""
+    joined = frame[columns[0]]
+    for name in columns[1:]:
+        joined = joined + " / " + frame[name]
+    return joined
 
 
 def _check_ids(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
-    seen: dict[str, tuple[str, int]] = {}
-    for frame in tables.values():
-        for row_id, file, line in zip(frame["id"], frame["_file"], frame["_line"], strict=True):
-            if not row_id:
-                continue
-            if row_id in seen:
-                first_file, first_line = seen[row_id]
-                out.add(
-                    file,
-                    int(line),
-                    "id",
-                    "duplicate-id",
-                    f"id is already used at {first_file}:{first_line}; ids must be unique "
-                    "across all files",
-                    row_id,
-                )
-            else:
-                seen[row_id] = (file, int(line))
+    rows = pd.concat([frame[["id", *ROW_COLUMNS]] for frame in tables.values()], ignore_index=True)
+    rows = rows.loc[rows["id"] != ""]
+    repeated = rows["id"].duplicated(keep="first")
+    if not repeated.any():
+        return
+    first = rows.loc[~repeated].set_index("id")
+    again = rows.loc[repeated]
+    where = first.loc[again["id"]]
+    out.add_rows(
+        again,
+        "id",
+        "duplicate-id",
+        (
+            f"id is already used at {file}:{int(line)}; ids must be unique across all files"
+            for file, line in zip(where["_file"], where["_line"], strict=True)
+        ),
+        again["id"],
+    )
 
 
 def _check_references(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
-    ids_by_table = {name: set(frame["id"]) for name, frame in tables.items()}
+    ids_by_table = {name: set(frame["id"].tolist()) for name, frame in tables.items()}
     every_id = set().union(*ids_by_table.values()) if ids_by_table else set()
     for name, frame in tables.items():
         for col in TABLES[name].columns:
@@ -438,26 +501,27 @@ def _check_references(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
             else:
                 allowed = set().union(*(ids_by_table.get(t, set()) for t in col.targets))
                 expected = "an id in " + " or ".join(f"{t}.csv" for t in col.targets)
-            for _, row in frame.loc[frame[col.name] != ""].iterrows():
-                parts = split_list(row[col.name]) if col.is_list else [row[col.name]]
-                for part in parts:
-                    if part not in allowed:
-                        out.add(
-                            row["_file"],
-                            int(row["_line"]),
-                            col.name,
-                            "dangling-reference",
-                            f"refers to an id that does not exist; expected {expected}",
-                            part,
-                        )
+            filled = frame.loc[frame[col.name] != ""]
+            if col.is_list:
+                parts = _list_parts(filled, col.name)
+            else:
+                parts = filled[list(ROW_COLUMNS)].assign(value=filled[col.name])
+            dangling = parts.loc[~parts["value"].isin(allowed)]
+            out.add_rows(
+                dangling,
+                col.name,
+                "dangling-reference",
+                f"refers to an id that does not exist; expected {expected}",
+                dangling["value"],
+            )
 
 
 def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str], out: _Collector) -> None:
     sources = tables.get("sources")
     if sources is None:
         return
-    by_locator: dict[str, pd.Series] = {}
-    for _, row in sources.iterrows():
+    by_locator: dict[str, dict[str, Any]] = {}
+    for row in sources.to_dict("records"):
         loc = row["locator"]
         if loc in by_locator:
             out.add(
@@ -498,36 +562,45 @@ def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str], out: 
                 "no bundled file of that name in any sources/ folder",
                 loc,
             )
+    text_names = {
+        loc: loc if row["kind"] == "source_document" else row["record"]
+        for loc, row in by_locator.items()
+    }
+    haystacks: dict[str, str] = {}
     for name, frame in tables.items():
         if not TABLES[name].cited:
             continue
-        for _, row in frame.iterrows():
-            locator, quote = row["source"], row["quote"]
-            if not locator:
-                continue
-            source = by_locator.get(locator)
-            if source is None:
-                out.add(
-                    row["_file"],
-                    int(row["_line"]),
-                    "source",
-                    "unknown-source",
-                    "source is not the locator of any row of sources.csv "
-                    "(add the document or URL there first)",
-                    locator,
-                )
-                continue
-            text_name = locator if source["kind"] == "source_document" else source["record"]
-            text = texts.get(text_name)
-            if text is not None and quote and not quote_occurs(quote, text):
-                out.add(
-                    row["_file"],
-                    int(row["_line"]),
-                    "quote",
-                    "quote-not-in-source",
-                    f"quote does not occur in {text_name}; quote it verbatim",
-                    quote,
-                )
+        cited = frame.loc[frame["source"] != ""]
+        known = cited["source"].isin(list(text_names))
+        unknown = cited.loc[~known]
+        out.add_rows(
+            unknown,
+            "source",
+            "unknown-source",
+            "source is not the locator of any row of sources.csv "
+            "(add the document or URL there first)",
+            unknown["source"],
+        )
+        quoted = cited.loc[known & (cited["quote"] != "")]
+        quoted = quoted.assign(text_name=quoted["source"].map(text_names))
+        quoted = quoted.loc[quoted["text_name"].isin(list(texts))]
+
+        def occurs(key: str) -> bool:
+            quote, text_name = key.rsplit("\x1f", 1)
+            if text_name not in haystacks:
+                haystacks[text_name] = normalise_for_quote(texts[text_name])
+            return _occurs_in_normalised(quote, haystacks[text_name])
+
+        # A unit separator, not NUL: pandas string concatenation drops NUL characters.
+        found = map_distinct(quoted["quote"] + "\x1f" + quoted["text_name"], occurs)
+        missing = quoted.loc[~found.astype(bool)]
+        out.add_rows(
+            missing,
+            "quote",
+            "quote-not-in-source",
+            (f"quote does not occur in {t}; quote it verbatim" for t in missing["text_name"]),
+            missing["quote"],
+        )
 
 
 def _check_romanian_cedilla(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
@@ -550,26 +623,29 @@ def _check_name_collisions(tables: dict[str, pd.DataFrame], out: _Collector) -> 
         label = TABLES[name].label_column
         if not label or name in ("lessons", "objectives"):
             continue
-        seen: dict[str, tuple[str, str, int]] = {}
-        for row_id, value, file, line in zip(
-            frame["id"], frame[label], frame["_file"], frame["_line"], strict=True
-        ):
-            key = fold(value)
-            if not key:
-                continue
-            if key in seen and seen[key][0] != row_id:
-                other_id, other_file, other_line = seen[key]
-                out.add(
-                    file,
-                    int(line),
-                    label,
-                    "name-collision",
-                    f"same name as {other_id!r} at {other_file}:{other_line} (ignoring case "
-                    "and accents); merge the rows or make the names distinct",
-                    value,
+        rows = frame.assign(key=map_distinct(frame[label], fold))
+        rows = rows.loc[rows["key"] != ""]
+        later = rows["key"].duplicated(keep="first")
+        if not later.any():
+            continue
+        first = rows.loc[~later].set_index("key")
+        again = rows.loc[later]
+        where = first.loc[again["key"]]
+        clash = again["id"].to_numpy() != where["id"].to_numpy()
+        again, where = again.loc[clash], where.loc[clash]
+        out.add_rows(
+            again,
+            label,
+            "name-collision",
+            (
+                f"same name as {other_id!r} at {other_file}:{int(other_line)} (ignoring case "
+                "and accents); merge the rows or make the names distinct"
+                for other_id, other_file, other_line in zip(
+                    where["id"], where["_file"], where["_line"], strict=True
                 )
-            else:
-                seen.setdefault(key, (row_id, file, int(line)))
+            ),
+            again[label],
+        )
 
 
 def _check_iso_codes(tables: dict[str, pd.DataFrame], out: _Collector) -> None:

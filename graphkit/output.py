@@ -31,6 +31,10 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     try:
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)
         with os.fdopen(handle, "wb") as temp:
             temp.write(payload)
             temp.flush()
@@ -56,8 +60,18 @@ def neutralise_cell(value: object) -> object:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are safe to open in a spreadsheet."""
-    return frame.map(neutralise_cell)
+    """A copy of ``frame`` whose text cells are safe to open in a spreadsheet.
+
+    Numeric columns are left as they are, so counts stay ``1`` and do not become ``1.0``.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if not pd.api.types.is_numeric_dtype(values):
+            safe[column] = pd.Series(
+                [neutralise_cell(v) for v in values], index=values.index, dtype=values.dtype
+            )
+    return safe
 
 
 def frame_to_csv(frame: pd.DataFrame, *, sep: str = ",", bom: bool = False) -> str:

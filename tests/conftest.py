@@ -49,3 +49,23 @@ def mini_graph():
     from graphkit.load import load_datasets
 
     return build_graph(load_datasets([MINI_DIR]))
+
+
+CHAINS_DIR = TESTS_DIR / "data" / "chains"
+
+
+@pytest.fixture(scope="session")
+def chains_graph():
+    """The CHAINS dataset alone: known transfer chains, connections and communities
+    (see tests/data/chains/README.md for the answers derived by hand)."""
+    from graphkit.build import build_graph
+    from graphkit.load import load_datasets
+
+    return build_graph(load_datasets([CHAINS_DIR]))
+
+
+@pytest.fixture
+def cli_uses_bundled_graph(monkeypatch, bundled_graph):
+    """CLI commands get the session's bundled graph instead of building it again (speed only:
+    one test per command still builds it the real way)."""
+    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders: bundled_graph)

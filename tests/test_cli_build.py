@@ -115,3 +115,18 @@ def test_lint_data_rewrites_unsorted_files_canonically(mini_copy: Path) -> None:
     assert run("lint-data", str(mini_copy)).exit_code == 0
     assert path.read_text(encoding="utf-8").splitlines()[1].startswith("kosice,")
     assert run("lint-data", "--check", str(mini_copy)).exit_code == 0
+
+
+def test_built_file_gets_ordinary_permissions(tmp_path: Path, mini_dir: Path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        out = tmp_path / "kg.ttl"
+        assert (
+            run("build", "--no-bundled", "--data", str(mini_dir), "--out", str(out)).exit_code == 0
+        )
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

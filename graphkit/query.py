@@ -1,0 +1,956 @@
+"""Ask the knowledge graph questions in SPARQL and get pandas DataFrames back.
+
+``graphkit.query("transfers-into-city", {"city": GKR["taranto"]})`` runs the bundled query
+``graphkit/queries/transfers-into-city.rq``; inline SPARQL and paths to ``.rq`` files work too.
+
+Every query is checked before anything runs: only SELECT, ASK, CONSTRUCT and DESCRIBE are
+accepted, and SERVICE (which would reach the network) and FROM / FROM NAMED (which would read
+other graphs or files) are refused. Parameters are bound as RDF terms through the engines' own
+binding mechanisms, never pasted into the query text. Each query runs under a wall-clock timeout
+(in a child process that is killed when the time is up, where the platform can fork) and returns
+at most ``max_rows`` rows, with truncation reported.
+
+Queries run on Oxigraph (pyoxigraph) by default; ``engine="rdflib"`` uses rdflib's own engine.
+Both see the same graph and, for the bundled queries, give the same results.
+"""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import functools
+import itertools
+import os
+import pickle
+import re
+import select
+import signal
+import sys
+import threading
+import time
+import types
+import unicodedata
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import pyoxigraph as ox
+import rdflib.plugins.sparql
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import SKOS, XSD
+from rdflib.plugins.sparql.algebra import translateUpdate
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from graphkit.load import fold
+from graphkit.names import NameIndex, resolve_name
+from graphkit.namespaces import GKV, PREFIXES
+from graphkit.paths import QUERIES_DIR
+
+# rdflib would otherwise load the graphs named in FROM clauses, from files or the web.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_TIMEOUT",
+    "ENGINES",
+    "BundledQuery",
+    "CheckedQuery",
+    "ForbiddenQueryError",
+    "Parameter",
+    "ParameterError",
+    "QueryError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeoutError",
+    "UnknownQueryError",
+    "UpdateRefusedError",
+    "bundled_queries",
+    "check_query",
+    "compact_frame",
+    "parameter_terms",
+    "query",
+    "run_query",
+    "run_query_with_values",
+]
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 10_000
+ENGINES = ("oxigraph", "rdflib")
+NAMESPACES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+Term = URIRef | Literal
+T = TypeVar("T")
+
+
+class QueryError(Exception):
+    """A query that cannot be run as asked; the message says why and what to do."""
+
+
+class QuerySyntaxError(QueryError):
+    """The text is not a SPARQL 1.1 query."""
+
+
+class ForbiddenQueryError(QueryError):
+    """The query would reach beyond the graph (SERVICE, FROM, FROM NAMED)."""
+
+
+class UpdateRefusedError(QueryError):
+    """The text is a SPARQL update; graphkit's graph is read-only."""
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran longer than its timeout and was stopped."""
+
+
+class ParameterError(QueryError, ValueError):
+    """A parameter name or value does not fit the query."""
+
+
+class UnknownQueryError(QueryError, LookupError):
+    """No bundled query has this name."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Bundled queries and their header comments
+# ---------------------------------------------------------------------------------------------
+
+_PARAM_LINE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[^,)]+?)\s*"
+    r"(?:,\s*default:\s*(?P<default>[^)]+?)\s*)?\)\s*(?:-\s*(?P<description>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a bundled query, declared in its header as
+    ``# param: NAME (TYPE[, default: VALUE]) - description``.
+
+    ``type`` is ``entity`` (any entity), one or more classes (``gk:City|gk:Organisation``), a
+    concept scheme (``gkv:organisation-type``) or a literal datatype (``xsd:string``).
+    """
+
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    @property
+    def kind(self) -> str:
+        """``entity``, ``concept`` or ``literal``: how a value typed by a user is read."""
+        if self.type == "entity" or self.type.startswith("gk:"):
+            return "entity"
+        if self.type.startswith("gkv:"):
+            return "concept"
+        return "literal"
+
+    @property
+    def classes(self) -> list[URIRef] | None:
+        """The classes an entity parameter accepts (``None``: any entity)."""
+        if self.type == "entity":
+            return None
+        return [expand_curie(part) for part in self.type.split("|")]
+
+    @property
+    def scheme(self) -> str:
+        """The concept scheme of a concept parameter (``organisation-type``)."""
+        return self.type.removeprefix("gkv:")
+
+    @property
+    def datatype(self) -> URIRef | None:
+        """The datatype of a literal parameter (``None`` for plain text)."""
+        datatype = expand_curie(self.type)
+        return None if datatype == XSD.string else datatype
+
+    def default_term(self) -> Term | None:
+        """The default value as an RDF term, or ``None`` when the parameter has no default."""
+        if self.default is None:
+            return None
+        if self.kind == "literal":
+            return literal_value(self.default, self.datatype)
+        return expand_curie(self.default)
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The parameter as a JSON-ready mapping."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "default": self.default,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class BundledQuery:
+    """A query shipped in ``graphkit/queries/``: its name (the file stem), the research question
+    it answers, its parameters and its text."""
+
+    name: str
+    question: str
+    parameters: tuple[Parameter, ...]
+    text: str
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``; raises :class:`ParameterError` if there is none."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(
+            f"The query {self.name!r} has no parameter {name!r}; its parameters: {known}."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The query's name, question and parameters as a JSON-ready mapping."""
+        return {
+            "name": self.name,
+            "question": self.question,
+            "parameters": [p.as_dict() for p in self.parameters],
+        }
+
+
+def parse_header(name: str, text: str) -> BundledQuery:
+    """Read the ``# question:`` and ``# param:`` lines at the top of a bundled query.
+
+    Raises:
+        ValueError: if the question is missing or a parameter line does not parse.
+    """
+    question = ""
+    parameters = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        key, _, value = stripped.lstrip("#").strip().partition(":")
+        if key == "question":
+            question = value.strip()
+        elif key == "param":
+            match = _PARAM_LINE.match(value.strip())
+            if not match:
+                raise ValueError(f"{name}.rq: cannot read the parameter line {stripped!r}")
+            parameters.append(
+                Parameter(
+                    match["name"],
+                    match["type"].strip(),
+                    match["default"],
+                    (match["description"] or "").strip(),
+                )
+            )
+    if not question:
+        raise ValueError(f"{name}.rq: the header has no '# question:' line")
+    return BundledQuery(name, question, tuple(parameters), text)
+
+
+@functools.cache
+def _bundled_queries(folder: Path) -> dict[str, BundledQuery]:
+    return {
+        path.stem: parse_header(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.rq"))
+    }
+
+
+def bundled_queries(folder: Path = QUERIES_DIR) -> dict[str, BundledQuery]:
+    """Every bundled query by name, in alphabetical order."""
+    return dict(_bundled_queries(Path(folder)))
+
+
+def expand_curie(value: str) -> URIRef:
+    """``gkr:kosice`` or ``<https://…>`` as an IRI; raises :class:`ParameterError` otherwise."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return checked_iri(value[1:-1])
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in NAMESPACES:
+        return checked_iri(NAMESPACES[prefix] + local)
+    raise ParameterError(f"{value!r} is neither <an IRI> nor a prefixed name like gkr:kosice.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking queries before they run
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the safety checks: its form, its selected variables (for SELECT)
+    and every variable it mentions."""
+
+    text: str
+    form: str
+    projected: tuple[str, ...]
+    variables: frozenset[str]
+    prepared: Query = field(repr=False, compare=False)
+
+
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def _walk(node: object) -> Iterable[object]:
+    """Every value inside a parsed query (CompValues, lists, terms), depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, CompValue):
+            stack.extend(current.values())
+        elif isinstance(current, list | tuple | set | frozenset):
+            stack.extend(current)
+
+
+def _is_update(text: str) -> bool:
+    try:
+        translateUpdate(parseUpdate(text), initNs=NAMESPACES)
+    except Exception:  # any failure means "not an update"; the query error is reported instead
+        return False
+    return True
+
+
+def check_query(text: str) -> CheckedQuery:
+    """Parse ``text`` and refuse everything but a read-only query over graphkit's graph.
+
+    Nothing is run: the checks work on rdflib's parse of the query.
+
+    Raises:
+        UpdateRefusedError: the text is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, …).
+        ForbiddenQueryError: the query uses SERVICE, FROM or FROM NAMED.
+        QuerySyntaxError: the text is not SPARQL.
+    """
+    try:
+        prepared = rdflib.plugins.sparql.prepareQuery(text, initNs=NAMESPACES)
+    except Exception as exc:
+        if _is_update(text):
+            raise UpdateRefusedError(
+                "graphkit's graph is read-only: updates (INSERT, DELETE, LOAD, CLEAR, …) are "
+                "refused. Use SELECT, ASK, CONSTRUCT or DESCRIBE."
+            ) from exc
+        raise QuerySyntaxError(f"This is not a valid SPARQL query: {exc}") from exc
+    algebra = prepared.algebra
+    form = _FORMS.get(algebra.name)
+    if form is None:
+        raise QuerySyntaxError(f"Unsupported query form {algebra.name}.")
+    if algebra.get("datasetClause"):
+        raise ForbiddenQueryError(
+            "FROM and FROM NAMED are refused: queries run on graphkit's graph only."
+        )
+    variables = set()
+    for value in _walk(algebra):
+        if isinstance(value, CompValue) and value.name == "ServiceGraphPattern":
+            raise ForbiddenQueryError(
+                f"SERVICE is refused: graphkit never sends queries to other endpoints "
+                f"(found {value.get('service_string', 'SERVICE')!r})."
+            )
+        if isinstance(value, Variable):
+            variables.add(str(value))
+    projected = tuple(str(v) for v in algebra.get("PV") or ()) if form == "SELECT" else ()
+    return CheckedQuery(text, form, projected, frozenset(variables), prepared)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------------------------
+
+# Characters that may not appear in an IRI (RFC 3987 / SPARQL IRIREF).
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def checked_iri(value: str) -> URIRef:
+    """``value`` as an IRI, NFC-normalised; raises :class:`ParameterError` if it is not one."""
+    value = unicodedata.normalize("NFC", value)
+    if not _SCHEME.match(value) or _BAD_IRI.search(value):
+        raise ParameterError(
+            f"{value!r} is not a valid IRI: it needs a scheme (https:) and no spaces or "
+            '<>"{}|^`\\ characters.'
+        )
+    return URIRef(value)
+
+
+def literal_value(text: str, datatype: URIRef | None = None) -> Literal:
+    """User text as an NFC-normalised literal of ``datatype``, checked against the datatype."""
+    text = unicodedata.normalize("NFC", text)
+    if datatype is None:
+        return Literal(text)
+    checks: dict[URIRef, str] = {
+        XSD.integer: r"[+-]?\d+",
+        XSD.decimal: r"[+-]?(\d+(\.\d*)?|\.\d+)",
+        XSD.gYear: r"\d{4}",
+        XSD.date: r"\d{4}-\d{2}-\d{2}",
+    }
+    pattern = checks.get(datatype)
+    if pattern and not re.fullmatch(pattern, text.strip()):
+        raise ParameterError(f"{text!r} is not a valid {datatype.removeprefix(str(XSD))}.")
+    return Literal(text.strip(), datatype=datatype)
+
+
+def _checked_term(name: str, value: object, parameter: Parameter | None) -> Term:
+    if isinstance(value, str) and not isinstance(value, URIRef | Literal):
+        raise TypeError(
+            f"Bind {name!r} to an rdflib Literal or URIRef, not the plain string {value!r}: "
+            "a plain string would silently match nothing."
+        )
+    if isinstance(value, URIRef):
+        term: Term = checked_iri(str(value))
+    elif isinstance(value, Literal):
+        term = Literal(
+            unicodedata.normalize("NFC", str(value)), lang=value.language, datatype=value.datatype
+        )
+    else:
+        raise TypeError(f"Bind {name!r} to an rdflib Literal or URIRef, not {type(value)}.")
+    if parameter is not None and (parameter.kind == "literal") != isinstance(term, Literal):
+        wanted = "a Literal" if parameter.kind == "literal" else "a URIRef"
+        raise ParameterError(f"The parameter {name!r} ({parameter.type}) needs {wanted}.")
+    return term
+
+
+def bind_parameters(
+    checked: CheckedQuery, bundled: BundledQuery | None, bindings: Mapping[str, object] | None
+) -> dict[str, Term]:
+    """The terms to bind: ``bindings`` checked against the query, plus bundled defaults.
+
+    Raises:
+        TypeError: a value is a plain ``str`` (or not an RDF term at all).
+        ParameterError: an unknown parameter, an invalid IRI or a value of the wrong kind.
+    """
+    terms: dict[str, Term] = {}
+    for raw_name, value in (bindings or {}).items():
+        name = str(raw_name).lstrip("?$")
+        parameter = bundled.parameter(name) if bundled is not None else None
+        if checked.form == "SELECT" and name not in checked.projected:
+            raise ParameterError(
+                f"?{name} is not selected by the query, so it cannot be bound; bind one of: "
+                f"{', '.join(checked.projected) or 'none'}."
+            )
+        if name not in checked.variables:
+            raise ParameterError(f"The query has no variable ?{name}.")
+        terms[name] = _checked_term(name, value, parameter)
+    for parameter in bundled.parameters if bundled is not None else ():
+        default = parameter.default_term()
+        if parameter.name not in terms and default is not None:
+            terms[parameter.name] = default
+    return terms
+
+
+def _concept_index(graph: Graph, scheme: str) -> NameIndex:
+    keys: dict[str, set[URIRef]] = {}
+    display: dict[URIRef, str] = {}
+    for concept in graph.subjects(SKOS.inScheme, GKV[scheme]):
+        if not isinstance(concept, URIRef):
+            continue
+        value = str(concept).removeprefix(f"{GKV}{scheme}/")
+        label = str(graph.value(concept, SKOS.prefLabel) or value)
+        display[concept] = f"{value} ({label})"
+        for name in (value, value.replace("_", " "), label):
+            keys.setdefault(fold(name), set()).add(concept)
+    return NameIndex(
+        {k: frozenset(v) for k, v in keys.items()},
+        display,
+        dict.fromkeys(display, scheme),
+        f"{scheme} value",
+    )
+
+
+def parameter_terms(
+    graph: Graph, text_or_name: str | Path, values: Mapping[str, str]
+) -> dict[str, Term]:
+    """Turn parameter values typed by a user (``{"city": "Wien"}``) into RDF terms.
+
+    For a bundled query, an entity parameter is resolved by name (ids, labels, local names;
+    case and accents ignored), a concept parameter by its value or label, and a literal
+    parameter becomes an NFC-normalised literal of its datatype. For other queries, ``<IRI>``
+    and prefixed names (``gkr:kosice``) become IRIs and anything else a plain literal.
+
+    Raises:
+        graphkit.names.UnknownNameError: no entity has this name (with the closest names).
+        graphkit.names.AmbiguousNameError: several entities have this name.
+        ParameterError: an unknown parameter or an invalid value.
+    """
+    _, bundled = resolve_query(text_or_name)
+    terms: dict[str, Term] = {}
+    for name, value in values.items():
+        parameter = bundled.parameter(name) if bundled is not None else None
+        written_as_iri = value.startswith("<") or value.partition(":")[0] in NAMESPACES
+        if parameter is not None and parameter.kind == "literal":
+            terms[name] = literal_value(value, parameter.datatype)
+        elif written_as_iri:
+            terms[name] = expand_curie(value)
+        elif parameter is None:
+            terms[name] = literal_value(value)
+        elif parameter.kind == "concept":
+            terms[name] = _concept_index(graph, parameter.scheme).resolve(value)
+        else:
+            terms[name] = resolve_name(graph, value, parameter.classes, kind=parameter.name)
+    return terms
+
+
+# ---------------------------------------------------------------------------------------------
+# Engines
+# ---------------------------------------------------------------------------------------------
+
+_STRING = str(XSD.string)
+
+
+def _to_oxigraph(term: Term) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+    return ox.Literal(str(term), datatype=datatype)
+
+
+def _from_oxigraph(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
+    raise QueryError(f"RDF-star triple terms are not supported in results: {term}")
+
+
+_STORE_CACHE_SIZE = 4
+_stores: collections.OrderedDict[int, tuple[weakref.ref[Graph], int, ox.Store]] = (
+    collections.OrderedDict()
+)
+_stores_lock = threading.Lock()
+
+
+def oxigraph_store(graph: Graph) -> ox.Store:
+    """An in-memory Oxigraph store holding ``graph``'s triples.
+
+    The last few stores are cached per graph object, so repeated queries do not reload; a graph
+    whose size changed since it was loaded is loaded again.
+    """
+    key = id(graph)
+    with _stores_lock:
+        cached = _stores.get(key)
+        if cached is not None and cached[0]() is graph and cached[1] == len(graph):
+            _stores.move_to_end(key)
+            return cached[2]
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        _stores[key] = (weakref.ref(graph), len(graph), store)
+        while len(_stores) > _STORE_CACHE_SIZE:
+            _stores.popitem(last=False)
+        return store
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and
+    DESCRIBE. ``truncated`` is true when more than ``max_rows`` rows or triples were cut off."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    truncated: bool = False
+    max_rows: int | None = None
+
+    def frame(self) -> pd.DataFrame:
+        """The result as a DataFrame: one column per variable (IRIs as text, numbers as numbers);
+        ``answer`` for ASK; ``subject``, ``predicate``, ``object`` for CONSTRUCT and DESCRIBE.
+
+        ``frame.attrs`` holds ``form`` and ``truncated``.
+        """
+        if self.form == "ASK":
+            frame = pd.DataFrame({"answer": [bool(self.boolean)]})
+        elif self.form == "SELECT":
+            records = [tuple(term_value(t) for t in row) for row in self.rows]
+            frame = pd.DataFrame.from_records(records, columns=self.variables)
+        else:
+            records = [tuple(term_value(t) for t in triple) for triple in self.triples]
+            frame = pd.DataFrame.from_records(records, columns=["subject", "predicate", "object"])
+        frame.attrs.update(form=self.form, truncated=self.truncated)
+        return frame
+
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE result as an rdflib graph."""
+        if self.form not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError(f"A {self.form} query returns no graph; use frame().")
+        result = Graph()
+        for prefix, namespace in NAMESPACES.items():
+            result.bind(prefix, namespace)
+        for triple in self.triples:
+            result.add(triple)
+        return result
+
+    def truncation_message(self) -> str:
+        """A sentence telling the user that rows were cut off (empty when none were)."""
+        if not self.truncated:
+            return ""
+        unit = "rows" if self.form == "SELECT" else "triples"
+        return (
+            f"Showing the first {self.max_rows} {unit} only: the query has more. Raise the row "
+            "cap (--limit, or max_rows in Python) or narrow the query."
+        )
+
+
+_INTEGER_TYPES = {
+    XSD.integer,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.byte,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.nonPositiveInteger,
+    XSD.negativeInteger,
+    XSD.unsignedInt,
+    XSD.unsignedLong,
+    XSD.unsignedShort,
+    XSD.unsignedByte,
+}
+_FLOAT_TYPES = {XSD.decimal, XSD.double, XSD.float}
+
+
+def term_value(term: Node | None) -> object:
+    """A result term as a plain Python value for a DataFrame cell.
+
+    IRIs become their text, numbers become ``int`` or ``float``, booleans ``bool``, every other
+    literal its lexical form (dates stay as written: ``2019``, ``2019-04``, ``2019-04-09``).
+    """
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        try:
+            if term.datatype in _INTEGER_TYPES:
+                return int(str(term))
+            if term.datatype in _FLOAT_TYPES:
+                return float(str(term))
+        except ValueError:
+            return str(term)
+        if term.datatype == XSD.boolean:
+            return str(term) in ("true", "1")
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _take(items: Iterable[T], max_rows: int | None) -> tuple[list[T], bool]:
+    if max_rows is None:
+        return list(items), False
+    taken = list(itertools.islice(items, max_rows + 1))
+    return taken[:max_rows], len(taken) > max_rows
+
+
+def _execute_oxigraph(
+    graph: Graph, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
+) -> QueryResult:
+    store = oxigraph_store(graph)
+    substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in terms.items()}
+    try:
+        answer = store.query(checked.text, prefixes=NAMESPACES, substitutions=substitutions)
+        if checked.form == "ASK":
+            return QueryResult("ASK", boolean=bool(answer))
+        if checked.form == "SELECT":
+            variables = [v.value for v in answer.variables]
+            solutions = (
+                tuple(_from_oxigraph(solution[v]) for v in variables) for solution in answer
+            )
+            rows, truncated = _take(solutions, max_rows)
+            return QueryResult("SELECT", variables, rows, truncated=truncated, max_rows=max_rows)
+        triples = (tuple(_from_oxigraph(t) for t in triple) for triple in answer)
+        kept, truncated = _take(triples, max_rows)
+        return QueryResult(checked.form, triples=kept, truncated=truncated, max_rows=max_rows)
+    except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
+
+
+def _execute_rdflib(
+    graph: Graph, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
+) -> QueryResult:
+    try:
+        answer = graph.query(checked.prepared, initBindings=dict(terms))
+        if checked.form == "ASK":
+            return QueryResult("ASK", boolean=bool(answer.askAnswer))
+        if checked.form == "SELECT":
+            variables = [str(v) for v in answer.vars or ()]
+            rows, truncated = _take((tuple(row) for row in answer), max_rows)
+            return QueryResult("SELECT", variables, rows, truncated=truncated, max_rows=max_rows)
+        kept, truncated = _take(iter(answer), max_rows)
+        return QueryResult(checked.form, triples=kept, truncated=truncated, max_rows=max_rows)
+    except QueryError:
+        raise
+    except Exception as exc:  # rdflib raises many kinds of errors while evaluating
+        raise QueryError(f"rdflib could not run the query: {exc}") from exc
+
+
+_EXECUTORS = {"oxigraph": _execute_oxigraph, "rdflib": _execute_rdflib}
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeouts
+# ---------------------------------------------------------------------------------------------
+
+
+def _timeout_error(timeout: float) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"The query did not finish within {timeout:g} s and was stopped. Narrow it down (more "
+        "specific patterns, LIMIT) or allow more time (--timeout)."
+    )
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a :class:`QueryError` with its message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return QueryError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _in_child_process(function: Callable[[], T], timeout: float) -> T:
+    """Run ``function`` in a forked child and kill the child when ``timeout`` is up.
+
+    Engines cannot be interrupted from Python (Oxigraph evaluates in Rust), so a process is the
+    only way to really stop a runaway query. The child shares the parent's graph and store
+    through copy-on-write memory, so nothing is reloaded.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send the pickled outcome, exit without cleanup
+        os.close(read_end)
+        try:
+            payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:
+            payload = pickle.dumps((False, _portable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_end, view) :]
+        os._exit(0)
+    os.close(write_end)
+    finished = False
+    try:
+        deadline = time.monotonic() + timeout
+        chunks = []
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _timeout_error(timeout)
+            ready, _, _ = select.select([read_end], [], [], remaining)
+            if ready:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        os.waitpid(pid, 0)
+        finished = True
+    finally:
+        os.close(read_end)
+        if not finished:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    if not chunks:
+        raise QueryError("The query process ended without an answer.")
+    ok, value = pickle.loads(b"".join(chunks))  # our own child's data
+    if not ok:
+        raise value
+    return value
+
+
+def _in_thread(function: Callable[[], T], timeout: float) -> T:
+    """Run ``function`` in a daemon thread and stop waiting for it after ``timeout``.
+
+    Used where ``os.fork`` does not exist: the thread cannot be killed and finishes in the
+    background, but the caller gets its answer (or the timeout error) in time.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=target, name="graphkit-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise _timeout_error(timeout)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def call_with_timeout(
+    function: Callable[[], T], timeout: float | None, *, isolate: bool | None = None
+) -> T:
+    """``function()``, stopped after ``timeout`` seconds with :class:`QueryTimeoutError`.
+
+    Args:
+        function: the work to do.
+        timeout: seconds; ``None`` runs ``function`` directly, without a limit.
+        isolate: run in a child process that is killed on timeout (default: where the platform
+            can fork), else in a thread whose result is abandoned on timeout.
+    """
+    if timeout is None:
+        return function()
+    if timeout <= 0:
+        raise ValueError("the timeout must be positive")
+    if isolate is None:
+        isolate = hasattr(os, "fork")
+    return _in_child_process(function, timeout) if isolate else _in_thread(function, timeout)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public entry points
+# ---------------------------------------------------------------------------------------------
+
+
+def _looks_like_name(text: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9_.-]+", text) is not None
+
+
+def resolve_query(text_or_name: str | Path) -> tuple[str, BundledQuery | None]:
+    """The SPARQL text of a bundled query name, a ``.rq`` file or inline SPARQL, and the bundled
+    query it is (``None`` for files and inline text).
+
+    Raises:
+        UnknownQueryError: a bare word that is no bundled query's name (with close names).
+    """
+    queries = bundled_queries()
+    if isinstance(text_or_name, Path) or str(text_or_name).endswith(".rq"):
+        path = Path(text_or_name)
+        if path.stem in queries and not path.exists():
+            return queries[path.stem].text, queries[path.stem]
+        try:
+            return path.read_text(encoding="utf-8"), None
+        except OSError as exc:
+            raise UnknownQueryError(f"Cannot read the query file {str(path)!r}: {exc}") from exc
+    text = str(text_or_name)
+    if text.strip() in queries:
+        found = queries[text.strip()]
+        return found.text, found
+    if _looks_like_name(text.strip()):
+        close = difflib.get_close_matches(text.strip(), list(queries), n=5, cutoff=0.5)
+        hint = f" Closest: {', '.join(close)}." if close else ""
+        raise UnknownQueryError(
+            f"No bundled query is called {text.strip()!r}.{hint} Run 'graphkit queries' to "
+            "list them."
+        )
+    return text, None
+
+
+@functools.cache
+def bundled_graph() -> Graph:
+    """The graph of the bundled datasets, built once per process for queries without a graph."""
+    from graphkit.build import build_graph
+
+    return build_graph()
+
+
+def run_query(
+    text_or_name: str | Path,
+    bindings: Mapping[str, object] | None = None,
+    graph: Graph | None = None,
+    *,
+    engine: str = "oxigraph",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+) -> QueryResult:
+    """Check and run a query; return its full result (rows, boolean or triples).
+
+    Args:
+        text_or_name: a bundled query's name, a path to a ``.rq`` file, or SPARQL text.
+        bindings: variable name -> ``URIRef`` or ``Literal`` (never a plain ``str``); bundled
+            queries' defaults fill in the parameters not given.
+        graph: the graph to query (default: the bundled datasets' graph).
+        engine: ``"oxigraph"`` (default) or ``"rdflib"``.
+        timeout: seconds before the query is stopped (``None``: no limit).
+        max_rows: the row cap (``None``: no cap); ``result.truncated`` says if it was hit.
+
+    Raises:
+        QueryError: and its subclasses for refused, invalid, timed-out or failed queries.
+        TypeError: a binding is not an RDF term.
+    """
+    if engine not in _EXECUTORS:
+        raise QueryError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
+    text, bundled = resolve_query(text_or_name)
+    checked = check_query(text)
+    terms = bind_parameters(checked, bundled, bindings)
+    graph = graph if graph is not None else bundled_graph()
+    execute = _EXECUTORS[engine]
+    if engine == "oxigraph":
+        oxigraph_store(graph)  # load in this process, so that children and later calls reuse it
+    return call_with_timeout(lambda: execute(graph, checked, terms, max_rows), timeout)
+
+
+def run_query_with_values(
+    text_or_name: str | Path, values: Mapping[str, str], graph: Graph, **options: Any
+) -> QueryResult:
+    """Run a query with parameter values typed by a user, as ``graphkit query --param`` does.
+
+    ``values`` (``{"city": "Wien"}``) become RDF terms as :func:`parameter_terms` describes;
+    ``options`` are those of :func:`run_query`.
+    """
+    terms = parameter_terms(graph, text_or_name, values)
+    return run_query(text_or_name, terms, graph, **options)
+
+
+def query(
+    text_or_name: str | Path,
+    bindings: Mapping[str, object] | None = None,
+    graph: Graph | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Run a query and return its result as a DataFrame (see :meth:`QueryResult.frame`).
+
+    ``graphkit.query("transfers-into-city", {"city": GKR["taranto"]})`` lists the practices
+    that came to Taranto. ``options`` are those of :func:`run_query` (``engine``, ``timeout``,
+    ``max_rows``); use :func:`run_query` for the raw result of ASK, CONSTRUCT and DESCRIBE.
+    """
+    return run_query(text_or_name, bindings, graph, **options).frame()
+
+
+def compact_iri(value: object) -> object:
+    """An IRI in one of graphkit's namespaces as a prefixed name (``gkr:kosice``)."""
+    if isinstance(value, str):
+        for prefix, namespace in NAMESPACES.items():
+            if value.startswith(namespace) and len(value) > len(namespace):
+                return f"{prefix}:{value[len(namespace) :]}"
+    return value
+
+
+def compact_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with IRIs shortened to prefixed names, for reading on screen."""
+    compacted = frame.map(compact_iri)
+    compacted.attrs.update(frame.attrs)
+    return compacted
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``graphkit.query(...)`` call :func:`query` although ``graphkit.query`` is this
+    module (the documented way to customise a module's behaviour: set its ``__class__``)."""
+
+    def __call__(
+        self,
+        text_or_name: str | Path,
+        bindings: Mapping[str, object] | None = None,
+        graph: Graph | None = None,
+        **options: Any,
+    ) -> pd.DataFrame:
+        return query(text_or_name, bindings, graph, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

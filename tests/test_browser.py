@@ -1,0 +1,249 @@
+"""The interactive page in a real browser: Debian's Chromium driven by Playwright.
+
+No browser is downloaded: the tests use /usr/bin/chromium (``apt-get install chromium``; CI's
+``.ci/run`` installs it) and are skipped, saying so, when it is absent.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graphkit.build import build_graph
+from graphkit.load import load_datasets
+from graphkit.visualise import render_html, select_view
+from tests.helpers import replace_in
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IMG = "<img src=x onerror=alert(1)>"
+LINK = '<a href="javascript:alert(2)">more</a>'
+SETTLED = "#network[data-stabilised='true']"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator:
+    """A headless Chromium with a fresh profile, shared by this module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 800},
+        )
+        yield context
+        context.close()
+
+
+@dataclass
+class OpenPage:
+    """A loaded page and everything it tried to do."""
+
+    page: object
+    url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def stats(self) -> dict:
+        return self.page.evaluate("() => window.graphkitStats")
+
+
+def open_page(browser, html_text: str, folder: Path) -> OpenPage:
+    """Write the page, load it from disk, record every request, and wait until it settles."""
+    path = folder / "network.html"
+    path.write_text(html_text, encoding="utf-8")
+    page = browser.new_page()
+    opened = OpenPage(page, path.as_uri())
+
+    def only_local(route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            opened.blocked.append(url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.on("request", lambda request: opened.requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            opened.errors.append(message.text) if message.type in ("error", "warning") else None
+        ),
+    )
+    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(opened.url)
+    page.wait_for_selector(SETTLED, state="attached", timeout=30_000)
+    return opened
+
+
+def drawn_share(png: bytes) -> float:
+    """The share of a screenshot's pixels that are not (near) white."""
+    from PIL import Image
+
+    grey_levels = Image.open(io.BytesIO(png)).convert("L").histogram()
+    return sum(grey_levels[:235]) / sum(grey_levels)
+
+
+def graph_data(opened: OpenPage) -> dict:
+    return json.loads(opened.page.text_content("#graph-data"))
+
+
+@pytest.fixture
+def transfers_view(bundled_graph):
+    return select_view(bundled_graph, "transfers")
+
+
+def test_transfer_page_draws_every_city_and_transfer_offline(browser, transfers_view, tmp_path):
+    opened = open_page(browser, render_html(transfers_view), tmp_path)
+    stats = opened.stats()
+    assert (stats["nodes"], stats["edges"]) == (
+        transfers_view.number_of_nodes(),
+        transfers_view.number_of_edges(),
+    )
+    assert stats["stabilised"] is True
+    assert opened.requests == [opened.url]
+    assert opened.blocked == [] and opened.errors == []
+    screenshot = opened.page.locator("#network").screenshot()
+    (tmp_path / "transfers.png").write_bytes(screenshot)
+    assert drawn_share(screenshot) > 0.005
+    opened.page.close()
+
+
+def test_physics_stops_once_the_layout_has_settled(browser, transfers_view, tmp_path):
+    opened = open_page(browser, render_html(transfers_view), tmp_path)
+    positions = "() => JSON.stringify(window.graphkitNetwork.getPositions())"
+    before = opened.page.evaluate(positions)
+    opened.page.wait_for_timeout(700)
+    assert opened.page.evaluate(positions) == before
+    assert opened.page.is_hidden("#status")
+    opened.page.close()
+
+
+def test_project_and_type_menus_show_only_matching_transfers(browser, transfers_view, tmp_path):
+    # Berlin belongs to the working group but transferred its practice through MiStra: the
+    # menu shows the group's transfers, not every city that belongs to it.
+    through_group = [
+        (u, v, attrs["project"])
+        for u, v, attrs in transfers_view.edges(data=True)
+        if attrs["project_id"] == "eurocities-wg-roma-inclusion"
+    ]
+    groups = [n for n, kind in transfers_view.nodes(data="type") if kind == "UnnamedCityGroup"]
+    opened = open_page(browser, render_html(transfers_view), tmp_path)
+    page = opened.page
+
+    page.select_option("#filter-project", label=through_group[0][2])
+    stats = opened.stats()
+    assert stats["visibleEdges"] == len(through_group)
+    assert stats["visibleNodes"] == len({n for u, v, _ in through_group for n in (u, v)})
+    assert page.get_attribute("#network", "data-visible-edges") == str(len(through_group))
+
+    page.click("#reset")
+    page.select_option("#filter-type", value="UnnamedCityGroup")
+    stats = opened.stats()
+    assert (stats["visibleNodes"], stats["visibleEdges"]) == (len(groups), 0)
+
+    page.click("#reset")
+    stats = opened.stats()
+    assert (stats["visibleNodes"], stats["visibleEdges"]) == (stats["nodes"], stats["edges"])
+    assert opened.errors == []
+    page.close()
+
+
+def test_markup_from_the_csv_shows_as_text_in_tooltips_menus_and_heading(
+    browser, mini_copy, tmp_path
+):
+    replace_in(mini_copy / "practices.csv", "Welcome House,", f'"Welcome {IMG} House",')
+    replace_in(mini_copy / "projects.csv", "TESTNET test project", f"TESTNET </script> {LINK}")
+    graph = build_graph(load_datasets([mini_copy]))
+    opened = open_page(browser, render_html(select_view(graph, "full"), title=IMG), tmp_path)
+    page = opened.page
+
+    node = next(n for n in graph_data(opened)["nodes"] if IMG in n["gkLabel"])
+    point = page.evaluate(
+        """(id) => {
+            const network = window.graphkitNetwork;
+            const dom = network.canvasToDOM(network.getPositions([id])[id]);
+            const box = document.getElementById("network").getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""",
+        node["id"],
+    )
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    assert f"Welcome {IMG} House" in tooltip.inner_text()
+    assert "Type: Practice" in tooltip.inner_text()
+    assert page.evaluate("() => document.querySelectorAll('img, a, iframe').length") == 0
+    assert page.evaluate("() => document.querySelectorAll('script').length") == 3
+    assert page.text_content("#title") == IMG
+    assert page.evaluate("() => document.getElementById('title').children.length") == 0
+    projects = page.eval_on_selector_all("#filter-project option", "os => os.map(o => o.text)")
+    assert f"TESTNET </script> {LINK}" in projects
+    assert opened.dialogs == [] and opened.errors == [] and opened.blocked == []
+    page.close()
+
+
+def test_a_thousand_node_view_settles_and_stays_usable(browser, tmp_path):
+    graph = nx.gnm_random_graph(1000, 2000, seed=42)
+    kinds = ["City", "Organisation", "Project", "Practice", "Event"]
+    for node in graph:
+        graph.nodes[node].update(label=f"Entity {node}", type=kinds[node % len(kinds)])
+    opened = open_page(browser, render_html(graph), tmp_path)
+    stats = opened.stats()
+    assert (stats["nodes"], stats["edges"], stats["stabilised"]) == (1000, 2000, True)
+    opened.page.select_option("#filter-type", value="Project")
+    assert opened.stats()["visibleNodes"] == 200
+    assert opened.errors == [] and opened.requests == [opened.url]
+    opened.page.close()
+
+
+def test_notebook_output_draws_inside_its_sandboxed_iframe(browser, tmp_path):
+    from graphkit.visualise import show
+
+    graph = nx.path_graph(["Vienna", "Taranto", "Košice"])
+    nx.set_node_attributes(graph, "City", "type")
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!DOCTYPE html><body>{show(graph)._repr_html_()}</body>", "utf-8")
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(host.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator(SETTLED).wait_for(state="attached", timeout=30_000)
+    assert frame.locator("#network").get_attribute("data-nodes") == "3"
+    assert frame.locator("#find-node option").all_text_contents()[1:] == [
+        "Košice",
+        "Taranto",
+        "Vienna",
+    ]
+    assert requests == [host.as_uri()]
+    page.close()

@@ -1,0 +1,89 @@
+"""`graphkit export`: files for Gephi, Cytoscape, R, spreadsheets and RDF tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from graphkit import export, network
+from graphkit.cli import EXPORT_FORMATS, EXPORT_GRAPHS, NETWORK_GRAPHS, main
+from tests.conftest import CHAINS_DIR
+
+CHAINS = ("--no-bundled", "--data", str(CHAINS_DIR))
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_offers_every_library_format_and_graph() -> None:
+    assert EXPORT_FORMATS == export.EXPORT_FORMATS
+    assert set(EXPORT_GRAPHS) == set(network.PROJECTIONS)
+    assert set(NETWORK_GRAPHS) == set(network.PROJECTIONS) - {"knowledge"}
+
+
+def test_gexf_of_the_transfer_network_opens_with_its_cities(tmp_path: Path) -> None:
+    out = tmp_path / "transfers.gexf"
+    result = run("export", *CHAINS, "--format", "gexf", "--graph", "transfers", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.stdout
+    g = nx.read_gexf(out)
+    assert set(g.nodes) == {"avila", "bruges", "cork", "dresden"}
+    assert g.nodes["avila"]["label"] == "Ávila"
+
+
+def test_graphml_default_is_the_knowledge_graph(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("export", *CHAINS)
+    assert result.exit_code == 0, result.output
+    g = nx.read_graphml(tmp_path / "graphkit-knowledge.graphml")
+    assert g.nodes["relay-avila-ledger-to-bruges"]["type"] == "PracticeTransfer"
+
+
+def test_csv_writes_nodes_and_edges_tables_beside_the_name(tmp_path: Path) -> None:
+    out = tmp_path / "cities.csv"
+    result = run("export", *CHAINS, "--format", "csv", "--graph", "cities", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    nodes_file, edges_file = tmp_path / "cities-nodes.csv", tmp_path / "cities-edges.csv"
+    assert nodes_file.read_bytes().startswith(b"\xef\xbb\xbfid,")
+    nodes = pd.read_csv(nodes_file, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert "Évora" in set(nodes["label"])
+    edges = pd.read_csv(edges_file, encoding="utf-8-sig")
+    assert len(edges) == 7 and set(edges["weight"]) == {1}
+    assert not out.exists()
+
+
+def test_csv_into_a_folder(tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    run("export", *CHAINS, "--format", "csv", "--graph", "transfers", "--out", str(out))
+    edges = pd.read_csv(out / "edges.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert "'=HYPERLINK(evil)" in set(edges["outcome"])
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt")])
+def test_rdf_formats_export_the_whole_graph(tmp_path: Path, fmt: str, parser: str) -> None:
+    out = tmp_path / f"kg.{fmt}"
+    result = run("export", *CHAINS, "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(Graph().parse(out, format=parser)) > 100
+
+
+def test_json_is_node_link(tmp_path: Path) -> None:
+    out = tmp_path / "actors.json"
+    run("export", *CHAINS, "--format", "json", "--graph", "actors", "--out", str(out))
+    g = nx.node_link_graph(__import__("json").loads(out.read_text("utf-8")), edges="edges")
+    assert g.edges["faro", "bridge-net"]["role"] == ["lead partner"]
+
+
+def test_graph_option_with_rdf_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["export", *CHAINS, "--format", "ttl", "--graph", "cities", "--out", str(tmp_path / "x")],
+    )
+    assert result.exit_code == 2 and "--graph applies to" in result.output
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,200 @@
+"""Exports read back by the tools researchers use: networkx (as Gephi/Cytoscape stand-in),
+rdflib, pandas with a spreadsheet's encoding."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+from rdflib import Graph
+
+from graphkit.export import (
+    EXPORT_FORMATS,
+    csv_paths,
+    export_files,
+    scalar_graph,
+    to_csv_tables,
+    to_gexf,
+    to_graphml,
+    to_node_link_json,
+)
+from graphkit.network import PROJECTIONS, projection
+
+KINDS = sorted(PROJECTIONS)
+
+
+def edge_set(g: nx.Graph) -> set[tuple]:
+    if g.is_multigraph():
+        return {(u, v, k) for u, v, k in g.edges(keys=True)}
+    return {(u, v) if g.is_directed() else frozenset((u, v)) for u, v in g.edges()}
+
+
+@pytest.fixture(scope="module")
+def projections(bundled_graph):
+    return {kind: projection(bundled_graph, kind) for kind in KINDS}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_graphml_reads_back_with_the_same_nodes_edges_and_attributes(projections, kind):
+    original = projections[kind]
+    back = nx.read_graphml(
+        io.BytesIO(to_graphml(original)), force_multigraph=original.is_multigraph()
+    )
+    expected = scalar_graph(original)
+    assert set(back.nodes) == set(original.nodes)
+    assert edge_set(back) == edge_set(expected)
+    for node, attrs in expected.nodes(data=True):
+        assert back.nodes[node] == attrs
+    for *ends, attrs in expected.edges(
+        data=True, **({"keys": True} if original.is_multigraph() else {})
+    ):
+        assert back.edges[tuple(ends)] == attrs
+
+
+def edge_records(
+    g: nx.Graph, drop: tuple[str, ...] = (), rename: dict[str, str] | None = None
+) -> Counter:
+    """Every edge as (ends, attributes), ignoring keys: the same multiset for equal graphs."""
+    records: Counter = Counter()
+    for u, v, attrs in g.edges(data=True):
+        ends = (u, v) if g.is_directed() else frozenset((u, v))
+        items = {
+            (rename or {}).get(k, k): tuple(w) if isinstance(w, list) else w
+            for k, w in attrs.items()
+            if k not in drop
+        }
+        if "weight" in items:
+            items["weight"] = float(items["weight"])
+        records[(ends, frozenset(items.items()))] += 1
+    return records
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_gexf_reads_back_with_the_same_nodes_edges_and_attributes(projections, kind):
+    original = projections[kind]
+    back = nx.read_gexf(io.BytesIO(to_gexf(original)))
+    expected = scalar_graph(original, {"type": "relation"})
+    assert set(back.nodes) == set(original.nodes)
+    for node, attrs in expected.nodes(data=True):
+        assert back.nodes[node] == attrs
+    # GEXF numbers every edge ("id"); the rest must come back unchanged.
+    assert edge_records(back, drop=("id",)) == edge_records(expected)
+
+
+def test_gexf_writes_edge_direction_not_the_relation_into_the_type_field(projections):
+    text = to_gexf(projections["knowledge"]).decode("utf-8")
+    assert 'type="memberOf"' not in text
+    assert "<edges>" in text and 'title="relation"' in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_node_link_json_round_trips_with_lists_kept(projections, kind):
+    original = projections[kind]
+    back = nx.node_link_graph(json.loads(to_node_link_json(original)), edges="edges")
+    assert dict(back.nodes(data=True)) == dict(original.nodes(data=True))
+    # "source" names an edge's end in node-link JSON: the document goes to "source_document".
+    assert edge_records(back) == edge_records(original, rename={"source": "source_document"})
+
+
+def test_graphml_attributes_are_scalars_lists_joined_and_numbers_stay_numbers(projections):
+    g = scalar_graph(projections["transfers"])
+    toulouse = g.nodes["eurocities-toulouse-camps-to-housing-to-four-transfer-cities/targets"]
+    assert toulouse["count"] == 4
+    berlin = "mistra-berlin-good-practice-model-to-unnamed-city"
+    assert g.nodes[f"{berlin}/targets"]["candidates"] == "Budapest; Burgas; Prague"
+    for *_, attrs in g.edges(data=True):
+        assert all(isinstance(v, str | int | float) for v in attrs.values())
+        assert isinstance(attrs["year"], int)
+
+
+def test_a_missing_number_is_left_out_and_a_missing_text_becomes_empty():
+    g = nx.Graph()
+    g.add_node("a", year=2010, note=None, tags=["x", "y"])
+    g.add_node("b", year=None, note="n", tags=[])
+    out = scalar_graph(g)
+    assert out.nodes["a"] == {"year": 2010, "note": "", "tags": "x; y"}
+    assert out.nodes["b"] == {"note": "n", "tags": ""}
+    back = nx.read_graphml(io.BytesIO(to_graphml(g)))
+    assert back.nodes["a"]["year"] == 2010 and "year" not in back.nodes["b"]
+
+
+def test_knowledge_graph_edges_get_unique_ids_for_gephi(projections):
+    text = to_graphml(projections["knowledge"]).decode("utf-8")
+    ids = re.findall(r'<edge [^>]*\bid="([^"]*)"', text)
+    assert len(ids) == len(set(ids)) == projections["knowledge"].number_of_edges()
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def test_csv_tables_have_a_bom_and_round_trip_kosice(mini_graph):
+    nodes, edges = to_csv_tables(projection(mini_graph, "transfers"))
+    assert nodes.startswith("\ufeffid,label,type")
+    assert edges.startswith("\ufeffsource,target,key,relation")
+    raw = nodes.encode("utf-8")
+    assert "Košice".encode() in raw
+    table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert table.columns[0] == "id"
+    assert table.set_index("id").loc["kosice", "label"] == "Košice"
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers_numeric(chains_graph):
+    _, edges = to_csv_tables(projection(chains_graph, "transfers"))
+    table = pd.read_csv(io.StringIO(edges), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    row = table.set_index("key").loc["relay-bruges-kiosk-to-cork"]
+    assert row["outcome"] == "'=HYPERLINK(evil)"
+    assert row["source"] == "bruges" and row["source_document"] == "chains.txt"
+    years = dict(zip(table["key"], table["year"], strict=True))
+    assert years["relay-avila-ledger-to-bruges"] == "2010"
+    assert years["relay-bruges-ledger-to-dresden"] == ""
+    assert pd.read_csv(io.StringIO(edges))["year"].dropna().tolist() == [2010, 2012, 2011]
+
+
+def test_csv_weights_are_numbers(chains_graph):
+    _, edges = to_csv_tables(projection(chains_graph, "cities"))
+    table = pd.read_csv(io.StringIO(edges.lstrip("\ufeff")))
+    assert table["weight"].dtype.kind == "i"
+    assert list(table.columns[:2]) == ["source", "target"]
+
+
+def test_csv_paths_are_two_files_beside_a_csv_name_or_in_a_folder(tmp_path: Path):
+    assert csv_paths(tmp_path / "cities.csv") == (
+        tmp_path / "cities-nodes.csv",
+        tmp_path / "cities-edges.csv",
+    )
+    assert csv_paths(tmp_path / "out") == (
+        tmp_path / "out" / "nodes.csv",
+        tmp_path / "out" / "edges.csv",
+    )
+
+
+# --- RDF and the files to write ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
+def test_rdf_exports_parse_back_to_the_same_triples(mini_graph, tmp_path, fmt, parser):
+    files = export_files(mini_graph, fmt, out=tmp_path / f"kg.{fmt}")
+    assert list(files) == [tmp_path / f"kg.{fmt}"]
+    back = Graph().parse(data=files[tmp_path / f"kg.{fmt}"].decode("utf-8"), format=parser)
+    assert len(back) == len(mini_graph)
+
+
+def test_export_files_default_names_and_every_format(mini_graph):
+    for fmt in EXPORT_FORMATS:
+        files = export_files(mini_graph, fmt, "cities")
+        assert files and all(content for content in files.values())
+    assert list(export_files(mini_graph, "csv", "cities")) == [
+        Path("graphkit-cities-nodes.csv"),
+        Path("graphkit-cities-edges.csv"),
+    ]
+    assert list(export_files(mini_graph, "ttl")) == [Path("graphkit.ttl")]
+    with pytest.raises(ValueError, match="unknown format"):
+        export_files(mini_graph, "xlsx")

@@ -1,0 +1,138 @@
+"""Static figures for papers: SVG and PNG of a view, with a legend and readable labels."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import xml.etree.ElementTree as ET
+
+import matplotlib.image
+import networkx as nx
+import pytest
+
+from graphkit.figures import LABEL_LIMIT, draw_figure, layout
+from graphkit.visualise import select_view
+from tests.conftest import MINI_DIR
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(svg: bytes) -> list[str]:
+    """Every piece of text in an SVG figure (matplotlib writes text as <text> elements)."""
+    root = ET.fromstring(svg)
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+def mini_rows(table: str) -> list[dict[str, str]]:
+    with (MINI_DIR / f"{table}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def transfers_svg(mini_graph) -> bytes:
+    return draw_figure(select_view(mini_graph, "transfers"), fmt="svg")
+
+
+def test_svg_labels_each_transfer_with_its_practice_and_each_city(transfers_svg: bytes) -> None:
+    texts = svg_texts(transfers_svg)
+    practices = {r["id"]: r["name"] for r in mini_rows("practices")}
+    cities = {r["id"]: r["name"] for r in mini_rows("cities")}
+    for row in mini_rows("transfers"):
+        assert practices[row["practice"]] in texts
+        assert cities[row["origin_city"]] in texts
+    assert "Practice transfers between cities" in texts
+
+
+def test_svg_legend_names_each_type_with_its_count(transfers_svg: bytes) -> None:
+    texts = svg_texts(transfers_svg)
+    named_targets = {r["target_city"] for r in mini_rows("transfers")} - {""}
+    origins = {r["origin_city"] for r in mini_rows("transfers")}
+    groups = sum(1 for r in mini_rows("transfers") if not r["target_city"])
+    assert f"City ({len(origins | named_targets)})" in texts
+    assert f"Unnamed city group ({groups})" in texts
+    assert "Practice transfer (labelled with the practice)" in texts
+
+
+def test_the_same_view_gives_the_same_svg_bytes(mini_graph, transfers_svg: bytes) -> None:
+    assert draw_figure(select_view(mini_graph, "transfers"), fmt="svg") == transfers_svg
+
+
+def test_png_is_a_picture_with_more_than_background(mini_graph) -> None:
+    png = draw_figure(select_view(mini_graph, "full"), fmt="png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    pixels = matplotlib.image.imread(io.BytesIO(png), format="png")
+    height, width = pixels.shape[:2]
+    assert width >= 1000 and height >= 500
+    drawn = (pixels[..., :3].min(axis=2) < 0.9).mean()
+    assert 0.01 < drawn < 0.6, drawn
+
+
+def test_markup_in_names_is_text_in_the_svg() -> None:
+    g = nx.MultiDiGraph(title="<script>alert(1)</script>")
+    g.add_node("a", label="<img src=x onerror=alert(1)>", type="City")
+    g.add_node("b", label="B & C", type="City")
+    g.add_edge("a", "b", type="PracticeTransfer", label='<a href="x">practice</a>')
+    svg = draw_figure(g, fmt="svg")
+    root = ET.fromstring(svg)
+    assert not [e for e in root.iter() if e.tag in (f"{SVG}script", f"{SVG}a", "img")]
+    assert {"<img src=x onerror=alert(1)>", "B & C", '<a href="x">practice</a>'} <= set(
+        svg_texts(svg)
+    )
+
+
+def test_large_views_label_their_largest_nodes_that_fit_and_say_so() -> None:
+    star = nx.star_graph(LABEL_LIMIT + 10)
+    nx.set_node_attributes(star, {n: f"node {n}" for n in star}, "label")
+    svg = draw_figure(star, fmt="svg")
+    texts = svg_texts(svg)
+    labelled = [t for t in texts if t.startswith("node ")]
+    assert "node 0" in labelled  # the hub
+    assert 0 < len(labelled) <= LABEL_LIMIT
+    assert (
+        f"Labels: {len(labelled)} of {len(star)} nodes, the largest (by degree) that fit "
+        "without overlapping." in texts
+    )
+
+
+def test_node_labels_do_not_overlap_each_other_or_a_practice() -> None:
+    from matplotlib.figure import Figure
+
+    from graphkit.figures import drop_overlapping_labels
+
+    figure = Figure(figsize=(4, 3))
+    axes = figure.add_subplot()
+    practice = axes.text(0.5, 0.5, "Integrationshaus", ha="center")
+    hub = axes.text(0.5, 0.8, "Vienna", ha="center")
+    crowded = [
+        axes.text(0.5, 0.5, "Taranto", ha="center"),
+        axes.text(0.5, 0.8, "Wien", ha="center"),
+    ]
+    apart = axes.text(0.1, 0.1, "Košice")
+    assert drop_overlapping_labels(figure, [practice], [hub, *crowded, apart]) == 2
+    assert [t.get_text() for t in axes.texts] == ["Integrationshaus", "Vienna", "Košice"]
+
+
+def test_small_components_are_laid_out_apart_from_each_other() -> None:
+    g = nx.Graph([("a", "b"), ("c", "d"), ("e", "f")])
+    g.add_edges_from(nx.path_graph(["h1", "h2", "h3", "h4", "h5", "h6"]).edges)
+    positions = layout(g)
+    components = list(nx.connected_components(g))
+    nearest = min(
+        math.dist(positions[u], positions[v])
+        for i, first in enumerate(components)
+        for second in components[i + 1 :]
+        for u in first
+        for v in second
+    )
+    within = max(math.dist(positions[u], positions[v]) for u, v in g.edges)
+    assert nearest > 0.3 * within
+    assert positions == layout(g)
+
+
+def test_views_of_500_nodes_and_more_lay_out_without_scipy() -> None:
+    ring = nx.cycle_graph(520)
+    positions = layout(ring)
+    assert len(positions) == 520
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in positions.values())
+    assert len(set(positions.values())) == 520

@@ -1,0 +1,277 @@
+"""The networkx projections of the knowledge graph and the measures on them."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graphkit.network import (
+    actor_graph,
+    brokers,
+    centrality,
+    city_network,
+    communities,
+    knowledge_graph,
+    organisation_network,
+    page_rank,
+    projection,
+    summary,
+    transfer_graph,
+)
+
+TOULOUSE_TRANSFER = "eurocities-toulouse-camps-to-housing-to-four-transfer-cities"
+TARANTO_TRANSFER = "mistra-vienna-integrationshaus-to-taranto"
+
+
+def two_triangles() -> nx.Graph:
+    """Triangles a-b-c and d-e-f joined by the bridge c-d."""
+    return nx.Graph(
+        [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("d", "f")]
+    )
+
+
+# --- knowledge graph -------------------------------------------------------------------------
+
+
+def test_knowledge_graph_keys_entities_by_dataset_id_with_label_type_and_source(bundled_graph):
+    kg = knowledge_graph(bundled_graph)
+    taranto = kg.nodes["taranto"]
+    assert taranto["label"] == "Taranto"
+    assert taranto["type"] == "City"
+    assert taranto["iri"] == "https://w3id.org/graphkit/id/taranto"
+    assert taranto["source"] == "004_cfd5e90651955d47.txt"
+    assert "Taranto" in taranto["quote"]
+
+
+def test_knowledge_graph_leaves_out_citations_and_sources_unless_asked(bundled_graph):
+    kg = knowledge_graph(bundled_graph)
+    types = {t for _, t in kg.nodes(data="type")}
+    assert "Citation" not in types
+    assert not types & {"SourceDocument", "WebPage"}
+    with_sources = knowledge_graph(bundled_graph, include_provenance=True)
+    cited = [v for _, v, k in with_sources.out_edges("casa-mistra", keys=True) if k == "source"]
+    assert len(cited) == 1
+    assert with_sources.nodes[cited[0]]["type"] == "SourceDocument"
+
+
+def test_knowledge_graph_edges_are_typed_and_labelled_from_the_ontology(bundled_graph):
+    kg = knowledge_graph(bundled_graph)
+    edge = kg.edges[TARANTO_TRANSFER, "taranto", "targetCity"]
+    assert edge == {"type": "targetCity", "label": "target city"}
+    assert kg.has_edge(TARANTO_TRANSFER, "casa-mistra", key="resultingPractice")
+
+
+def test_unnamed_target_group_keeps_its_id_and_says_how_many_cities(bundled_graph):
+    kg = knowledge_graph(bundled_graph)
+    group = kg.nodes[f"{TOULOUSE_TRANSFER}/targets"]
+    assert group["type"] == "UnnamedCityGroup"
+    assert group["label"] == "4 unnamed cities"
+
+
+def test_node_themes_and_projects_follow_memberships_events_and_transfers(mini_graph):
+    kg = knowledge_graph(mini_graph)
+    assert kg.nodes["kosice-housing-approach"]["themes"] == ["housing"]
+    assert kg.nodes["housing"]["themes"] == ["housing"]
+    # Košice: lead partner of TESTNET (membership); the Fixture Agency: coordinator.
+    assert kg.nodes["kosice"]["projects"] == ["testnet"]
+    assert kg.nodes["fixture-agency"]["projects"] == ["testnet"]
+    assert kg.nodes["testnet"]["projects"] == ["testnet"]
+    # The unnamed cities received Košice's approach through a TESTNET transfer.
+    assert kg.nodes["testnet-kosice-housing-to-unnamed/targets"]["projects"] == ["testnet"]
+
+
+def test_taranto_is_linked_to_mistra_only(bundled_graph):
+    assert knowledge_graph(bundled_graph).nodes["taranto"]["projects"] == ["mistra"]
+
+
+# --- transfer graph --------------------------------------------------------------------------
+
+
+def test_transfer_graph_has_vienna_to_taranto_through_mistra_resulting_in_casa_mistra(
+    bundled_graph,
+):
+    tg = transfer_graph(bundled_graph)
+    edge = tg.edges["vienna", "taranto", TARANTO_TRANSFER]
+    assert edge["practice"] == "Integrationshaus"
+    assert edge["label"] == "Integrationshaus"
+    assert edge["practice_id"] == "vienna-integrationshaus"
+    assert edge["resulting_practice"] == "Casa MiStra"
+    assert edge["project"] == "Migrant Inclusion Strategies in European Cities"
+    assert edge["project_id"] == "mistra"
+    assert edge["event"] == "First MiStra transfer workshop in Taranto"
+    assert edge["mechanism"] == "matching seminar, transfer workshop"
+    # No start date: the year of its event (June 2013).
+    assert edge["year"] == 2013
+    assert edge["status"] == "still operating"
+    assert edge["source"] == "004_cfd5e90651955d47.txt"
+    assert edge["type"] == "PracticeTransfer"
+
+
+def test_transfer_graph_keeps_toulouse_four_unnamed_cities_as_one_node(bundled_graph):
+    tg = transfer_graph(bundled_graph)
+    group = f"{TOULOUSE_TRANSFER}/targets"
+    assert tg.nodes[group]["count"] == 4
+    assert tg.nodes[group]["label"] == "4 unnamed cities"
+    assert list(tg.predecessors(group)) == ["toulouse"]
+    assert tg.edges["toulouse", group, TOULOUSE_TRANSFER]["year"] == 2019
+
+
+def test_transfer_graph_has_one_edge_per_transfer_and_only_transfer_cities(bundled_graph):
+    tg = transfer_graph(bundled_graph)
+    assert tg.number_of_edges() == 6
+    cities = {n for n, t in tg.nodes(data="type") if t == "City"}
+    assert cities == {"braga", "toulouse", "berlin", "bologna", "dublin", "vienna", "taranto"}
+
+
+def test_mistra_unnamed_single_targets_list_their_candidate_cities(bundled_graph):
+    tg = transfer_graph(bundled_graph)
+    for origin in ("berlin", "bologna", "dublin"):
+        transfer = f"mistra-{origin}-good-practice-model-to-unnamed-city"
+        group = tg.nodes[f"{transfer}/targets"]
+        assert group["count"] == 1 and group["label"] == "1 unnamed city"
+        assert group["candidates"] == ["Budapest", "Burgas", "Prague"]
+        assert (
+            tg.edges[origin, f"{transfer}/targets", transfer]["candidates"] == group["candidates"]
+        )
+
+
+# --- actor network and projections -----------------------------------------------------------
+
+
+def test_actor_graph_is_bipartite_with_roles_and_sources(bundled_graph):
+    actors = actor_graph(bundled_graph)
+    assert nx.is_bipartite(actors)
+    assert actors.nodes["kosice"]["bipartite"] == 0
+    assert actors.nodes["roma-net"]["bipartite"] == 1
+    assert actors.edges["kosice", "roma-net"]["role"] == ["partner"]
+    assert actors.edges["budapest", "roma-net"]["role"] == ["lead partner"]
+    assert actors.edges["budapest", "roma-net"]["source"]
+    for _, attrs in actors.nodes(data=True):
+        expected = 0 if attrs["type"] in ("City", "Organisation", "Person") else 1
+        assert attrs["bipartite"] == expected
+
+
+def test_actor_graph_counts_an_event_venue_and_a_transfer_as_taking_part(mini_graph):
+    actors = actor_graph(mini_graph)
+    assert actors.edges["vienna", "testnet-policy-transfer-2019"]["role"] == ["venue"]
+    assert actors.edges["fixture-agency", "testnet-policy-transfer-2019"]["role"] == ["organiser"]
+    # Košice shared its approach at that event, and led TESTNET through which it went.
+    assert actors.edges["kosice", "testnet-policy-transfer-2019"]["role"] == ["transferring city"]
+    assert actors.edges["kosice", "testnet"]["role"] == ["lead partner", "transferring city"]
+
+
+def test_city_network_weights_count_shared_projects_and_events(mini_graph, chains_graph):
+    mini = city_network(mini_graph)
+    # Košice and Vienna share TESTNET and the policy transfer held in Vienna.
+    assert mini.edges["kosice", "vienna"]["weight"] == 2
+    assert mini.edges["kosice", "vienna"]["projects"] == ["testnet", "testnet-policy-transfer-2019"]
+    assert mini.edges["taranto", "vienna"]["weight"] == 1
+    chains = city_network(chains_graph)
+    relay = {"avila", "bruges", "cork", "dresden"}
+    expected = {frozenset(p) for p in nx.complete_graph(sorted(relay)).edges} | {
+        frozenset(("evora", "faro"))
+    }
+    assert {frozenset(e) for e in chains.edges} == expected
+    assert "gijon" not in chains
+
+
+def test_organisation_network_links_organisations_of_the_same_project(bundled_graph):
+    orgs = organisation_network(bundled_graph)
+    assert "romact" in orgs.edges["council-of-europe", "european-commission"]["projects"]
+    assert {t for _, t in orgs.nodes(data="type")} == {"Organisation"}
+
+
+def test_projection_names_every_graph_and_rejects_others(chains_graph):
+    assert isinstance(projection(chains_graph, "transfers"), nx.MultiDiGraph)
+    with pytest.raises(ValueError, match="unknown graph"):
+        projection(chains_graph, "roads")
+
+
+# --- measures --------------------------------------------------------------------------------
+
+
+def test_bridge_between_two_triangles_has_the_highest_betweenness():
+    table = centrality(two_triangles()).table.set_index("id")
+    # c lies on every shortest path between {a, b} and {d, e, f}: 6 of the 10 pairs.
+    assert table.loc["c", "betweenness"] == pytest.approx(0.6)
+    assert table.loc["a", "betweenness"] == 0
+    assert table.loc["c", "degree"] == 3
+    assert table.loc["a", "reach"] == 5
+
+
+def test_transfer_centrality_follows_the_direction_of_transfers(chains_graph):
+    table = centrality(transfer_graph(chains_graph)).table.set_index("id")
+    # Bruges is on the only shortest paths Ávila -> Cork and Ávila -> Dresden: 2 of 3 * 2.
+    assert table.loc["bruges", "betweenness"] == pytest.approx(1 / 3, abs=1e-6)
+    assert table["reach"].to_dict() == {"bruges": 2, "cork": 1, "dresden": 0, "avila": 3}
+    assert table.loc["bruges", "out_degree"] == 2
+    assert table.loc["dresden", "in_degree"] == 2
+
+
+def test_brokers_rank_the_bridge_first_with_low_constraint():
+    table = brokers(two_triangles()).table
+    assert list(table["id"][:2]) == ["c", "d"]
+    assert (
+        table.set_index("id").loc["c", "constraint"] < table.set_index("id").loc["a", "constraint"]
+    )
+
+
+def test_large_graphs_sample_betweenness_with_a_fixed_seed_unless_exact():
+    graph = nx.path_graph(30)
+    first = centrality(graph, sample_threshold=10, sample_size=5)
+    second = centrality(graph, sample_threshold=10, sample_size=5)
+    assert first.betweenness_sample == 5
+    assert first.table.equals(second.table)
+    exact = centrality(graph, sample_threshold=10, exact=True)
+    assert exact.betweenness_sample is None
+    middle = exact.table.set_index("id").loc[15, "betweenness"]
+    # Node 15 of a 30-node path separates 15 nodes from 14: 210 of the 406 pairs.
+    assert middle == pytest.approx(15 * 14 / (29 * 28 / 2), abs=1e-6)
+
+
+def test_page_rank_of_a_dangling_pair_matches_the_closed_form():
+    ranks = page_rank(nx.DiGraph([("a", "b")]))
+    # r_a = 0.075 + 0.425 r_b and r_a + r_b = 1 (damping 0.85, b dangling).
+    assert ranks["a"] == pytest.approx(0.5 / 1.425)
+    assert ranks["b"] == pytest.approx(1 - 0.5 / 1.425)
+
+
+def test_page_rank_matches_networkx_reference_on_the_karate_club():
+    reference = pytest.importorskip("networkx.algorithms.link_analysis.pagerank_alg")
+    graph = nx.karate_club_graph()
+    expected = reference._pagerank_python(graph, weight="weight", tol=1e-12, max_iter=1000)
+    ours = page_rank(graph)
+    assert ours == pytest.approx(expected, abs=1e-8)
+
+
+def test_summary_counts_nodes_edges_components_and_diameter(chains_graph):
+    measures = dict(summary(city_network(chains_graph)).itertuples(index=False))
+    assert measures["nodes"] == 6
+    assert measures["edges"] == 7
+    assert measures["connected components"] == 2
+    assert measures["largest component (nodes)"] == 4
+    assert measures["diameter of largest component"] == 1
+    assert measures["transitivity"] == 1.0
+
+
+def test_communities_find_the_two_triangles_and_repeat_with_the_seed():
+    result = communities(two_triangles())
+    groups = result.table.groupby("community")["id"].apply(frozenset).tolist()
+    assert sorted(groups, key=sorted) == [frozenset("abc"), frozenset("def")]
+    assert result.modularity > 0.3
+    assert communities(two_triangles()).table.equals(result.table)
+
+
+def test_resolution_changes_how_many_communities_are_found():
+    graph = two_triangles()
+    assert communities(graph, resolution=0.01).table["community"].max() == 1
+    assert communities(graph, resolution=1).table["community"].max() == 2
+    assert communities(graph, resolution=5).table["community"].max() > 2
+
+
+def test_city_communities_of_the_chains_fixture(chains_graph):
+    table = communities(city_network(chains_graph)).table
+    first = table[table["community"] == 1]
+    assert list(first["label"]) == ["Ávila", "Bruges", "Cork", "Dresden"]
+    assert set(table[table["community"] == 2]["id"]) == {"evora", "faro"}
+    assert set(first["size"]) == {4}
