@@ -12,6 +12,10 @@ at most ``max_rows`` rows, with truncation reported.
 
 Queries run on Oxigraph (pyoxigraph) by default; ``engine="rdflib"`` uses rdflib's own engine.
 Both see the same graph and, for the bundled queries, give the same results.
+
+Writing a parameterised query: a parameter must be a variable of the SELECT clause (Oxigraph
+substitutes only those) that is matched by a triple pattern, not only tested with ``BOUND`` in
+a FILTER (Oxigraph's substitution is invisible to ``BOUND``). Left unset, it matches everything.
 """
 
 from __future__ import annotations
