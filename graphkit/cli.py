@@ -242,13 +242,13 @@ EXPORT_FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "json", "csv")
 
 @contextlib.contextmanager
 def domain_errors() -> Iterator[None]:
-    """Turn an unknown or ambiguous name, or an impossible request, into a readable CLI error."""
-    from graphkit.names import AmbiguousNameError, UnknownNameError
+    """Turn a problem with the user's data, names, query or options into a readable CLI error."""
+    from graphkit.errors import GraphkitError
 
     try:
         yield
-    except (UnknownNameError, AmbiguousNameError, ValueError) as exc:
-        raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
+    except (GraphkitError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def network_graph_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -731,17 +731,6 @@ def query_run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-@contextlib.contextmanager
-def query_errors() -> Iterator[None]:
-    """Turn a refused, invalid or timed-out query into a readable CLI error."""
-    from graphkit.query import QueryError
-
-    try:
-        yield
-    except QueryError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
 def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
@@ -793,7 +782,7 @@ def query_command(
 
     values = _parameter_values(params)
     graph = load_graph(folders)
-    with domain_errors(), query_errors():
+    with domain_errors():
         result = run_query_with_values(
             query_text, values, graph, engine=engine, timeout=timeout, max_rows=limit
         )

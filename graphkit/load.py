@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graphkit.errors import GraphkitError
 from graphkit.paths import DATASETS_DIR
 from graphkit.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Column, Table
 
@@ -58,7 +59,7 @@ class LoadError:
         return f"{where}: [{self.rule}] {self.message}{value}"
 
 
-class DatasetError(Exception):
+class DatasetError(GraphkitError):
     """The datasets have problems; ``errors`` lists every one of them."""
 
     def __init__(self, errors: Sequence[LoadError]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from graphkit.errors import GraphkitError
 from graphkit.load import fold
 from graphkit.namespaces import GK, GKR
 
@@ -26,7 +27,7 @@ NAME_PROPERTIES = (
 )
 
 
-class UnknownNameError(LookupError):
+class UnknownNameError(GraphkitError, LookupError):
     """No entity of the wanted kind has this name; ``suggestions`` are the closest names."""
 
     def __init__(self, name: str, kind: str, suggestions: list[str]):
@@ -35,7 +36,7 @@ class UnknownNameError(LookupError):
         super().__init__(f"No {kind} is called {name!r}.{hint}")
 
 
-class AmbiguousNameError(LookupError):
+class AmbiguousNameError(GraphkitError, LookupError):
     """Several entities share this name; ``candidates`` lists ``(id, label, class)``."""
 
     def __init__(self, name: str, candidates: list[tuple[str, str, str]]):

@@ -11,8 +11,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used, so `graphkit --help` stays instant.
+    import pandas as pd
 
 FRAME_FORMATS = ("table", "csv", "tsv", "json", "md")
 # OWASP CSV injection: cells starting with these are read as formulas by spreadsheets.
@@ -64,6 +66,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Numeric columns are left as they are, so counts stay ``1`` and do not become ``1.0``.
     """
+    import pandas as pd
+
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
@@ -82,7 +86,7 @@ def frame_to_csv(frame: pd.DataFrame, *, sep: str = ",", bom: bool = False) -> s
 
 
 def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return ""
     return " ".join(str(value).split())
 
@@ -118,7 +122,7 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
 def frame_to_json(frame: pd.DataFrame) -> str:
     """``frame`` as a JSON list of objects (one per row), UTF-8 text kept as is."""
     records = [
-        {str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()}
+        {str(k): (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
         for rec in frame.to_dict(orient="records")
     ]
     return json.dumps(records, ensure_ascii=False, indent=2, default=str)

@@ -51,6 +51,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from graphkit.errors import GraphkitError
 from graphkit.load import fold
 from graphkit.names import NameIndex, resolve_name
 from graphkit.namespaces import GKV, PREFIXES
@@ -92,7 +93,7 @@ Term = URIRef | Literal
 T = TypeVar("T")
 
 
-class QueryError(Exception):
+class QueryError(GraphkitError):
     """A query that cannot be run as asked; the message says why and what to do."""
 
 
@@ -805,15 +806,17 @@ def call_with_timeout(
     Args:
         function: the work to do.
         timeout: seconds; ``None`` runs ``function`` directly, without a limit.
-        isolate: run in a child process that is killed on timeout (default: where the platform
-            can fork), else in a thread whose result is abandoned on timeout.
+        isolate: run in a child process that is killed on timeout, else in a thread whose
+            result is abandoned on timeout. Default: a child process where the platform can fork
+            and this process runs no other thread (forking a process with threads, such as a
+            notebook kernel, can leave the child waiting on a lock one of them held).
     """
     if timeout is None:
         return function()
     if timeout <= 0:
         raise ValueError("the timeout must be positive")
     if isolate is None:
-        isolate = hasattr(os, "fork")
+        isolate = hasattr(os, "fork") and threading.active_count() == 1
     return _in_child_process(function, timeout) if isolate else _in_thread(function, timeout)
 
 

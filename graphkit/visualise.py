@@ -31,6 +31,7 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from graphkit.errors import GraphkitError
 from graphkit.paths import STATIC_DIR
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ TRANSFER_COLOR = "#9467bd"
 PLAIN_EDGE_COLOR = "#a8a8a8"
 
 
-class ViewError(ValueError):
+class ViewError(GraphkitError, ValueError):
     """The requested view cannot be drawn as asked (too large, empty, or missing a name)."""
 
 

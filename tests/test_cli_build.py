@@ -130,3 +130,18 @@ def test_built_file_gets_ordinary_permissions(tmp_path: Path, mini_dir: Path) ->
     finally:
         os.umask(previous)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_help_does_not_load_the_heavy_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from graphkit.cli import main;"
+        "heavy = [m for m in ('pandas', 'rdflib', 'networkx', 'pyoxigraph', 'pyvis') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""
