@@ -28,6 +28,8 @@ WEB_URL = "https://example.org/synthetic-programme-database"
 WEB_RECORD = "synthetic-web.txt"
 QUOTES_PER_SOURCE = 400
 YEARS = (2000, 2025)
+# The largest EU project partnerships (Interreg, URBACT, Horizon) have tens of partners.
+MAX_PARTNERS = 80
 
 # Share of the rows (after the small fixed tables) that each table gets. Memberships dominate, as
 # partner lists do in real programme databases.
@@ -533,7 +535,7 @@ class _Generator:
         """Partnerships: project sizes follow a power law; hub cities join many projects."""
         in_projects = int(count * 0.85)
         sizes = self.rng.pareto(1.3, len(project_ids)) + 1
-        sizes = np.maximum(2, np.round(sizes / sizes.sum() * in_projects)).astype(int)
+        sizes = np.clip(np.round(sizes / sizes.sum() * in_projects), 2, MAX_PARTNERS).astype(int)
         groups = np.repeat(project_ids, sizes)
         rank = np.concatenate([np.arange(s) for s in sizes])
         others = count - len(groups)

@@ -240,6 +240,11 @@ class _Names:
         )
 
 
+def _unnamed_cities(counts: np.ndarray) -> np.ndarray:
+    """Labels like "4 unnamed cities" (or "1 unnamed city") for transfers' target counts."""
+    return counts + _choose(counts == "1", " unnamed city", " unnamed cities")
+
+
 def _labels(table: str, frame: pd.DataFrame, names: _Names) -> np.ndarray:
     """The rdfs:label of every row of ``table``."""
     col = {c: _text(frame[c]) for c in frame.columns}
@@ -252,8 +257,7 @@ def _labels(table: str, frame: pd.DataFrame, names: _Names) -> np.ndarray:
             + names.row(frame["group"])
         )
     if table == "transfers":
-        count = col["target_count"]
-        unnamed = count + _choose(count == "1", " unnamed city", " unnamed cities")
+        unnamed = _unnamed_cities(col["target_count"])
         target = _choose(col["target_city"] != "", names.row(frame["target_city"]), unnamed)
         return (
             names.row(frame["practice"]) + ": " + names.row(frame["origin_city"]) + " → " + target
@@ -375,7 +379,7 @@ def _table_blocks(
         yield _Block(
             groups,
             RDFS.label,
-            size + _choose(size == "1", " unnamed city", " unnamed cities"),
+            _unnamed_cities(size),
             "text",
         )
         described = col["target_description"][unnamed] != ""
@@ -514,18 +518,40 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
     """The graph as bytes in ``fmt`` (ttl, nt or jsonld), the same bytes for the same graph."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
     ordered = bind_prefixes(Graph())
-    for triple in sorted(graph):
+    for triple in sorted(_stable_blank_nodes(graph)):
         ordered.add(triple)
+    if fmt == "nt":
+        lines = ordered.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
     if fmt == "jsonld":
+        import json
+
         context = {prefix: str(ns) for prefix, ns in ordered.namespaces()}
-        return ordered.serialize(
-            format="json-ld", context=context, indent=1, sort_keys=True, encoding="utf-8"
-        )
+        document = json.loads(ordered.serialize(format="json-ld", context=context))
+        # rdflib emits nodes in hash order; sort them so the same graph gives the same bytes.
+        document["@graph"] = sorted(document.get("@graph", []), key=lambda n: str(n.get("@id")))
+        return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return ordered.serialize(format="turtle", encoding="utf-8")
+
+
+def _stable_blank_nodes(graph: Graph) -> Graph:
+    """``graph`` with its blank nodes (the ontology's class expressions) labelled canonically.
+
+    rdflib labels blank nodes at random on every parse, which would make N-Triples and JSON-LD
+    differ from run to run. Only the triples that touch a blank node are canonicalised, so the
+    cost does not grow with the data.
+    """
+    from rdflib import BNode
+    from rdflib.compare import to_canonical_graph
+
+    blank = Graph()
+    stable = Graph()
+    for triple in graph:
+        (blank if any(isinstance(t, BNode) for t in triple) else stable).add(triple)
+    if len(blank):
+        stable += to_canonical_graph(blank)
+    return stable
 
 
 def default_output(fmt: str) -> Path:

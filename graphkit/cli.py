@@ -18,12 +18,15 @@ import click
 
 from graphkit import __version__
 
+STORE_KEY = "graphkit.store_dir"
+
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--data DIR`` (repeatable) and ``--no-bundled``: which CSV folders the graph is built from.
+    """``--data DIR`` (repeatable) and ``--no-bundled``: which CSV folders the graph is built from;
+    ``--store DIR``: where the persistent graph store lives.
 
     The command receives ``folders``: the bundled datasets (unless ``--no-bundled``) followed by
-    every ``--data`` folder.
+    every ``--data`` folder. The store folder goes to the click context, for :func:`load_graph`.
     """
 
     @click.option(
@@ -34,14 +37,33 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help="A folder of your own CSVs (same schema as the bundled ones); repeatable.",
     )
     @click.option(
-        "--no-bundled", is_flag=True, help="Use only the --data folders, not the bundled datasets."
+        "--no-bundled",
+        is_flag=True,
+        help="Use only the --data folders, not the bundled datasets (your rows may then refer "
+        "only to ids in your own folders).",
+    )
+    @click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of the persistent graph store, rebuilt when the data changes "
+        "[default: one per set of data folders, in graphkit's cache folder].",
     )
     @functools.wraps(command)
-    def wrapper(*args: Any, data_dirs: tuple[Path, ...], no_bundled: bool, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        data_dirs: tuple[Path, ...],
+        no_bundled: bool,
+        store_dir: Path | None,
+        **kwargs: Any,
+    ) -> Any:
         from graphkit.paths import DATASETS_DIR
 
         if no_bundled and not data_dirs:
-            raise click.UsageError("--no-bundled needs at least one --data folder.")
+            raise click.UsageError(
+                "--no-bundled needs at least one --data folder, e.g. --no-bundled --data my-data/."
+            )
+        click.get_current_context().meta[STORE_KEY] = store_dir
         folders = [*([] if no_bundled else [DATASETS_DIR]), *data_dirs]
         return command(*args, folders=folders, **kwargs)
 
@@ -69,20 +91,37 @@ def load_dataset(folders: list[Path]):
     try:
         return load_datasets(folders)
     except DatasetError as exc:
-        raise click.ClickException(
-            f"{exc}\nFix the rows above and run the command again; nothing was written."
-        ) from exc
+        raise data_problems(exc) from exc
+
+
+def data_problems(exc: Exception) -> click.ClickException:
+    """The CLI error for a :class:`graphkit.load.DatasetError`: every problem, then what to do."""
+    return click.ClickException(
+        f"{exc}\nFix the rows above and run the command again; nothing was written."
+    )
 
 
 def load_graph(folders: list[Path]):
-    """The knowledge graph built from ``folders``; data problems become a readable CLI error.
+    """The knowledge graph of ``folders``; data problems become a readable CLI error.
 
-    Every command that reads the graph gets it here, so how it is obtained (built in memory now,
-    from a persistent store later) is decided in one place.
+    Every command that reads the graph gets it here: from the persistent store (``--store``),
+    which is built first when the data, ontology or graphkit changed since it was written.
     """
-    from graphkit.build import build_graph
+    from graphkit.load import DatasetError
+    from graphkit.store import StoreError, graph_from_store
 
-    return build_graph(load_dataset(folders))
+    try:
+        return graph_from_store(folders, store_option(), on_build=progress)
+    except DatasetError as exc:
+        raise data_problems(exc) from exc
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def store_option() -> Path | None:
+    """The ``--store`` folder of the running command (None: the default one)."""
+    context = click.get_current_context(silent=True)
+    return context.meta.get(STORE_KEY) if context else None
 
 
 def progress(message: str) -> None:
@@ -95,11 +134,17 @@ def progress(message: str) -> None:
 def main() -> None:
     """graphkit: the knowledge graph of city-level Roma and migrant inclusion in Europe.
 
+    Every fact carries its source document and a verbatim quote. Names work in any language
+    and without accents ("Wien", "kosice"). 'graphkit COMMAND --help' shows the options and
+    examples of each command.
+
     \b
     Start with:
-      graphkit build            build the graph from the bundled data and summarise it
-      graphkit validate         check the graph against the SHACL shapes
-      graphkit stats            counts per class, project and source document
+      graphkit transfers            which practices travelled from which city to which
+      graphkit paths Wien Taranto   how two cities are connected
+      graphkit explain Taranto      everything the graph says about an entity, with sources
+      graphkit queries              the bundled research questions ('graphkit query' runs one)
+      graphkit build                build the graph from the bundled data and summarise it
     """
 
 
@@ -122,6 +167,7 @@ def build(folders: list[Path], out: Path | None, fmt: str) -> None:
     """Build the knowledge graph from the CSV datasets and write it as RDF.
 
     Every row is checked first; if any is wrong, all problems are listed and nothing is written.
+    The graph store that the other commands read (--store) is brought up to date as well.
 
     \b
     Example:
@@ -131,11 +177,16 @@ def build(folders: list[Path], out: Path | None, fmt: str) -> None:
     from graphkit.build import build_graph, default_output, serialize
     from graphkit.output import render_frame, write_atomic
     from graphkit.stats import graph_stats
+    from graphkit.store import StoreError, open_store
 
     dataset = load_dataset(folders)
     progress(f"Loaded {dataset.row_count()} rows from {len(folders)} folder(s); building…")
     graph = build_graph(dataset)
     target = write_atomic(out or default_output(fmt), serialize(graph, fmt))
+    try:
+        open_store(folders, store_option(), dataset=dataset, on_build=progress)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     stats = graph_stats(graph)
     click.echo(f"Wrote {len(graph)} triples to {target}")
     click.echo(render_frame(stats.by_class, "table"))
@@ -470,7 +521,9 @@ def network_brokers(
     from graphkit.network import brokers, projection
     from graphkit.output import render_frame
 
-    result = brokers(projection(load_graph(folders), kind), exact=exact, seed=seed)
+    network_graph = projection(load_graph(folders), kind)
+    progress(f"Measuring brokerage in the {kind} network…")
+    result = brokers(network_graph, exact=exact, seed=seed)
     if result.betweenness_sample:
         progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
     click.echo(render_frame(result.table.head(top), fmt))
@@ -681,6 +734,8 @@ def visualise(
         raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
     fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
     graph = load_graph(folders)
+    if fmt != "html":
+        progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
     with domain_errors():
         picture = draw_view(
             graph,

@@ -414,13 +414,16 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
             bad = present & ~values.str.fullmatch(r"[1-9][0-9]*")
             out.add_mask(frame, bad, col.name, "number", "expected a whole number of 1 or more")
         elif col.kind == "decimal":
-            bad = present & ~values.str.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+            # The canonical form only (no trailing zeros): stores such as Oxigraph rewrite 2.50
+            # as 2.5, and the graph must read back exactly as it was built.
+            bad = present & ~values.str.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
             out.add_mask(
                 frame,
                 bad,
                 col.name,
                 "number",
-                "expected a decimal number like 639179 or 2.5 (no thousands separators)",
+                "expected a decimal number like 639179 or 2.5 (no thousands separators, "
+                "no trailing zeros after the point)",
             )
     for first, second in (("start", "end"),):
         if first in frame.columns and second in frame.columns:

@@ -65,6 +65,10 @@ class NameIndex:
             )
             raise UnknownNameError(name, self.kind, suggestions)
         if len(found) > 1:
+            # An exact id wins over labels, so the ids the error below suggests always work.
+            exact = [e for e in found if entity_id(e) == name.strip()]
+            if len(exact) == 1:
+                return exact[0]
             raise AmbiguousNameError(
                 name, [(entity_id(e), self.display[e], self.classes[e]) for e in sorted(found)]
             )

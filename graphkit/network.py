@@ -552,8 +552,7 @@ def brokers(
     simple = simple_graph(g)
     between, sample = _betweenness(simple, exact, sample_threshold, sample_size, seed)
     undirected = simple.to_undirected()
-    constraint = nx.constraint(undirected, weight="weight")
-    effective = nx.effective_size(undirected, weight="weight")
+    constraint, effective = burt_measures(undirected)
     columns = {
         "betweenness": {n: round(v, DIGITS) for n, v in between.items()},
         "constraint": {n: _finite(v) for n, v in constraint.items()},
@@ -568,6 +567,39 @@ def brokers(
         ignore_index=True,
     )
     return NodeMeasures(table, sample)
+
+
+def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
+    """Burt's constraint and effective size of every node, as networkx defines them.
+
+    networkx's ``constraint`` and ``effective_size`` recompute neighbour weights in nested loops
+    (about n·d³ steps: seconds on a 65-city network with a 42-city clique); this computes the
+    same numbers with matrices. With ``A`` the weighted adjacency, ``P = A / rowsum(A)`` and
+    ``Q = A / rowmax(A)``: constraint(i) = Σ_j∈N(i) (P_ij + (P·P)_ij)² and effective size(i) =
+    Σ_j∈N(i) (1 − (P·Qᵀ)_ij). Isolated nodes get NaN, as in networkx.
+    """
+    import numpy as np
+
+    nodes = list(g)
+    index = {n: i for i, n in enumerate(nodes)}
+    adjacency = np.zeros((len(nodes), len(nodes)))
+    for u, v, data in g.edges(data=True):
+        if u != v:
+            adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = data.get(weight, 1)
+    linked = adjacency > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = adjacency / adjacency.sum(axis=1, keepdims=True)
+        q = adjacency / adjacency.max(axis=1, keepdims=True)
+    p, q = np.nan_to_num(p), np.nan_to_num(q)
+    local = np.where(linked, (p + p @ p) ** 2, 0.0)
+    redundancy = np.where(linked, 1.0 - p @ q.T, 0.0)
+    isolated = ~linked.any(axis=1)
+    constraint = np.where(isolated, np.nan, local.sum(axis=1))
+    effective = np.where(isolated, np.nan, redundancy.sum(axis=1))
+    return (
+        {n: float(constraint[i]) for n, i in index.items()},
+        {n: float(effective[i]) for n, i in index.items()},
+    )
 
 
 def _finite(value: float) -> float | None:

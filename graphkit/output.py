@@ -85,8 +85,15 @@ def frame_to_csv(frame: pd.DataFrame, *, sep: str = ",", bom: bool = False) -> s
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
+def is_missing(value: object) -> bool:
+    """Whether a cell is empty: None, NaN, or pandas' NA / NaT."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+    if is_missing(value):
         return ""
     return " ".join(str(value).split())
 
@@ -122,7 +129,7 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
 def frame_to_json(frame: pd.DataFrame) -> str:
     """``frame`` as a JSON list of objects (one per row), UTF-8 text kept as is."""
     records = [
-        {str(k): (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
+        {str(k): (None if is_missing(v) else v) for k, v in rec.items()}
         for rec in frame.to_dict(orient="records")
     ]
     return json.dumps(records, ensure_ascii=False, indent=2, default=str)

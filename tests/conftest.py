@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,19 @@ import pytest
 TESTS_DIR = Path(__file__).resolve().parent
 MINI_DIR = TESTS_DIR / "data" / "mini"
 REPO_DIR = TESTS_DIR.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the tests' graph stores out of the user's cache folder."""
+    cache = tmp_path_factory.mktemp("graphkit-cache")
+    previous = os.environ.get("GRAPHKIT_CACHE")
+    os.environ["GRAPHKIT_CACHE"] = str(cache)
+    yield cache
+    if previous is None:
+        os.environ.pop("GRAPHKIT_CACHE", None)
+    else:
+        os.environ["GRAPHKIT_CACHE"] = previous
 
 
 @pytest.fixture

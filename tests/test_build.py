@@ -105,11 +105,13 @@ def test_serialisations_parse_back_to_the_same_graph(mini_graph: Graph, fmt: str
     assert len(parsed) == len(mini_graph)
 
 
-def test_build_output_is_byte_identical_across_processes(mini_dir: Path) -> None:
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_build_output_is_byte_identical_across_processes(mini_dir: Path, fmt: str) -> None:
     script = (
         "import sys; from graphkit.build import build_graph, serialize;"
         "from graphkit.load import load_datasets;"
-        f"sys.stdout.buffer.write(serialize(build_graph(load_datasets([{str(mini_dir)!r}])), 'ttl'))"
+        f"sys.stdout.buffer.write(serialize(build_graph(load_datasets([{str(mini_dir)!r}])), "
+        f"{fmt!r}))"
     )
     outputs = []
     for seed in ("1", "2"):

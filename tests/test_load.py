@@ -223,3 +223,10 @@ def test_quote_check_tolerates_typography_and_omissions() -> None:
     assert quote_occurs("The city’s … was reviewed.", text)
     assert not quote_occurs("was reviewed … The city", text)
     assert not quote_occurs("Integrated Plans", text)
+
+
+def test_decimals_must_be_canonical(mini_copy: Path) -> None:
+    replace_in(mini_copy / "quantities.csv", "partner_cities,3,", "partner_cities,3.50,")
+    (error,) = only(errors_of(mini_copy), "number")
+    assert (error.column, error.value) == ("value", "3.50")
+    assert "trailing zeros" in error.message

@@ -275,3 +275,25 @@ def test_city_communities_of_the_chains_fixture(chains_graph):
     assert list(first["label"]) == ["Ávila", "Bruges", "Cork", "Dresden"]
     assert set(table[table["community"] == 2]["id"]) == {"evora", "faro"}
     assert set(first["size"]) == {4}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_burt_measures_equal_networkx_definitions(seed: int) -> None:
+    import random
+
+    from graphkit.network import burt_measures
+
+    rng = random.Random(seed)
+    g = nx.gnp_random_graph(25, 0.3, seed=seed)
+    for u, v in g.edges:
+        g[u][v]["weight"] = rng.randint(1, 4)
+    g.add_node("alone")
+    constraint, effective = burt_measures(g)
+    expected_c = nx.constraint(g, weight="weight")
+    expected_e = nx.effective_size(g, weight="weight")
+    for n in g:
+        if n == "alone":
+            assert constraint[n] != constraint[n] and effective[n] != effective[n]
+            continue
+        assert constraint[n] == pytest.approx(expected_c[n])
+        assert effective[n] == pytest.approx(expected_e[n])

@@ -80,7 +80,7 @@ def write_events(folder: Path, extra: list[dict[str, str]]) -> int:
     return len(existing.splitlines()) + 1
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(events(), min_size=1, max_size=3))
 def test_loader_verdicts_agree_with_shacl(extra: list[dict[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as temp:

@@ -1,0 +1,361 @@
+"""A persistent on-disk Oxigraph store of the built graph, rebuilt only when its inputs change.
+
+Building the graph means reading and checking every CSV row; on a large programme database that
+takes a while. The store keeps the built graph (data, ontology and vocabulary, in the default
+graph) in an on-disk Oxigraph database, keyed by a content hash of everything the graph depends
+on: the dataset CSVs and source texts of every folder, the ontology files, the graphkit version
+and the code that builds the graph. A command whose inputs did not change opens it at once.
+
+Layout of a store folder (by default one per combination of data folders, under
+:func:`graphkit.paths.cache_dir`; ``--store DIR`` chooses one)::
+
+    graphkit-store.json    completion marker: key, triple count, data folder (written last)
+    data-<key>-<nonce>/    the Oxigraph (RocksDB) database the marker points to
+    lock                   serialises builders; builders wait for each other, then reuse
+
+A store is trusted only if the marker names the current key, its database opens and holds the
+number of triples the marker recorded; anything else (a build killed half-way, a truncated file)
+is rebuilt, never used. Databases stay read-only once written: a rebuild writes a new folder and
+then replaces the marker, so processes still reading the old one are not disturbed, and old
+folders are removed once no process has them open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graphkit import __version__
+from graphkit.errors import GraphkitError
+from graphkit.paths import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
+
+try:
+    import fcntl
+except ImportError:  # Windows: builders still exclude each other (see _exclusive)
+    fcntl = None  # type: ignore[assignment]
+
+MARKER = "graphkit-store.json"
+LOCK = "lock"
+# Bump when the store's layout or content changes in a way the key would not notice.
+STORE_FORMAT = 1
+# The modules whose code decides what the built graph holds.
+BUILDER_MODULES = ("schema.py", "load.py", "build.py", "namespaces.py")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+# Shared locks on the databases this process has open, so no other process deletes them.
+_IN_USE: dict[Path, IO[bytes]] = {}
+
+
+class StoreError(GraphkitError):
+    """The store folder cannot be used (for example, it is not writable)."""
+
+
+def _folders(folders: Sequence[Path | str] | None) -> tuple[Path, ...]:
+    return tuple(Path(f) for f in (folders if folders else [DATASETS_DIR]))
+
+
+def default_store_dir(folders: Sequence[Path | str] | None = None) -> Path:
+    """Where the store of ``folders`` lives unless ``--store`` says otherwise.
+
+    One store per combination of data folders, so switching between datasets does not rebuild.
+    """
+    names = "\n".join(str(f.resolve()) for f in _folders(folders))
+    return cache_dir() / "store" / hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
+
+
+def input_key(folders: Sequence[Path | str] | None = None) -> str:
+    """The content hash the store of ``folders`` is keyed by.
+
+    It covers every CSV and source text of every folder (names and bytes, in folder order), the
+    ontology and vocabulary files, the graphkit version and the code of the builder modules.
+    """
+    digest = hashlib.sha256(f"graphkit-store {STORE_FORMAT} {__version__}\n".encode())
+
+    def add(label: str, path: Path) -> None:
+        with path.open("rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest.update(f"{label}\t{content}\n".encode())
+
+    for name in BUILDER_MODULES:
+        add(f"code/{name}", PACKAGE_DIR / name)
+    add("ontology", ONTOLOGY_FILE)
+    add("vocab", VOCAB_FILE)
+    for number, folder in enumerate(_folders(folders)):
+        digest.update(f"folder {number}\n".encode())
+        for path in sorted(folder.glob("*.csv")):
+            add(f"csv/{path.name}", path)
+        sources = folder / "sources"
+        if sources.is_dir():
+            for path in sorted(p for p in sources.iterdir() if p.is_file()):
+                add(f"source/{path.name}", path)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold the store's lock file exclusively (one builder at a time, across processes)."""
+    with path.open("a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:  # pragma: no cover - Windows
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _hold(database: Path) -> bool:
+    """Mark ``database`` as in use by this process (until :func:`_release` or the process ends).
+
+    Returns whether this call marked it (False if it already was, or cannot be).
+    """
+    if fcntl is None or database in _IN_USE:
+        return False
+    handle = database.with_name(database.name + ".inuse").open("a+b")
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    _IN_USE[database] = handle
+    return True
+
+
+def _release(database: Path) -> None:
+    handle = _IN_USE.pop(database, None)
+    if handle is not None:
+        handle.close()
+
+
+def _remove_unused(store_dir: Path, keep: Path) -> None:
+    """Delete databases other than ``keep`` that no process has open, and unfinished builds."""
+    for path in store_dir.iterdir():
+        if path == keep or not path.is_dir():
+            continue
+        if path.name.startswith("building-"):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith("data-") and path not in _IN_USE:
+            flag = path.with_name(path.name + ".inuse")
+            with flag.open("a+b") as handle:
+                if fcntl is not None:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except OSError:
+                        continue  # another process is reading it
+                shutil.rmtree(path, ignore_errors=True)
+            flag.unlink(missing_ok=True)
+
+
+def _read_marker(store_dir: Path) -> dict[str, Any] | None:
+    try:
+        marker = json.loads((store_dir / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def _open_verified(store_dir: Path, key: str) -> ox.Store | None:
+    """The finished store for ``key``, or None if it is missing, stale or damaged."""
+    marker = _read_marker(store_dir)
+    if not marker or marker.get("key") != key or not isinstance(marker.get("data"), str):
+        return None
+    database = store_dir / marker["data"]
+    if (
+        database.parent != store_dir
+        or not database.name.startswith("data-")
+        or not database.is_dir()
+    ):
+        return None
+    # Held before opening, so that no rebuild elsewhere deletes it while it is being opened.
+    held_here = _hold(database)
+    try:
+        store = ox.Store.read_only(str(database))
+        if len(store) != marker.get("triples"):
+            raise OSError(f"{database} does not hold the triples its marker records")
+    except (OSError, RuntimeError, ValueError):
+        if held_here:
+            _release(database)
+        return None
+    return store
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over text chunks, so Oxigraph can parse N-Triples while they are made."""
+
+    def __init__(self, chunks: Iterable[str]):
+        self._chunks = iter(chunks)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk.encode("utf-8")
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def _write_database(database: Path, folders: tuple[Path, ...], dataset: Any) -> int:
+    """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database."""
+    from graphkit.build import dataset_ntriples, vocabulary_graph
+    from graphkit.load import load_datasets
+
+    dataset = dataset if dataset is not None else load_datasets(folders)
+    store = ox.Store(str(database))
+    for path in (ONTOLOGY_FILE, VOCAB_FILE):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset, vocabulary_graph())))
+    store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    count = len(store)
+    del store  # closes the database before it is renamed
+    return count
+
+
+def open_store(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    *,
+    dataset: Any = None,
+    on_build: Callable[[str], None] | None = None,
+) -> ox.Store:
+    """The persistent store of the graph of ``folders``, built first if needed.
+
+    Args:
+        folders: the data folders (default: the bundled datasets).
+        store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
+        dataset: the already loaded :class:`graphkit.load.Dataset` of ``folders``, to save
+            loading it again when the store has to be built.
+        on_build: called with a message when the store is (re)built, e.g. to show progress.
+
+    Returns:
+        A read-only :class:`pyoxigraph.Store` holding the data, ontology and vocabulary.
+
+    Raises:
+        graphkit.load.DatasetError: the data has problems (the store is left as it was).
+        StoreError: the store folder cannot be written.
+    """
+    paths = _folders(folders)
+    store_dir = Path(store_dir) if store_dir is not None else default_store_dir(paths)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store folder {store_dir}: {exc}") from exc
+    key = input_key(paths)
+    store = _open_verified(store_dir, key)
+    if store is not None:
+        return store
+    try:
+        return _build(store_dir, key, paths, dataset, on_build)
+    except OSError as exc:
+        raise StoreError(f"cannot write the graph store in {store_dir}: {exc}") from exc
+
+
+def _build(
+    store_dir: Path,
+    key: str,
+    paths: tuple[Path, ...],
+    dataset: Any,
+    on_build: Callable[[str], None] | None,
+) -> ox.Store:
+    with _exclusive(store_dir / LOCK):
+        # Another process may have built it while this one waited for the lock.
+        store = _open_verified(store_dir, key)
+        if store is not None:
+            return store
+        if on_build:
+            on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
+        building = store_dir / f"building-{uuid.uuid4().hex}"
+        try:
+            count = _write_database(building, paths, dataset)
+            database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
+            building.rename(database)
+            marker = {"key": key, "triples": count, "data": database.name, "graphkit": __version__}
+            temporary = store_dir / f"{MARKER}.{uuid.uuid4().hex}.tmp"
+            temporary.write_text(json.dumps(marker, indent=1), encoding="utf-8")
+            os.replace(temporary, store_dir / MARKER)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+        store = _open_verified(store_dir, key)
+        if store is None:
+            raise StoreError(f"the store in {store_dir} could not be read back after building it")
+        _remove_unused(store_dir, keep=database)
+        return store
+
+
+def _term(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+
+
+def to_rdflib(triples: Iterable[Any]) -> Graph:
+    """An rdflib graph (with graphkit's prefixes) of pyoxigraph triples or quads."""
+    from graphkit.namespaces import bind_prefixes
+
+    terms: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        found = terms.get(term)
+        if found is None:
+            found = terms[term] = _term(term)
+        return found
+
+    graph = bind_prefixes(Graph())
+    graph.addN(
+        (convert(t.subject), convert(t.predicate), convert(t.object), graph) for t in triples
+    )
+    return graph
+
+
+def graph_from_store(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    *,
+    construct: str | None = None,
+    on_build: Callable[[str], None] | None = None,
+) -> Graph:
+    """The graph of ``folders`` as an rdflib graph, read from the persistent store.
+
+    Args:
+        folders: the data folders (default: the bundled datasets).
+        store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
+        construct: a SPARQL CONSTRUCT query: fetch only the subgraph it builds (default: all of
+            the graph, the same triples as :func:`graphkit.build.build_graph`).
+        on_build: called with a message when the store has to be built first.
+
+    Returns:
+        The graph (or subgraph), with graphkit's prefixes bound.
+    """
+    store = open_store(folders, store_dir, on_build=on_build)
+    if construct is None:
+        return to_rdflib(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return to_rdflib(store.query(construct))

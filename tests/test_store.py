@@ -1,0 +1,192 @@
+"""The persistent graph store is reused while its inputs stay the same, and never used damaged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
+
+from graphkit.build import build_graph, node
+from graphkit.cli import main
+from graphkit.load import DatasetError, load_datasets
+from graphkit.store import MARKER, graph_from_store, input_key, open_store
+from tests.conftest import REPO_DIR
+from tests.helpers import replace_in
+
+
+class Builds:
+    """Counts the store builds announced through ``on_build``."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        self.messages.append(message)
+
+    @property
+    def count(self) -> int:
+        return len(self.messages)
+
+
+def marker(store_dir: Path) -> dict:
+    return json.loads((store_dir / MARKER).read_text(encoding="utf-8"))
+
+
+def databases(store_dir: Path) -> list[str]:
+    return sorted(p.name for p in store_dir.iterdir() if p.is_dir())
+
+
+def without_blank_nodes(graph: Graph) -> set:
+    return {t for t in graph if not any(isinstance(term, BNode) for term in t)}
+
+
+def test_graph_from_store_is_the_built_graph(mini_dir: Path, tmp_path: Path) -> None:
+    built = build_graph(load_datasets([mini_dir]))
+    stored = graph_from_store([mini_dir], tmp_path / "store")
+    assert len(stored) == len(built)
+    assert without_blank_nodes(stored) == without_blank_nodes(built)
+    assert isomorphic(stored, built)
+
+
+def test_second_open_reuses_the_store_without_rebuilding(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir, builds = tmp_path / "store", Builds()
+    first = open_store([mini_dir], store_dir, on_build=builds)
+    written = (store_dir / MARKER).stat().st_mtime_ns
+    second = open_store([mini_dir], store_dir, on_build=builds)
+    assert builds.count == 1
+    assert (store_dir / MARKER).stat().st_mtime_ns == written
+    assert len(first) == len(second) == marker(store_dir)["triples"]
+    assert len(databases(store_dir)) == 1
+
+
+def test_changing_a_csv_rebuilds_the_store(mini_copy: Path, tmp_path: Path) -> None:
+    store_dir, builds = tmp_path / "store", Builds()
+    open_store([mini_copy], store_dir, on_build=builds)
+    key = marker(store_dir)["key"]
+    replace_in(mini_copy / "cities.csv", "taranto,Taranto,", "taranto,Tarentum,")
+    graph = graph_from_store([mini_copy], store_dir, on_build=builds)
+    assert builds.count == 2
+    assert marker(store_dir)["key"] != key
+    assert graph.value(node("taranto"), RDFS.label) == Literal("Tarentum")
+
+
+def test_key_covers_source_texts_and_ignores_unrelated_files(mini_copy: Path) -> None:
+    key = input_key([mini_copy])
+    (mini_copy / "notes.txt").write_text("not a dataset file", encoding="utf-8")
+    assert input_key([mini_copy]) == key
+    with (mini_copy / "sources" / "fixture.txt").open("a", encoding="utf-8") as handle:
+        handle.write("One more sentence.\n")
+    assert input_key([mini_copy]) != key
+
+
+def test_truncated_database_is_detected_and_rebuilt(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir, builds = tmp_path / "store", Builds()
+    count = len(open_store([mini_dir], store_dir, on_build=builds))
+    damaged = store_dir / marker(store_dir)["data"]
+    tables = list(damaged.glob("*.sst"))
+    assert tables
+    for table in tables:
+        with table.open("r+b") as handle:
+            handle.truncate(64)
+    store = open_store([mini_dir], store_dir, on_build=builds)
+    assert builds.count == 2
+    assert len(store) == count
+    assert marker(store_dir)["data"] != damaged.name
+
+
+def test_marker_with_another_triple_count_is_not_trusted(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir, builds = tmp_path / "store", Builds()
+    count = len(open_store([mini_dir], store_dir, on_build=builds))
+    recorded = marker(store_dir)
+    (store_dir / MARKER).write_text(json.dumps({**recorded, "triples": count + 1}))
+    assert len(open_store([mini_dir], store_dir, on_build=builds)) == count
+    assert builds.count == 2
+    assert marker(store_dir)["triples"] == count
+
+
+def test_half_written_build_is_never_used_and_is_cleaned_up(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir, builds = tmp_path / "store", Builds()
+    leftover = store_dir / "building-killed"
+    leftover.mkdir(parents=True)
+    (leftover / "000001.sst").write_bytes(b"half")
+    (store_dir / MARKER).write_text('{"key": "', encoding="utf-8")  # cut off mid-write
+    store = open_store([mini_dir], store_dir, on_build=builds)
+    assert builds.count == 1
+    assert len(store) == len(build_graph(load_datasets([mini_dir])))
+    assert not leftover.exists()
+
+
+def test_bad_data_raises_and_leaves_the_store_as_it_was(mini_copy: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    open_store([mini_copy], store_dir)
+    before = (store_dir / MARKER).read_bytes()
+    replace_in(mini_copy / "cities.csv", "taranto,Taranto,,,italy", "taranto,Taranto,,,itly")
+    with pytest.raises(DatasetError):
+        open_store([mini_copy], store_dir)
+    assert (store_dir / MARKER).read_bytes() == before
+
+
+def test_database_in_use_survives_a_rebuild(mini_copy: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    old = open_store([mini_copy], store_dir)
+    old_database = marker(store_dir)["data"]
+    replace_in(mini_copy / "cities.csv", "taranto,Taranto,", "taranto,Tarentum,")
+    open_store([mini_copy], store_dir)
+    assert old_database in databases(store_dir)
+    assert len(old) > 0
+
+
+BUILDER = """
+import sys
+from graphkit.store import open_store
+builds = []
+store = open_store([sys.argv[1]], sys.argv[2], on_build=builds.append)
+print(len(store), len(builds))
+"""
+
+
+def test_two_concurrent_builders_build_once_and_agree(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", BUILDER, str(mini_dir), str(store_dir)],
+            cwd=REPO_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    counts, builds = zip(*(map(int, out.split()) for out, _ in outputs), strict=True)
+    assert counts[0] == counts[1] == marker(store_dir)["triples"]
+    assert sorted(builds) == [0, 1]
+    assert len(databases(store_dir)) == 1
+
+
+def test_cli_store_option_builds_once_then_reuses(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "cli-store"
+    args = ["stats", "--by", "class", "--no-bundled", "--data", str(mini_dir)]
+    first = CliRunner().invoke(main, [*args, "--store", str(store_dir)])
+    second = CliRunner().invoke(main, [*args, "--store", str(store_dir)])
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "Building the graph store" in first.stderr
+    assert "Building the graph store" not in second.stderr
+    assert first.stdout == second.stdout and "gk:PracticeTransfer" in first.stdout
+    assert (store_dir / MARKER).exists()
+
+
+def test_build_command_writes_the_store(mini_dir: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    args = ["build", "--no-bundled", "--data", str(mini_dir), "--store", str(store_dir)]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "kg.ttl")])
+    assert result.exit_code == 0, result.output
+    assert marker(store_dir)["triples"] == len(Graph().parse(tmp_path / "kg.ttl"))
