@@ -900,7 +900,45 @@ def run_query(
     execute = _EXECUTORS[engine]
     if engine == "oxigraph":
         oxigraph_store(graph)  # load in this process, so that children and later calls reuse it
-    return call_with_timeout(lambda: execute(graph, checked, terms, max_rows), timeout)
+    result = call_with_timeout(lambda: execute(graph, checked, terms, max_rows), timeout)
+    return sort_concatenated_lists(result, text)
+
+
+_GROUP_CONCAT = re.compile(
+    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*(\"[^\"]+\"|'[^']+')\s*\)"
+    r"\s*AS\s+[?$](\w+)",
+    re.IGNORECASE,
+)
+
+
+def sort_concatenated_lists(result: QueryResult, text: str) -> QueryResult:
+    """``result`` with the items of every ``GROUP_CONCAT(...; separator="s") AS ?x`` sorted.
+
+    SPARQL leaves the order inside GROUP_CONCAT to the engine, which can differ from run to run;
+    sorting the items (ignoring case and accents) makes the same query give the same answer.
+    Only explicit separators are split, so an item is never cut at a space.
+    """
+    if result.form != "SELECT":
+        return result
+    separators = {name: sep[1:-1] for sep, name in _GROUP_CONCAT.findall(text)}
+    columns = [(i, separators[v]) for i, v in enumerate(result.variables) if v in separators]
+    if not columns:
+        return result
+
+    def sorted_cell(cell: Node | None, separator: str) -> Node | None:
+        if not isinstance(cell, Literal):
+            return cell
+        items = sorted(str(cell).split(separator), key=lambda item: (fold(item), item))
+        return Literal(separator.join(items))
+
+    rows = []
+    for row in result.rows:
+        cells = list(row)
+        for index, separator in columns:
+            cells[index] = sorted_cell(cells[index], separator)
+        rows.append(tuple(cells))
+    result.rows = rows
+    return result
 
 
 def run_query_with_values(

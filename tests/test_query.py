@@ -354,3 +354,24 @@ def test_commands_have_help_with_an_example(runner, command):
     result = runner.invoke(cli.main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_concatenated_lists_are_sorted_so_answers_repeat(bundled_graph) -> None:
+    from graphkit.load import fold
+    from graphkit.query import query
+
+    frame = query("cities-ranked-by-projects", graph=bundled_graph)
+    lists = [cell.split("; ") for cell in frame["project_names"] if isinstance(cell, str)]
+    assert any(len(items) > 1 for items in lists)
+    for items in lists:
+        assert items == sorted(items, key=lambda item: (fold(item), item))
+
+
+def test_group_concat_sorting_leaves_space_separated_lists_alone(mini_graph) -> None:
+    from graphkit.query import query
+
+    text = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX gk: <https://w3id.org/graphkit/ontology#>
+    SELECT (GROUP_CONCAT(?name) AS ?names) WHERE { ?city a gk:City ; rdfs:label ?name }"""
+    (names,) = query(text, graph=mini_graph)["names"]
+    assert sorted(names.split(" ")) == ["Košice", "Taranto", "Vienna"]
