@@ -322,10 +322,12 @@ def _is_update(text: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=256)
 def check_query(text: str) -> CheckedQuery:
     """Parse ``text`` and refuse everything but a read-only query over graphkit's graph.
 
-    Nothing is run: the checks work on rdflib's parse of the query.
+    Nothing is run: the checks work on rdflib's parse of the query. Accepted queries are cached
+    by their text (parsing costs more than many queries take); refusals are checked every time.
 
     Raises:
         UpdateRefusedError: the text is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, …).
