@@ -472,15 +472,19 @@ def _joined(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     return joined
 
 
+def _repeats(rows: pd.DataFrame, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows whose ``key`` was already seen, and for each the row where it was first seen."""
+    later = rows[key].duplicated(keep="first")
+    again = rows.loc[later]
+    first = rows.loc[~later].set_index(key)
+    return again, first.loc[again[key]]
+
+
 def _check_ids(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
     rows = pd.concat([frame[["id", *ROW_COLUMNS]] for frame in tables.values()], ignore_index=True)
-    rows = rows.loc[rows["id"] != ""]
-    repeated = rows["id"].duplicated(keep="first")
-    if not repeated.any():
+    again, where = _repeats(rows.loc[rows["id"] != ""], "id")
+    if again.empty:
         return
-    first = rows.loc[~repeated].set_index("id")
-    again = rows.loc[repeated]
-    where = first.loc[again["id"]]
     out.add_rows(
         again,
         "id",
@@ -628,13 +632,9 @@ def _check_name_collisions(tables: dict[str, pd.DataFrame], out: _Collector) -> 
         if not label or name in ("lessons", "objectives"):
             continue
         rows = frame.assign(key=map_distinct(frame[label], fold))
-        rows = rows.loc[rows["key"] != ""]
-        later = rows["key"].duplicated(keep="first")
-        if not later.any():
+        again, where = _repeats(rows.loc[rows["key"] != ""], "key")
+        if again.empty:
             continue
-        first = rows.loc[~later].set_index("key")
-        again = rows.loc[later]
-        where = first.loc[again["key"]]
         clash = again["id"].to_numpy() != where["id"].to_numpy()
         again, where = again.loc[clash], where.loc[clash]
         out.add_rows(
