@@ -182,6 +182,14 @@ class _Generator:
             self.rng.choice(len(values), count, p=weights / weights.sum())
         ]
 
+    def earlier(self, ids: np.ndarray, share: float) -> np.ndarray:
+        """For each row, with probability ``share``, the id of a random earlier row (else empty):
+        parents are always earlier, so hierarchies never loop."""
+        n = len(ids)
+        has = (np.arange(n) > 0) & (self.rng.random(n) < share)
+        earlier = ids[(self.rng.random(n) * np.maximum(np.arange(n), 1)).astype(int)]
+        return np.where(has, earlier, "").astype(object)
+
     def maybe(self, values: np.ndarray, share: float) -> np.ndarray:
         """``values`` with each cell kept with probability ``share`` and emptied otherwise."""
         keep = self.rng.random(len(values)) < share
@@ -308,12 +316,7 @@ class _Generator:
             "name": self.names(n, " Association"),
             "acronym": self.maybe(np.array([f"ORG{i}" for i in range(n)], dtype=object), 0.4),
             "kind": self.pick(_enum("organisations", "kind"), n),
-            # Only earlier organisations can be a parent, so part_of never loops.
-            "part_of": np.where(
-                (np.arange(n) > 0) & (self.rng.random(n) < 0.1),
-                org_ids[(self.rng.random(n) * np.maximum(np.arange(n), 1)).astype(int)],
-                "",
-            ).astype(object),
+            "part_of": self.earlier(org_ids, 0.1),
             "city": self.maybe(self.pick(city_ids, n, city_weight), 0.8),
             "country": self.maybe(self.pick(t["countries"]["id"], n), 0.6),
             **self.cited(n),
@@ -472,11 +475,7 @@ class _Generator:
             "id": objective_ids,
             "owner": self.pick(np.concatenate([project_ids, org_ids]), n),
             "kind": self.pick(_enum("objectives", "kind"), n),
-            "parent": np.where(
-                (np.arange(n) > 0) & (self.rng.random(n) < 0.3),
-                objective_ids[(self.rng.random(n) * np.maximum(np.arange(n), 1)).astype(int)],
-                "",
-            ).astype(object),
+            "parent": self.earlier(objective_ids, 0.3),
             "year": self.maybe(self.years(n).astype(str).astype(object), 0.6),
             "text": self.phrases(n, 14),
             "city": self.maybe(self.pick(city_ids, n), 0.3),

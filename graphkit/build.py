@@ -166,16 +166,6 @@ def citation_node(row_id: str) -> URIRef:
     return GKR[f"citation/{row_id}"]
 
 
-def target_group_node(transfer_id: str) -> URIRef:
-    """The IRI of a transfer's unnamed group of target cities."""
-    return GKR[f"{transfer_id}/targets"]
-
-
-def date_literal(value: str) -> Literal:
-    """An ISO date of year, month or day precision as an ``xsd:gYear``/``gYearMonth``/``date``."""
-    return Literal(value, datatype=DATE_TYPES.get(len(value), XSD.date))
-
-
 def shorten(text: str, length: int = LABEL_LENGTH) -> str:
     """``text`` on one line, cut to ``length`` characters with an ellipsis."""
     flat = " ".join(text.split())
@@ -245,16 +235,22 @@ def _unnamed_cities(counts: np.ndarray) -> np.ndarray:
     return counts + _choose(counts == "1", " unnamed city", " unnamed cities")
 
 
+def _dashed(first: np.ndarray, *rest: np.ndarray) -> np.ndarray:
+    """Labels of n-ary nodes, element-wise: "Košice – partner – ROMA-NET"."""
+    joined = first
+    for part in rest:
+        joined = joined + " – " + part
+    return joined
+
+
 def _labels(table: str, frame: pd.DataFrame, names: _Names) -> np.ndarray:
     """The rdfs:label of every row of ``table``."""
     col = {c: _text(frame[c]) for c in frame.columns}
     if table == "memberships":
-        return (
-            names.row(frame["member"])
-            + " – "
-            + names.concept("role", frame["role"])
-            + " – "
-            + names.row(frame["group"])
+        return _dashed(
+            names.row(frame["member"]),
+            names.concept("role", frame["role"]),
+            names.row(frame["group"]),
         )
     if table == "transfers":
         unnamed = _unnamed_cities(col["target_count"])
@@ -263,12 +259,10 @@ def _labels(table: str, frame: pd.DataFrame, names: _Names) -> np.ndarray:
             names.row(frame["practice"]) + ": " + names.row(frame["origin_city"]) + " → " + target
         )
     if table == "policy_links":
-        return (
-            names.row(frame["subject"])
-            + " – "
-            + names.concept("link-relation", frame["relation"])
-            + " – "
-            + names.row(frame["policy"])
+        return _dashed(
+            names.row(frame["subject"]),
+            names.concept("link-relation", frame["relation"]),
+            names.row(frame["policy"]),
         )
     if table == "quantities":
         qualifier = _choose(
@@ -306,12 +300,9 @@ def _column_blocks(
         yield _Block(subjects, prop, str(concept(column.scheme, "")) + values)
     elif column.kind == "date":
         lengths = np.fromiter(map(len, values), dtype=int, count=len(values))
-        year, month = lengths == 4, lengths == 7
-        for mask, datatype in (
-            (year, XSD.gYear),
-            (month, XSD.gYearMonth),
-            (~(year | month), XSD.date),
-        ):
+        days = ~np.isin(lengths, list(DATE_TYPES))
+        masks = [(lengths == length, datatype) for length, datatype in DATE_TYPES.items()]
+        for mask, datatype in [*masks, (days, XSD.date)]:
             if mask.any():
                 yield _Block(subjects[mask], prop, values[mask], "typed", datatype)
     elif column.kind in ("int", "decimal"):

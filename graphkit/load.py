@@ -28,7 +28,7 @@ import pandas as pd
 
 from graphkit.errors import GraphkitError
 from graphkit.paths import DATASETS_DIR
-from graphkit.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Column, Table
+from graphkit.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Table
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ISO_CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -745,11 +745,6 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
 
 def _empty(table: Table) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=str) for c in (*table.header, *ROW_COLUMNS)})
-
-
-def column_of(table: str, name: str) -> Column:
-    """The :class:`Column` ``name`` of ``table``."""
-    return TABLES[table].column(name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """The schema of graphkit's curated CSV files: the data dictionary of ``datasets/README.md`` in code.
 
 The loader checks tables against it and the builder maps it to RDF. ``tests/test_schema.py`` keeps
-this module, the README's data dictionary and the ontology's enumeration schemes in step.
+this module and the README's data dictionary in step; ``tests/test_ontology.py`` does the same for
+the ontology's enumeration schemes.
 """
 
 from __future__ import annotations
@@ -457,16 +458,3 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
-
-# The order in which tables are loaded and built: referenced tables first, for readable output.
-TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
-
-
-def enum_schemes() -> dict[str, tuple[str, ...]]:
-    """Every enumeration scheme with its allowed values (columns sharing a scheme agree)."""
-    schemes: dict[str, tuple[str, ...]] = {}
-    for table in TABLES.values():
-        for col in table.columns:
-            if col.scheme and col.enum:
-                schemes[col.scheme] = tuple(dict.fromkeys(schemes.get(col.scheme, ()) + col.enum))
-    return schemes
