@@ -19,6 +19,7 @@ import click
 from graphkit import __version__
 
 STORE_KEY = "graphkit.store_dir"
+ENDPOINT_KEY = "graphkit.endpoint"
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,21 +102,89 @@ def data_problems(exc: Exception) -> click.ClickException:
     )
 
 
-def load_graph(folders: list[Path]):
-    """The knowledge graph of ``folders``; data problems become a readable CLI error.
+def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--endpoint URL`` and ``--endpoint-graph IRI``: read the graph from a SPARQL 1.1
+    endpoint instead of the local store (see :func:`graph_source`)."""
 
-    Every command that reads the graph gets it here: from the persistent store (``--store``),
-    which is built first when the data, ontology or graphkit changed since it was written.
-    """
+    @click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Run against this SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Neptune, an "
+        "Oxigraph server...) instead of the local store; only the part of the graph the "
+        "command needs is fetched. Credentials may be given as https://user:password@host/...",
+    )
+    @click.option(
+        "--endpoint-graph",
+        metavar="IRI",
+        help="With --endpoint: the named graph holding graphkit's data (e.g. the --graph of "
+        "'graphkit push') [default: the endpoint's default graph].",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, endpoint: str | None, endpoint_graph: str | None, **kwargs: Any) -> Any:
+        if endpoint_graph and not endpoint:
+            raise click.UsageError("--endpoint-graph needs --endpoint URL.")
+        click.get_current_context().meta[ENDPOINT_KEY] = (endpoint, endpoint_graph)
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of commands that read the graph from the local store or an endpoint."""
+    return data_options(endpoint_options(command))
+
+
+def graph_source(folders: list[Path]):
+    """Where the command's graph lives: the ``--endpoint`` (a :class:`graphkit.remote.Endpoint`)
+    or else the persistent store of ``folders``, built first if the data changed."""
     from graphkit.load import DatasetError
-    from graphkit.store import StoreError, graph_from_store
+    from graphkit.paths import DATASETS_DIR
+    from graphkit.store import StoreError, open_store
+
+    context = click.get_current_context(silent=True)
+    endpoint, endpoint_graph = (
+        context.meta.get(ENDPOINT_KEY, (None, None)) if context else (None, None)
+    )
+    if endpoint:
+        from graphkit.remote import Endpoint
+
+        if list(folders) != [DATASETS_DIR] or store_option() is not None:
+            raise click.UsageError(
+                "--endpoint reads the graph from the endpoint: --data, --no-bundled and --store "
+                "do not apply (use 'graphkit push' to upload your data first)."
+            )
+        with domain_errors():
+            return Endpoint(endpoint, graph=endpoint_graph)
+    from graphkit.backends import StoreBackend
 
     try:
-        return graph_from_store(folders, store_option(), on_build=progress)
+        store_dir = store_option()
+        store = open_store(folders, store_dir, on_build=progress)
     except DatasetError as exc:
         raise data_problems(exc) from exc
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    return StoreBackend(store, f"the graph store of {', '.join(map(str, folders))}")
+
+
+def load_graph(folders: list[Path], need: str | None = None, bindings: dict | None = None):
+    """The knowledge graph of ``folders`` (or the part of it a command needs), as rdflib graph.
+
+    Every command that reads the graph gets it here: from the persistent store (``--store``),
+    which is built first when the data, ontology or graphkit changed since it was written, or
+    from the ``--endpoint``. ``need`` names a subgraph query of
+    ``graphkit/queries/subgraphs/`` (``None``: the whole graph), ``bindings`` its parameters.
+    """
+    from graphkit.backends import StoreBackend, subgraph
+    from graphkit.store import to_rdflib
+
+    source = graph_source(folders)
+    with domain_errors():
+        if need is None and isinstance(source, StoreBackend):
+            import pyoxigraph as ox
+
+            return to_rdflib(source.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return subgraph(source, need or "everything", bindings)
 
 
 def store_option() -> Path | None:
@@ -289,6 +358,20 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
 NETWORK_GRAPHS = ("cities", "transfers", "organisations", "actors")
 EXPORT_GRAPHS = ("knowledge", *NETWORK_GRAPHS)
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "json", "csv")
+# The subgraph (graphkit/queries/subgraphs/NAME.rq) each network, export and view needs.
+NETWORK_SUBGRAPHS = {
+    "cities": "actors",
+    "organisations": "actors",
+    "actors": "actors",
+    "transfers": "transfers",
+}
+EXPORT_SUBGRAPHS = {**NETWORK_SUBGRAPHS, "knowledge": "everything"}
+VIEW_SUBGRAPHS = {
+    **NETWORK_SUBGRAPHS,
+    "full": "everything",
+    "ego": "everything",
+    "project": "everything",
+}
 
 
 @contextlib.contextmanager
@@ -344,7 +427,7 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command("transfers")
-@data_options
+@source_options
 @click.option("--from", "origin", metavar="CITY", help="Only transfers from this city.")
 @click.option("--to", "target", metavar="CITY", help="Only transfers to this (named) city.")
 @click.option("--project", metavar="PROJECT", help="Only transfers through this project.")
@@ -388,7 +471,7 @@ def transfers_command(
     from graphkit.output import render_frame
     from graphkit.transfers import transfers_table, transfers_text
 
-    graph = load_graph(folders)
+    graph = load_graph(folders, "transfers")
     with domain_errors():
         table = transfers_table(
             graph,
@@ -408,7 +491,7 @@ def transfers_command(
 
 
 @main.command()
-@data_options
+@source_options
 @click.argument("origin", metavar="FROM")
 @click.argument("target", metavar="TO")
 @frame_format_option()
@@ -429,7 +512,7 @@ def paths(folders: list[Path], origin: str, target: str, fmt: str) -> None:
     from graphkit.output import render_frame
     from graphkit.transfers import transfer_paths
 
-    graph = load_graph(folders)
+    graph = load_graph(folders, "paths")
     with domain_errors():
         result = transfer_paths(graph, origin, target)
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
@@ -454,7 +537,7 @@ def network() -> None:
 
 
 @network.command("summary")
-@data_options
+@source_options
 @network_graph_option
 @frame_format_option()
 def network_summary(folders: list[Path], kind: str, fmt: str) -> None:
@@ -468,11 +551,13 @@ def network_summary(folders: list[Path], kind: str, fmt: str) -> None:
     from graphkit.network import projection, summary
     from graphkit.output import render_frame
 
-    click.echo(render_frame(summary(projection(load_graph(folders), kind)), fmt))
+    click.echo(
+        render_frame(summary(projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind)), fmt)
+    )
 
 
 @network.command("centrality")
-@data_options
+@source_options
 @network_graph_option
 @top_option(20)
 @exact_option
@@ -494,14 +579,16 @@ def network_centrality(
     from graphkit.network import centrality, projection
     from graphkit.output import render_frame
 
-    result = centrality(projection(load_graph(folders), kind), exact=exact, seed=seed)
+    result = centrality(
+        projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind), exact=exact, seed=seed
+    )
     if result.betweenness_sample:
         progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
     click.echo(render_frame(result.table.head(top), fmt))
 
 
 @network.command("brokers")
-@data_options
+@source_options
 @network_graph_option
 @top_option(10)
 @exact_option
@@ -521,7 +608,7 @@ def network_brokers(
     from graphkit.network import brokers, projection
     from graphkit.output import render_frame
 
-    network_graph = projection(load_graph(folders), kind)
+    network_graph = projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind)
     progress(f"Measuring brokerage in the {kind} network…")
     result = brokers(network_graph, exact=exact, seed=seed)
     if result.betweenness_sample:
@@ -530,7 +617,7 @@ def network_brokers(
 
 
 @network.command("communities")
-@data_options
+@source_options
 @network_graph_option
 @top_option(None)
 @click.option(
@@ -558,7 +645,11 @@ def network_communities(
     from graphkit.network import communities, projection
     from graphkit.output import render_frame
 
-    result = communities(projection(load_graph(folders), kind), resolution=resolution, seed=seed)
+    result = communities(
+        projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind),
+        resolution=resolution,
+        seed=seed,
+    )
     count = int(result.table["community"].max()) if len(result.table) else 0
     progress(f"{count} communities, modularity {result.modularity}")
     table = result.table if top is None else result.table[result.table["community"] <= top]
@@ -566,7 +657,7 @@ def network_communities(
 
 
 @main.command()
-@data_options
+@source_options
 @frame_format_option("csv")
 def cascades(folders: list[Path], fmt: str) -> None:
     """Practice adoption cascades: one row per practice and adopting city, with the year, the
@@ -590,11 +681,11 @@ def cascades(folders: list[Path], fmt: str) -> None:
     from graphkit.output import render_frame
     from graphkit.transfers import cascades as practice_cascades
 
-    click.echo(render_frame(practice_cascades(load_graph(folders)), fmt))
+    click.echo(render_frame(practice_cascades(load_graph(folders, "transfers")), fmt))
 
 
 @main.command()
-@data_options
+@source_options
 @click.option(
     "--format",
     "fmt",
@@ -636,7 +727,9 @@ def export(folders: list[Path], fmt: str, kind: str | None, out: Path | None) ->
 
     if kind is not None and fmt in RDF_FORMATS:
         raise click.UsageError("--graph applies to graphml, gexf, json and csv, not to RDF.")
-    files = export_files(load_graph(folders), fmt, kind or "knowledge", out)
+    kind = kind or "knowledge"
+    graph = load_graph(folders, None if fmt in RDF_FORMATS else EXPORT_SUBGRAPHS[kind])
+    files = export_files(graph, fmt, kind, out)
     for path, content in files.items():
         click.echo(f"Wrote {write_atomic(path, content)}")
 
@@ -652,7 +745,7 @@ def visualise_setting(name: str) -> Any:
 
 
 @main.command()
-@data_options
+@source_options
 @click.option(
     "--view",
     type=click.Choice(visualise_setting("VIEWS")),
@@ -733,7 +826,7 @@ def visualise(
     if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
         raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
     fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
-    graph = load_graph(folders)
+    graph = load_graph(folders, VIEW_SUBGRAPHS[view])
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
     with domain_errors():
@@ -799,7 +892,7 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command("query")
-@data_options
+@source_options
 @click.argument("query_text", metavar="QUERY")
 @click.option(
     "--param",
@@ -836,10 +929,11 @@ def query_command(
     from graphkit.query import compact_frame, run_query_with_values
 
     values = _parameter_values(params)
-    graph = load_graph(folders)
+    # Oxigraph answers on the store (or endpoint) itself; rdflib's engine needs the rdflib graph.
+    source = load_graph(folders) if engine == "rdflib" else graph_source(folders)
     with domain_errors():
         result = run_query_with_values(
-            query_text, values, graph, engine=engine, timeout=timeout, max_rows=limit
+            query_text, values, source, engine=engine, timeout=timeout, max_rows=limit
         )
     frame = result.frame()
     click.echo(render_frame(compact_frame(frame) if fmt in ("table", "md") else frame, fmt))
@@ -885,7 +979,7 @@ def queries_command(fmt: str) -> None:
 
 
 @main.command("explain")
-@data_options
+@source_options
 @click.argument("entity")
 @frame_format_option()
 def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
@@ -902,10 +996,14 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
     import json
 
     from graphkit.explain import explain
+    from graphkit.names import resolve_name
     from graphkit.output import render_frame
     from graphkit.query import compact_frame
 
-    graph = load_graph(folders)
+    names = load_graph(folders, "names")
+    with domain_errors():
+        found = resolve_name(names, entity)
+    graph = names + load_graph(folders, "explain", {"entity": found})
     with domain_errors():
         result = explain(graph, entity)
     if fmt == "json":
@@ -966,7 +1064,7 @@ def serve_command(
     """
     from graphkit.serve import endpoint_url, is_loopback, make_server
 
-    graph = load_graph(folders)
+    graph = graph_source(folders).store if engine == "oxigraph" else load_graph(folders)
     try:
         server = make_server(
             graph,
@@ -991,3 +1089,81 @@ def serve_command(
         click.echo("Stopped.")
     finally:
         server.server_close()
+
+
+# --- Uploading the graph to a SPARQL server ---------------------------------------------------
+
+
+@main.command("push")
+@data_options
+@click.option(
+    "--endpoint",
+    "store_url",
+    required=True,
+    metavar="URL",
+    help="The server's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; "
+    "Fuseki: http://HOST:3030/DATASET/data). Credentials may be given as "
+    "https://user:password@host/...",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="Upload into this named graph [default: the server's default graph]; query it with "
+    "--endpoint-graph IRI.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Triples per request.",
+)
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="Count the uploaded triples with a COUNT query at this SPARQL endpoint of the same "
+    "server (Oxigraph: http://HOST:7878/query) [default: download the graph and count].",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace what the graph holds (the first request is a PUT) instead of adding to it.",
+)
+def push_command(
+    folders: list[Path],
+    store_url: str,
+    graph_iri: str | None,
+    batch_size: int,
+    query_endpoint: str | None,
+    replace: bool,
+) -> None:
+    """Upload the built graph to a SPARQL server and check that all of it arrived.
+
+    The graph goes in batches of N-Triples (SPARQL 1.1 Graph Store Protocol), with progress
+    on stderr; then the server's triple count is compared with the number pushed, and a
+    difference ends with exit status 1 and both numbers. Uploads add to what the graph
+    holds: to push again into the same graph, use --replace.
+
+    \b
+    Example:
+      graphkit push --endpoint http://localhost:7878/store --replace
+      graphkit push --endpoint http://localhost:7878/store --graph https://example.org/graphkit \\
+          --query-endpoint http://localhost:7878/query
+    """
+    from graphkit.remote import push_graph
+
+    store = graph_source(folders).store
+    with domain_errors():
+        report = push_graph(
+            store,
+            store_url,
+            graph=graph_iri,
+            batch_size=batch_size,
+            replace=replace,
+            query_url=query_endpoint,
+            on_progress=progress,
+        )
+    if not report.verified:
+        raise click.ClickException(report.message())
+    click.echo(report.message())

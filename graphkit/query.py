@@ -20,42 +20,43 @@ a FILTER (Oxigraph's substitution is invisible to ``BOUND``). Left unset, it mat
 
 from __future__ import annotations
 
-import collections
 import difflib
 import functools
-import itertools
-import os
-import pickle
 import re
-import select
-import signal
 import sys
-import threading
-import time
 import types
 import unicodedata
-import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import SKOS, XSD
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
 
-from graphkit.errors import GraphkitError
+from graphkit.backends import Backend, as_backend, call_with_timeout, oxigraph_store, subgraph
 from graphkit.load import fold
 from graphkit.names import NameIndex, resolve_name
 from graphkit.namespaces import GKV, PREFIXES
 from graphkit.paths import QUERIES_DIR
+from graphkit.results import (
+    ForbiddenQueryError,
+    ParameterError,
+    QueryError,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    UnknownQueryError,
+    UpdateRefusedError,
+    term_value,
+)
 
 # rdflib would otherwise load the graphs named in FROM clauses, from files or the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -76,12 +77,15 @@ __all__ = [
     "UnknownQueryError",
     "UpdateRefusedError",
     "bundled_queries",
+    "call_with_timeout",
     "check_query",
     "compact_frame",
+    "oxigraph_store",
     "parameter_terms",
     "query",
     "run_query",
     "run_query_with_values",
+    "term_value",
 ]
 
 DEFAULT_TIMEOUT = 30.0
@@ -90,35 +94,6 @@ ENGINES = ("oxigraph", "rdflib")
 NAMESPACES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 Term = URIRef | Literal
-T = TypeVar("T")
-
-
-class QueryError(GraphkitError):
-    """A query that cannot be run as asked; the message says why and what to do."""
-
-
-class QuerySyntaxError(QueryError):
-    """The text is not a SPARQL 1.1 query."""
-
-
-class ForbiddenQueryError(QueryError):
-    """The query would reach beyond the graph (SERVICE, FROM, FROM NAMED)."""
-
-
-class UpdateRefusedError(QueryError):
-    """The text is a SPARQL update; graphkit's graph is read-only."""
-
-
-class QueryTimeoutError(QueryError):
-    """The query ran longer than its timeout and was stopped."""
-
-
-class ParameterError(QueryError, ValueError):
-    """A parameter name or value does not fit the query."""
-
-
-class UnknownQueryError(QueryError, LookupError):
-    """No bundled query has this name."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,14 +444,15 @@ def _concept_index(graph: Graph, scheme: str) -> NameIndex:
 
 
 def parameter_terms(
-    graph: Graph, text_or_name: str | Path, values: Mapping[str, str]
+    graph: Graph | ox.Store | Backend, text_or_name: str | Path, values: Mapping[str, str]
 ) -> dict[str, Term]:
     """Turn parameter values typed by a user (``{"city": "Wien"}``) into RDF terms.
 
     For a bundled query, an entity parameter is resolved by name (ids, labels, local names;
     case and accents ignored), a concept parameter by its value or label, and a literal
     parameter becomes an NFC-normalised literal of its datatype. For other queries, ``<IRI>``
-    and prefixed names (``gkr:kosice``) become IRIs and anything else a plain literal.
+    and prefixed names (``gkr:kosice``) become IRIs and anything else a plain literal. Names
+    are looked up in ``graph`` (from a store or an endpoint, only the names are fetched).
 
     Raises:
         graphkit.names.UnknownNameError: no entity has this name (with the closest names).
@@ -484,6 +460,7 @@ def parameter_terms(
         ParameterError: an unknown parameter or an invalid value.
     """
     _, bundled = resolve_query(text_or_name)
+    names = functools.cache(lambda: subgraph(graph, "names"))
     terms: dict[str, Term] = {}
     for name, value in values.items():
         parameter = bundled.parameter(name) if bundled is not None else None
@@ -495,331 +472,10 @@ def parameter_terms(
         elif parameter is None:
             terms[name] = literal_value(value)
         elif parameter.kind == "concept":
-            terms[name] = _concept_index(graph, parameter.scheme).resolve(value)
+            terms[name] = _concept_index(names(), parameter.scheme).resolve(value)
         else:
-            terms[name] = resolve_name(graph, value, parameter.classes, kind=parameter.name)
+            terms[name] = resolve_name(names(), value, parameter.classes, kind=parameter.name)
     return terms
-
-
-# ---------------------------------------------------------------------------------------------
-# Engines
-# ---------------------------------------------------------------------------------------------
-
-_STRING = str(XSD.string)
-
-
-def _to_oxigraph(term: Term) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-    return ox.Literal(str(term), datatype=datatype)
-
-
-def _from_oxigraph(term: object) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
-    raise QueryError(f"RDF-star triple terms are not supported in results: {term}")
-
-
-_STORE_CACHE_SIZE = 4
-_stores: collections.OrderedDict[int, tuple[weakref.ref[Graph], int, ox.Store]] = (
-    collections.OrderedDict()
-)
-_stores_lock = threading.Lock()
-
-
-def oxigraph_store(graph: Graph) -> ox.Store:
-    """An in-memory Oxigraph store holding ``graph``'s triples.
-
-    The last few stores are cached per graph object, so repeated queries do not reload; a graph
-    whose size changed since it was loaded is loaded again.
-    """
-    key = id(graph)
-    with _stores_lock:
-        cached = _stores.get(key)
-        if cached is not None and cached[0]() is graph and cached[1] == len(graph):
-            _stores.move_to_end(key)
-            return cached[2]
-        store = ox.Store()
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        _stores[key] = (weakref.ref(graph), len(graph), store)
-        while len(_stores) > _STORE_CACHE_SIZE:
-            _stores.popitem(last=False)
-        return store
-
-
-@dataclass
-class QueryResult:
-    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and
-    DESCRIBE. ``truncated`` is true when more than ``max_rows`` rows or triples were cut off."""
-
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
-    truncated: bool = False
-    max_rows: int | None = None
-
-    def frame(self) -> pd.DataFrame:
-        """The result as a DataFrame: one column per variable (IRIs as text, numbers as numbers);
-        ``answer`` for ASK; ``subject``, ``predicate``, ``object`` for CONSTRUCT and DESCRIBE.
-
-        ``frame.attrs`` holds ``form`` and ``truncated``.
-        """
-        if self.form == "ASK":
-            frame = pd.DataFrame({"answer": [bool(self.boolean)]})
-        elif self.form == "SELECT":
-            records = [tuple(term_value(t) for t in row) for row in self.rows]
-            frame = pd.DataFrame.from_records(records, columns=self.variables)
-        else:
-            records = [tuple(term_value(t) for t in triple) for triple in self.triples]
-            frame = pd.DataFrame.from_records(records, columns=["subject", "predicate", "object"])
-        frame.attrs.update(form=self.form, truncated=self.truncated)
-        return frame
-
-    def graph(self) -> Graph:
-        """The triples of a CONSTRUCT or DESCRIBE result as an rdflib graph."""
-        if self.form not in ("CONSTRUCT", "DESCRIBE"):
-            raise QueryError(f"A {self.form} query returns no graph; use frame().")
-        result = Graph()
-        for prefix, namespace in NAMESPACES.items():
-            result.bind(prefix, namespace)
-        for triple in self.triples:
-            result.add(triple)
-        return result
-
-    def truncation_message(self) -> str:
-        """A sentence telling the user that rows were cut off (empty when none were)."""
-        if not self.truncated:
-            return ""
-        unit = "rows" if self.form == "SELECT" else "triples"
-        return (
-            f"Showing the first {self.max_rows} {unit} only: the query has more. Raise the row "
-            "cap (--limit, or max_rows in Python) or narrow the query."
-        )
-
-
-_INTEGER_TYPES = {
-    XSD.integer,
-    XSD.int,
-    XSD.long,
-    XSD.short,
-    XSD.byte,
-    XSD.nonNegativeInteger,
-    XSD.positiveInteger,
-    XSD.nonPositiveInteger,
-    XSD.negativeInteger,
-    XSD.unsignedInt,
-    XSD.unsignedLong,
-    XSD.unsignedShort,
-    XSD.unsignedByte,
-}
-_FLOAT_TYPES = {XSD.decimal, XSD.double, XSD.float}
-
-
-def term_value(term: Node | None) -> object:
-    """A result term as a plain Python value for a DataFrame cell.
-
-    IRIs become their text, numbers become ``int`` or ``float``, booleans ``bool``, every other
-    literal its lexical form (dates stay as written: ``2019``, ``2019-04``, ``2019-04-09``).
-    """
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        try:
-            if term.datatype in _INTEGER_TYPES:
-                return int(str(term))
-            if term.datatype in _FLOAT_TYPES:
-                return float(str(term))
-        except ValueError:
-            return str(term)
-        if term.datatype == XSD.boolean:
-            return str(term) in ("true", "1")
-        return str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _take(items: Iterable[T], max_rows: int | None) -> tuple[list[T], bool]:
-    if max_rows is None:
-        return list(items), False
-    taken = list(itertools.islice(items, max_rows + 1))
-    return taken[:max_rows], len(taken) > max_rows
-
-
-def _execute_oxigraph(
-    graph: Graph, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
-) -> QueryResult:
-    store = oxigraph_store(graph)
-    substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in terms.items()}
-    try:
-        answer = store.query(checked.text, prefixes=NAMESPACES, substitutions=substitutions)
-        if checked.form == "ASK":
-            return QueryResult("ASK", boolean=bool(answer))
-        if checked.form == "SELECT":
-            variables = [v.value for v in answer.variables]
-            solutions = (
-                tuple(_from_oxigraph(solution[v]) for v in variables) for solution in answer
-            )
-            rows, truncated = _take(solutions, max_rows)
-            return QueryResult("SELECT", variables, rows, truncated=truncated, max_rows=max_rows)
-        triples = (tuple(_from_oxigraph(t) for t in triple) for triple in answer)
-        kept, truncated = _take(triples, max_rows)
-        return QueryResult(checked.form, triples=kept, truncated=truncated, max_rows=max_rows)
-    except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
-        raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
-
-
-def _execute_rdflib(
-    graph: Graph, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
-) -> QueryResult:
-    try:
-        answer = graph.query(checked.prepared, initBindings=dict(terms))
-        if checked.form == "ASK":
-            return QueryResult("ASK", boolean=bool(answer.askAnswer))
-        if checked.form == "SELECT":
-            variables = [str(v) for v in answer.vars or ()]
-            rows, truncated = _take((tuple(row) for row in answer), max_rows)
-            return QueryResult("SELECT", variables, rows, truncated=truncated, max_rows=max_rows)
-        kept, truncated = _take(iter(answer), max_rows)
-        return QueryResult(checked.form, triples=kept, truncated=truncated, max_rows=max_rows)
-    except QueryError:
-        raise
-    except Exception as exc:  # rdflib raises many kinds of errors while evaluating
-        raise QueryError(f"rdflib could not run the query: {exc}") from exc
-
-
-_EXECUTORS = {"oxigraph": _execute_oxigraph, "rdflib": _execute_rdflib}
-
-
-# ---------------------------------------------------------------------------------------------
-# Timeouts
-# ---------------------------------------------------------------------------------------------
-
-
-def _timeout_error(timeout: float) -> QueryTimeoutError:
-    return QueryTimeoutError(
-        f"The query did not finish within {timeout:g} s and was stopped. Narrow it down (more "
-        "specific patterns, LIMIT) or allow more time (--timeout)."
-    )
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling, else a :class:`QueryError` with its message."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return QueryError(f"{type(exc).__name__}: {exc}")
-    return exc
-
-
-def _in_child_process(function: Callable[[], T], timeout: float) -> T:
-    """Run ``function`` in a forked child and kill the child when ``timeout`` is up.
-
-    Engines cannot be interrupted from Python (Oxigraph evaluates in Rust), so a process is the
-    only way to really stop a runaway query. The child shares the parent's graph and store
-    through copy-on-write memory, so nothing is reloaded.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send the pickled outcome, exit without cleanup
-        os.close(read_end)
-        try:
-            payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:
-            payload = pickle.dumps((False, _portable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_end, view) :]
-        os._exit(0)
-    os.close(write_end)
-    finished = False
-    try:
-        deadline = time.monotonic() + timeout
-        chunks = []
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _timeout_error(timeout)
-            ready, _, _ = select.select([read_end], [], [], remaining)
-            if ready:
-                chunk = os.read(read_end, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        os.waitpid(pid, 0)
-        finished = True
-    finally:
-        os.close(read_end)
-        if not finished:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    if not chunks:
-        raise QueryError("The query process ended without an answer.")
-    ok, value = pickle.loads(b"".join(chunks))  # our own child's data
-    if not ok:
-        raise value
-    return value
-
-
-def _in_thread(function: Callable[[], T], timeout: float) -> T:
-    """Run ``function`` in a daemon thread and stop waiting for it after ``timeout``.
-
-    Used where ``os.fork`` does not exist: the thread cannot be killed and finishes in the
-    background, but the caller gets its answer (or the timeout error) in time.
-    """
-    outcome: list[tuple[bool, Any]] = []
-
-    def target() -> None:
-        try:
-            outcome.append((True, function()))
-        except BaseException as exc:
-            outcome.append((False, exc))
-
-    worker = threading.Thread(target=target, name="graphkit-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if not outcome:
-        raise _timeout_error(timeout)
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
-
-
-def call_with_timeout(
-    function: Callable[[], T], timeout: float | None, *, isolate: bool | None = None
-) -> T:
-    """``function()``, stopped after ``timeout`` seconds with :class:`QueryTimeoutError`.
-
-    Args:
-        function: the work to do.
-        timeout: seconds; ``None`` runs ``function`` directly, without a limit.
-        isolate: run in a child process that is killed on timeout, else in a thread whose
-            result is abandoned on timeout. Default: a child process where the platform can fork
-            and this process runs no other thread (forking a process with threads, such as a
-            notebook kernel, can leave the child waiting on a lock one of them held).
-    """
-    if timeout is None:
-        return function()
-    if timeout <= 0:
-        raise ValueError("the timeout must be positive")
-    if isolate is None:
-        isolate = hasattr(os, "fork") and threading.active_count() == 1
-    return _in_child_process(function, timeout) if isolate else _in_thread(function, timeout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -872,7 +528,7 @@ def bundled_graph() -> Graph:
 def run_query(
     text_or_name: str | Path,
     bindings: Mapping[str, object] | None = None,
-    graph: Graph | None = None,
+    graph: Graph | ox.Store | Backend | None = None,
     *,
     engine: str = "oxigraph",
     timeout: float | None = DEFAULT_TIMEOUT,
@@ -884,8 +540,10 @@ def run_query(
         text_or_name: a bundled query's name, a path to a ``.rq`` file, or SPARQL text.
         bindings: variable name -> ``URIRef`` or ``Literal`` (never a plain ``str``); bundled
             queries' defaults fill in the parameters not given.
-        graph: the graph to query (default: the bundled datasets' graph).
-        engine: ``"oxigraph"`` (default) or ``"rdflib"``.
+        graph: what to query: an rdflib graph (default: the bundled datasets' graph), a
+            ``pyoxigraph.Store`` such as :func:`graphkit.store.open_store`'s, or a backend
+            such as :class:`graphkit.remote.Endpoint` (see :mod:`graphkit.backends`).
+        engine: ``"oxigraph"`` (default) or ``"rdflib"`` (rdflib graphs only).
         timeout: seconds before the query is stopped (``None``: no limit).
         max_rows: the row cap (``None``: no cap); ``result.truncated`` says if it was hit.
 
@@ -893,16 +551,11 @@ def run_query(
         QueryError: and its subclasses for refused, invalid, timed-out or failed queries.
         TypeError: a binding is not an RDF term.
     """
-    if engine not in _EXECUTORS:
-        raise QueryError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
     text, bundled = resolve_query(text_or_name)
     checked = check_query(text)
     terms = bind_parameters(checked, bundled, bindings)
-    graph = graph if graph is not None else bundled_graph()
-    execute = _EXECUTORS[engine]
-    if engine == "oxigraph":
-        oxigraph_store(graph)  # load in this process, so that children and later calls reuse it
-    result = call_with_timeout(lambda: execute(graph, checked, terms, max_rows), timeout)
+    backend = as_backend(graph if graph is not None else bundled_graph(), engine)
+    result = backend.run(checked, terms, max_rows=max_rows, timeout=timeout)
     return sort_concatenated_lists(result, text)
 
 
@@ -927,24 +580,32 @@ def sort_concatenated_lists(result: QueryResult, text: str) -> QueryResult:
     if not columns:
         return result
 
-    def sorted_cell(cell: Node | None, separator: str) -> Node | None:
-        if not isinstance(cell, Literal):
+    def sorted_cell(cell: object, separator: str) -> object:
+        if isinstance(cell, ox.Literal):
+            text = cell.value
+        elif isinstance(cell, Literal):
+            text = str(cell)
+        else:
             return cell
-        items = sorted(str(cell).split(separator), key=lambda item: (fold(item), item))
-        return Literal(separator.join(items))
+        items = sorted(text.split(separator), key=lambda item: (fold(item), item))
+        joined = separator.join(items)
+        return ox.Literal(joined) if isinstance(cell, ox.Literal) else Literal(joined)
 
     rows = []
-    for row in result.rows:
+    for row in result.terms:
         cells = list(row)
         for index, separator in columns:
             cells[index] = sorted_cell(cells[index], separator)
         rows.append(tuple(cells))
-    result.rows = rows
+    result.terms = rows
     return result
 
 
 def run_query_with_values(
-    text_or_name: str | Path, values: Mapping[str, str], graph: Graph, **options: Any
+    text_or_name: str | Path,
+    values: Mapping[str, str],
+    graph: Graph | ox.Store | Backend,
+    **options: Any,
 ) -> QueryResult:
     """Run a query with parameter values typed by a user, as ``graphkit query --param`` does.
 

@@ -23,6 +23,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
@@ -90,7 +91,7 @@ _STATIC_TYPES = {
 class EndpointSettings:
     """How the endpoint answers: the graph, the engine, the limits and who may call it."""
 
-    graph: Graph
+    graph: Graph | ox.Store
     engine: str = "oxigraph"
     timeout: float = DEFAULT_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
@@ -357,7 +358,7 @@ def is_loopback(host: str) -> bool:
 
 
 def make_server(
-    graph: Graph,
+    graph: Graph | ox.Store,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
@@ -372,7 +373,8 @@ def make_server(
     Call ``serve_forever()`` on it; ``server_address`` gives the port it got.
 
     Args:
-        graph: the graph to answer from (never changed).
+        graph: the graph to answer from (never changed): an rdflib graph or a pyoxigraph store
+            such as the persistent one of :func:`graphkit.store.open_store`.
         host: the address to listen on; 127.0.0.1 keeps it to this machine.
         port: the TCP port.
         engine: ``oxigraph`` or ``rdflib``.
@@ -381,7 +383,7 @@ def make_server(
         cors_origin: an origin allowed to call the endpoint from a browser page (default none).
         allow_hosts: more ``Host`` header values to accept (e.g. a name behind a proxy).
     """
-    if engine == "oxigraph":
+    if engine == "oxigraph" and isinstance(graph, Graph):
         oxigraph_store(graph)  # load once here, so that every request process shares it
     server_class = _Server6 if ":" in host else _Server
     server = server_class((host, port), SparqlHandler)

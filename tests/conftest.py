@@ -83,4 +83,16 @@ def chains_graph():
 def cli_uses_bundled_graph(monkeypatch, bundled_graph):
     """CLI commands get the session's bundled graph instead of building it again (speed only:
     one test per command still builds it the real way)."""
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders: bundled_graph)
+    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders, *_args: bundled_graph)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real Oxigraph server on 127.0.0.1 (its /query and /store endpoints), empty at the
+    start of the session; skipped only when the oxigraph binary (the test extra) is missing."""
+    from tests.oxigraph_server import oxigraph_binary, running_oxigraph
+
+    if oxigraph_binary() is None:
+        pytest.skip("the Oxigraph server binary is missing: pip install -e '.[test]' installs it")
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server

@@ -12,6 +12,7 @@ import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -28,6 +29,8 @@ EXAMPLES_DIR = REPO_DIR / "datasets" / "examples"
 ELISION = "…"
 # Commands that serve until stopped; tests/test_serve.py runs the endpoint for real.
 LONG_RUNNING = {"serve"}
+# The SPARQL server README examples talk to; the tests run them against a real Oxigraph server.
+README_SERVER = "http://localhost:7878"
 SHELL_OPERATORS = {">", ">>", "|", "&&"}
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
@@ -117,8 +120,10 @@ def readme_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_graph
     monkeypatch.setenv("COLUMNS", "100")
     real_load_graph = cli.load_graph
 
-    def load_graph(folders: list[Path]):
-        return bundled_graph if list(folders) == [DATASETS_DIR] else real_load_graph(folders)
+    def load_graph(folders: list[Path], *args: Any):
+        if list(folders) == [DATASETS_DIR] and not args:
+            return bundled_graph
+        return real_load_graph(folders, *args)
 
     monkeypatch.setattr(cli, "load_graph", load_graph)
     return tmp_path
@@ -191,14 +196,42 @@ def test_the_readme_has_commands_to_run():
     assert len([c for c in COMMANDS if c.console and c.shown]) >= 20
 
 
+def on_test_server(command: ReadmeCommand, request: pytest.FixtureRequest) -> ReadmeCommand:
+    """``command`` pointed at the tests' Oxigraph server instead of the README's
+    ``http://localhost:7878``; the bundled graph is pushed first where the command reads it."""
+    server = request.getfixturevalue("oxigraph_server")
+    base = server.query_url.rsplit("/", 1)[0]
+    moved = ReadmeCommand(
+        command.line.replace(README_SERVER, base),
+        tuple(line.replace(README_SERVER, base) for line in command.shown),
+        command.console,
+    )
+    if moved.args[0] != "push":
+        graph = moved.args[moved.args.index("--endpoint-graph") + 1 :][:1]
+        pushed = CliRunner().invoke(
+            main,
+            [
+                "push",
+                "--endpoint",
+                f"{base}/store",
+                "--replace",
+                *(["--graph", *graph] if graph else []),
+            ],
+        )
+        assert pushed.exit_code == 0, pushed.output
+    return moved
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.line for c in COMMANDS])
 def test_readme_command_runs_and_prints_what_the_readme_shows(
-    command: ReadmeCommand, readme_folder: Path
+    command: ReadmeCommand, readme_folder: Path, request: pytest.FixtureRequest
 ):
     if command.args[0] in LONG_RUNNING:
         result = CliRunner().invoke(main, [command.args[0], "--help"])
         assert result.exit_code == 0
         return
+    if README_SERVER in command.line:
+        command = on_test_server(command, request)
     result = run_readme_command(command)
     fails = any(line.startswith("Error:") for line in command.shown)
     assert (result.exit_code != 0) == fails, result.output

@@ -1,0 +1,505 @@
+"""Where the graph lives and how a checked query is run there.
+
+A *backend* answers checked queries (:class:`graphkit.query.CheckedQuery`) with a
+:class:`graphkit.results.QueryResult`. graphkit has four:
+
+- :class:`StoreBackend`: a pyoxigraph store, such as the persistent on-disk store every command
+  uses (:func:`graphkit.store.open_store`). Queries run on it directly.
+- :class:`GraphBackend`: an rdflib graph (the Python API's default), queried through an
+  in-memory Oxigraph copy made once per graph.
+- :class:`RdflibBackend`: an rdflib graph queried with rdflib's own engine (``engine="rdflib"``).
+- :class:`graphkit.remote.Endpoint`: any SPARQL 1.1 endpoint.
+
+:func:`as_backend` picks the right one for a graph, store or endpoint; :func:`subgraph` fetches
+the part of the graph an analysis needs with one of the CONSTRUCT queries in
+``graphkit/queries/subgraphs/``, so analyses never need the whole graph from a large store or a
+remote endpoint.
+
+Timeouts: Oxigraph and rdflib cannot be interrupted from Python, so where the platform can fork
+and the process runs no other thread, a query runs in a forked child that streams its answer
+back (Oxigraph writes it in Rust) and is killed when the time is up or when ``max_rows`` rows
+have arrived. Elsewhere (notebooks, the threaded server) the query runs in a thread that is
+abandoned on timeout.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import functools
+import io
+import itertools
+import os
+import pickle
+import select
+import signal
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from graphkit.paths import QUERIES_DIR
+from graphkit.results import (
+    QueryError,
+    QueryResult,
+    QueryTimeoutError,
+    UnknownQueryError,
+    to_oxigraph,
+)
+
+__all__ = [
+    "SUBGRAPHS_DIR",
+    "Backend",
+    "GraphBackend",
+    "RdflibBackend",
+    "StoreBackend",
+    "as_backend",
+    "call_with_timeout",
+    "oxigraph_store",
+    "subgraph",
+    "subgraph_names",
+]
+
+SUBGRAPHS_DIR = QUERIES_DIR / "subgraphs"
+T = TypeVar("T")
+Term = URIRef | Literal
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Anything that answers checked queries: a store, a graph or a SPARQL endpoint."""
+
+    description: str
+
+    def run(
+        self,
+        checked: Any,
+        terms: Mapping[str, Term],
+        *,
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> QueryResult:
+        """Run ``checked`` (a :class:`graphkit.query.CheckedQuery`) with ``terms`` bound."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeouts
+# ---------------------------------------------------------------------------------------------
+
+
+def timeout_error(timeout: float) -> QueryTimeoutError:
+    """The error for a query stopped after ``timeout`` seconds, saying what to do."""
+    return QueryTimeoutError(
+        f"The query did not finish within {timeout:g} s and was stopped. Narrow it down (more "
+        "specific patterns, LIMIT) or allow more time (--timeout)."
+    )
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a :class:`QueryError` with its message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return QueryError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def can_fork() -> bool:
+    """Whether a query may run in a forked child: the platform forks and this process runs no
+    other thread (forking a process with threads, such as a notebook kernel, can leave the
+    child waiting on a lock one of them held)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it may have just finished
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def in_child_process(
+    produce: Callable[[io.BufferedWriter], None],
+    timeout: float,
+    *,
+    max_lines: int | None = None,
+) -> tuple[bytes, bool]:
+    """Run ``produce(output)`` in a forked child and collect the bytes it writes.
+
+    The child is killed when ``timeout`` is up (:class:`QueryTimeoutError`) or as soon as more
+    than ``max_lines`` lines have arrived; then the first ``max_lines`` lines are returned with
+    ``True`` (cut off). An exception in the child is raised here.
+    """
+    data_read, data_write = os.pipe()
+    error_read, error_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write the answer, report an error, exit without cleanup
+        os.close(data_read)
+        os.close(error_read)
+        status = 0
+        try:
+            with os.fdopen(data_write, "wb", buffering=1 << 16) as output:
+                produce(output)
+        except BaseException as exc:
+            os.write(error_write, pickle.dumps(_portable(exc), protocol=pickle.HIGHEST_PROTOCOL))
+            status = 1
+        os._exit(status)
+    os.close(data_write)
+    os.close(error_write)
+    chunks: list[bytes] = []
+    lines = 0
+    cut = False
+    running = True
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise timeout_error(timeout)
+            ready, _, _ = select.select([data_read], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(data_read, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if max_lines is not None:
+                lines += chunk.count(b"\n")
+                if lines > max_lines:
+                    cut = True
+                    break
+        if not cut:
+            error = _read_all(error_read)
+            os.waitpid(pid, 0)
+            running = False
+            if error:
+                raise pickle.loads(error)  # our own child's data
+    finally:
+        os.close(data_read)
+        os.close(error_read)
+        if running:
+            _stop(pid)
+    data = b"".join(chunks)
+    if cut:
+        end = -1
+        for _ in range(max_lines or 0):
+            end = data.index(b"\n", end + 1)
+        data = data[: end + 1]
+    return data, cut
+
+
+def in_thread(function: Callable[[], T], timeout: float) -> T:
+    """Run ``function`` in a daemon thread and stop waiting for it after ``timeout``.
+
+    Used where forking is unsafe: the thread cannot be killed and finishes in the background,
+    but the caller gets its answer (or the timeout error) in time.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=target, name="graphkit-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise timeout_error(timeout)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def call_with_timeout(
+    function: Callable[[], T], timeout: float | None, *, isolate: bool | None = None
+) -> T:
+    """``function()``, stopped after ``timeout`` seconds with :class:`QueryTimeoutError`.
+
+    Args:
+        function: the work to do; with ``isolate``, its result must pickle.
+        timeout: seconds; ``None`` runs ``function`` directly, without a limit.
+        isolate: run in a child process that is killed on timeout, else in a thread whose
+            result is abandoned on timeout. Default: :func:`can_fork`.
+    """
+    if timeout is None:
+        return function()
+    if timeout <= 0:
+        raise ValueError("the timeout must be positive")
+    if isolate is None:
+        isolate = can_fork()
+    if not isolate:
+        return in_thread(function, timeout)
+
+    def produce(output: io.BufferedWriter) -> None:
+        pickle.dump(function(), output, protocol=pickle.HIGHEST_PROTOCOL)
+
+    data, _ = in_child_process(produce, timeout)
+    if not data:
+        raise QueryError("The query process ended without an answer.")
+    return pickle.loads(data)  # our own child's data
+
+
+def _take(items: Iterable[T], max_rows: int | None) -> tuple[list[T], bool]:
+    if max_rows is None:
+        return list(items), False
+    taken = list(itertools.islice(items, max_rows + 1))
+    return taken[:max_rows], len(taken) > max_rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Oxigraph stores
+# ---------------------------------------------------------------------------------------------
+
+
+def _substitutions(terms: Mapping[str, Term]) -> dict[ox.Variable, Any]:
+    return {ox.Variable(name): to_oxigraph(term) for name, term in terms.items()}
+
+
+class StoreBackend:
+    """Queries on a pyoxigraph store (on disk or in memory), run directly on it."""
+
+    def __init__(self, store: ox.Store, description: str = "the graph store") -> None:
+        self.store = store
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"<StoreBackend {self.description}>"
+
+    def _answer(self, checked: Any, terms: Mapping[str, Term]) -> Any:
+        from graphkit.query import NAMESPACES
+
+        try:
+            return self.store.query(
+                checked.text, prefixes=NAMESPACES, substitutions=_substitutions(terms)
+            )
+        except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
+            raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
+
+    def _direct(self, checked: Any, terms: Mapping[str, Term], max_rows: int | None) -> QueryResult:
+        answer = self._answer(checked, terms)
+        try:
+            if checked.form == "ASK":
+                return QueryResult("ASK", boolean=bool(answer))
+            if checked.form == "SELECT":
+                variables = [v.value for v in answer.variables]
+                rows, cut = _take(map(tuple, answer), max_rows)
+                return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
+            triples, cut = _take(answer, max_rows)
+            return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
+        except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
+            raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
+
+    def _forked(
+        self, checked: Any, terms: Mapping[str, Term], max_rows: int | None, timeout: float
+    ) -> QueryResult:
+        """Run in a child that streams the answer in Rust: TSV rows, N-Triples, or a boolean."""
+
+        def produce(output: io.BufferedWriter) -> None:
+            answer = self._answer(checked, terms)
+            if checked.form == "ASK":
+                output.write(b"true" if answer else b"false")
+            elif checked.form == "SELECT":
+                answer.serialize(output, ox.QueryResultsFormat.TSV)
+            else:
+                ox.serialize(answer, output, ox.RdfFormat.N_TRIPLES)
+
+        header = 1 if checked.form == "SELECT" else 0
+        limit = None if max_rows is None or checked.form == "ASK" else max_rows + header
+        data, cut = in_child_process(produce, timeout, max_lines=limit)
+        if checked.form == "ASK":
+            return QueryResult("ASK", boolean=data == b"true")
+        if checked.form == "SELECT":
+            solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+            variables = [v.value for v in solutions.variables]
+            rows = list(map(tuple, solutions))
+            return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
+        triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
+
+    def run(
+        self,
+        checked: Any,
+        terms: Mapping[str, Term],
+        *,
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> QueryResult:
+        """Run ``checked`` on the store; see the module's notes on timeouts."""
+        if timeout is None:
+            return self._direct(checked, terms, max_rows)
+        if timeout <= 0:
+            raise ValueError("the timeout must be positive")
+        if can_fork():
+            return self._forked(checked, terms, max_rows, timeout)
+        return in_thread(lambda: self._direct(checked, terms, max_rows), timeout)
+
+
+_STORE_CACHE_SIZE = 4
+_stores: collections.OrderedDict[int, tuple[weakref.ref[Graph], int, ox.Store]] = (
+    collections.OrderedDict()
+)
+_stores_lock = threading.Lock()
+
+
+def oxigraph_store(graph: Graph) -> ox.Store:
+    """An in-memory Oxigraph store holding ``graph``'s triples.
+
+    The last few stores are cached per graph object, so repeated queries do not reload; a graph
+    whose size changed since it was loaded is loaded again.
+    """
+    key = id(graph)
+    with _stores_lock:
+        cached = _stores.get(key)
+        if cached is not None and cached[0]() is graph and cached[1] == len(graph):
+            _stores.move_to_end(key)
+            return cached[2]
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        _stores[key] = (weakref.ref(graph), len(graph), store)
+        while len(_stores) > _STORE_CACHE_SIZE:
+            _stores.popitem(last=False)
+        return store
+
+
+class GraphBackend(StoreBackend):
+    """An rdflib graph, queried through its in-memory Oxigraph copy (made on first use)."""
+
+    def __init__(self, graph: Graph, description: str = "the graph") -> None:
+        self.graph = graph
+        self.description = description
+
+    @property  # type: ignore[override]
+    def store(self) -> ox.Store:
+        """The Oxigraph copy of the graph (cached, reloaded if the graph changed)."""
+        return oxigraph_store(self.graph)
+
+    def __repr__(self) -> str:
+        return f"<GraphBackend {len(self.graph)} triples>"
+
+
+class RdflibBackend:
+    """An rdflib graph queried with rdflib's own SPARQL engine (slow, but pure Python)."""
+
+    def __init__(self, graph: Graph, description: str = "the graph (rdflib engine)") -> None:
+        self.graph = graph
+        self.description = description
+
+    def _direct(self, checked: Any, terms: Mapping[str, Term], max_rows: int | None) -> QueryResult:
+        try:
+            answer = self.graph.query(checked.prepared, initBindings=dict(terms))
+            if checked.form == "ASK":
+                return QueryResult("ASK", boolean=bool(answer.askAnswer))
+            if checked.form == "SELECT":
+                variables = [str(v) for v in answer.vars or ()]
+                rows, cut = _take(map(tuple, answer), max_rows)
+                return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
+            triples, cut = _take(iter(answer), max_rows)
+            return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
+        except QueryError:
+            raise
+        except Exception as exc:  # rdflib raises many kinds of errors while evaluating
+            raise QueryError(f"rdflib could not run the query: {exc}") from exc
+
+    def run(
+        self,
+        checked: Any,
+        terms: Mapping[str, Term],
+        *,
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> QueryResult:
+        """Run ``checked`` with rdflib's engine under ``timeout``."""
+        return call_with_timeout(lambda: self._direct(checked, terms, max_rows), timeout)
+
+
+def as_backend(source: Any, engine: str = "oxigraph") -> Backend:
+    """The backend for ``source``: an rdflib ``Graph``, a ``pyoxigraph.Store`` or a backend.
+
+    ``engine="rdflib"`` answers with rdflib's engine; a store is then read into an rdflib graph
+    first (fine for small graphs only).
+    """
+    if engine not in ("oxigraph", "rdflib"):
+        raise QueryError(f"Unknown engine {engine!r}; use oxigraph or rdflib.")
+    if isinstance(source, Graph):
+        return RdflibBackend(source) if engine == "rdflib" else GraphBackend(source)
+    if isinstance(source, ox.Store):
+        if engine == "rdflib":
+            from graphkit.store import to_rdflib
+
+            return RdflibBackend(
+                to_rdflib(source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            )
+        return StoreBackend(source)
+    if isinstance(source, Backend):
+        if engine == "rdflib" and not isinstance(source, RdflibBackend):
+            raise QueryError(f"The rdflib engine cannot run on {source.description}.")
+        return source
+    raise TypeError(
+        f"Cannot query {type(source).__name__}: give an rdflib Graph, a store or an endpoint."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Subgraphs for analyses
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _subgraph_texts() -> dict[str, str]:
+    return {
+        path.stem: path.read_text(encoding="utf-8") for path in sorted(SUBGRAPHS_DIR.glob("*.rq"))
+    }
+
+
+def subgraph_names() -> list[str]:
+    """The names of the subgraph queries in ``graphkit/queries/subgraphs/``."""
+    return list(_subgraph_texts())
+
+
+def subgraph(
+    source: Any,
+    name: str,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    timeout: float | None = None,
+) -> Graph:
+    """The part of the graph that the analysis ``name`` needs, as an rdflib graph.
+
+    An rdflib ``Graph`` is returned as it is (it is already in memory); from a store or an
+    endpoint, the CONSTRUCT query ``graphkit/queries/subgraphs/<name>.rq`` fetches the
+    subgraph, with ``bindings`` bound (for example ``{"entity": URIRef(...)}``).
+
+    Raises:
+        UnknownQueryError: no subgraph query has this name.
+        QueryError: the query failed or timed out.
+    """
+    if isinstance(source, Graph):
+        return source
+    texts = _subgraph_texts()
+    if name not in texts:
+        raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
+    from graphkit.query import check_query
+    from graphkit.store import to_rdflib
+
+    result = as_backend(source).run(
+        check_query(texts[name]), dict(bindings or {}), max_rows=None, timeout=timeout
+    )
+    return (
+        to_rdflib(result.terms)
+        if result.terms and not isinstance(result.terms[0], tuple)
+        else result.graph()
+    )

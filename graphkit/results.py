@@ -1,0 +1,281 @@
+"""What a query returns, and the errors a query can raise, whatever engine answered it.
+
+A :class:`QueryResult` holds the terms an engine gave back: pyoxigraph terms from Oxigraph (the
+embedded store, an in-memory copy of a graph, a remote endpoint's parsed answer) or rdflib terms
+from rdflib's engine. ``result.frame()`` turns either kind straight into plain Python values;
+``result.rows`` and ``result.triples`` give rdflib terms, converted on first use, for code that
+works with rdflib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from graphkit.errors import GraphkitError
+
+__all__ = [
+    "ForbiddenQueryError",
+    "ParameterError",
+    "QueryError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeoutError",
+    "UnknownQueryError",
+    "UpdateRefusedError",
+    "from_oxigraph",
+    "term_value",
+    "to_oxigraph",
+]
+
+
+class QueryError(GraphkitError):
+    """A query that cannot be run as asked; the message says why and what to do."""
+
+
+class QuerySyntaxError(QueryError):
+    """The text is not a SPARQL 1.1 query."""
+
+
+class ForbiddenQueryError(QueryError):
+    """The query would reach beyond the graph (SERVICE, FROM, FROM NAMED)."""
+
+
+class UpdateRefusedError(QueryError):
+    """The text is a SPARQL update; graphkit's graph is read-only."""
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran longer than its timeout and was stopped."""
+
+
+class ParameterError(QueryError, ValueError):
+    """A parameter name or value does not fit the query."""
+
+
+class UnknownQueryError(QueryError, LookupError):
+    """No bundled query has this name."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms
+# ---------------------------------------------------------------------------------------------
+
+_STRING = str(XSD.string)
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_oxigraph(term: Node) -> OxTerm:
+    """An rdflib IRI, blank node or literal as the pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if not isinstance(term, Literal):
+        raise QueryError(f"Cannot use {term!r} as an RDF term.")
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+    return ox.Literal(str(term), datatype=datatype)
+
+
+def from_oxigraph(term: object) -> Node | None:
+    """A pyoxigraph term as the rdflib term (``None`` stays ``None``; rdflib terms pass)."""
+    if term is None or isinstance(term, Node):
+        return term  # type: ignore[return-value]
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
+    raise QueryError(f"RDF-star triple terms are not supported in results: {term}")
+
+
+_INTEGER_TYPES = {
+    str(t)
+    for t in (
+        XSD.integer,
+        XSD.int,
+        XSD.long,
+        XSD.short,
+        XSD.byte,
+        XSD.nonNegativeInteger,
+        XSD.positiveInteger,
+        XSD.nonPositiveInteger,
+        XSD.negativeInteger,
+        XSD.unsignedInt,
+        XSD.unsignedLong,
+        XSD.unsignedShort,
+        XSD.unsignedByte,
+    )
+}
+_FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+_BOOLEAN = str(XSD.boolean)
+
+
+def _literal_value(lexical: str, datatype: str | None) -> object:
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype in _FLOAT_TYPES:
+            return float(lexical)
+    except ValueError:
+        return lexical
+    if datatype == _BOOLEAN:
+        return lexical in ("true", "1")
+    return lexical
+
+
+def term_value(term: object) -> object:
+    """A result term (pyoxigraph or rdflib) as a plain Python value for a DataFrame cell.
+
+    IRIs become their text, numbers become ``int`` or ``float``, booleans ``bool``, every other
+    literal its lexical form (dates stay as written: ``2019``, ``2019-04``, ``2019-04-09``);
+    blank nodes become ``_:id``.
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return _literal_value(term.value, term.datatype.value)
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        return _literal_value(str(term), str(term.datatype) if term.datatype else None)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _rdflib_triple(triple: Any) -> tuple[Node, Node, Node]:
+    if isinstance(triple, tuple):
+        return triple  # type: ignore[return-value]
+    return (
+        from_oxigraph(triple.subject),
+        from_oxigraph(triple.predicate),
+        from_oxigraph(triple.object),
+    )  # type: ignore[return-value]
+
+
+def _triple_terms(triple: Any) -> tuple[object, object, object]:
+    if isinstance(triple, tuple):
+        return triple  # type: ignore[return-value]
+    return triple.subject, triple.predicate, triple.object
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+class QueryResult:
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and
+    DESCRIBE. ``truncated`` is true when more than ``max_rows`` rows or triples were cut off.
+
+    Rows and triples may be given as pyoxigraph or rdflib terms; :attr:`rows` and
+    :attr:`triples` read them as rdflib terms, :attr:`terms` as they came.
+    """
+
+    def __init__(
+        self,
+        form: str,
+        variables: Sequence[str] = (),
+        rows: Iterable[Sequence[object]] = (),
+        boolean: bool | None = None,
+        triples: Iterable[object] = (),
+        *,
+        truncated: bool = False,
+        max_rows: int | None = None,
+    ) -> None:
+        self.form = form
+        self.variables = list(variables)
+        self.boolean = boolean
+        self.truncated = truncated
+        self.max_rows = max_rows
+        self._terms: list[Any] = list(triples if form in ("CONSTRUCT", "DESCRIBE") else rows)
+        self._rdflib: list[Any] | None = None
+
+    def __repr__(self) -> str:
+        size = "" if self.form == "ASK" else f", {len(self._terms)} items"
+        return f"<QueryResult {self.form}{size}{', truncated' if self.truncated else ''}>"
+
+    @property
+    def terms(self) -> list[Any]:
+        """The rows (SELECT) or triples (CONSTRUCT, DESCRIBE) as the engine gave them."""
+        return self._terms
+
+    @terms.setter
+    def terms(self, value: list[Any]) -> None:
+        self._terms = value
+        self._rdflib = None
+
+    def _as_rdflib(self) -> list[Any]:
+        if self._rdflib is None:
+            if self.form == "SELECT":
+                self._rdflib = [tuple(map(from_oxigraph, row)) for row in self._terms]
+            else:
+                self._rdflib = [_rdflib_triple(triple) for triple in self._terms]
+        return self._rdflib
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """The SELECT rows as rdflib terms (``None`` for unbound)."""
+        return self._as_rdflib() if self.form == "SELECT" else []
+
+    @property
+    def triples(self) -> list[tuple[Node, Node, Node]]:
+        """The CONSTRUCT / DESCRIBE triples as rdflib terms."""
+        return self._as_rdflib() if self.form in ("CONSTRUCT", "DESCRIBE") else []
+
+    def __len__(self) -> int:
+        """Rows or triples (1 for ASK)."""
+        return 1 if self.form == "ASK" else len(self._terms)
+
+    def frame(self) -> pd.DataFrame:
+        """The result as a DataFrame: one column per variable (IRIs as text, numbers as numbers);
+        ``answer`` for ASK; ``subject``, ``predicate``, ``object`` for CONSTRUCT and DESCRIBE.
+
+        ``frame.attrs`` holds ``form`` and ``truncated``.
+        """
+        if self.form == "ASK":
+            frame = pd.DataFrame({"answer": [bool(self.boolean)]})
+        elif self.form == "SELECT":
+            records = [tuple(map(term_value, row)) for row in self._terms]
+            frame = pd.DataFrame.from_records(records, columns=self.variables)
+        else:
+            records = [tuple(map(term_value, _triple_terms(t))) for t in self._terms]
+            frame = pd.DataFrame.from_records(records, columns=["subject", "predicate", "object"])
+        frame.attrs.update(form=self.form, truncated=self.truncated)
+        return frame
+
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE result as an rdflib graph (graphkit's
+        prefixes bound)."""
+        if self.form not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError(f"A {self.form} query returns no graph; use frame().")
+        from graphkit.namespaces import bind_prefixes
+
+        result = bind_prefixes(Graph())
+        result.addN((*triple, result) for triple in self.triples)
+        return result
+
+    def truncation_message(self) -> str:
+        """A sentence telling the user that rows were cut off (empty when none were)."""
+        if not self.truncated:
+            return ""
+        unit = "rows" if self.form == "SELECT" else "triples"
+        return (
+            f"Showing the first {self.max_rows} {unit} only: the query has more. Raise the row "
+            "cap (--limit, or max_rows in Python) or narrow the query."
+        )

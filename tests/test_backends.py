@@ -1,0 +1,164 @@
+"""Queries run directly on the persistent store give the answers the rdflib graph gives; row caps,
+timeouts and errors behave the same whichever way the query runs (forked child or thread)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphkit.backends import StoreBackend, as_backend, subgraph, subgraph_names
+from graphkit.cli import main
+from graphkit.query import (
+    QueryTimeoutError,
+    UnknownQueryError,
+    bundled_queries,
+    check_query,
+    query,
+    run_query,
+)
+from graphkit.store import open_store
+
+CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory):
+    return open_store(None, tmp_path_factory.mktemp("store"))
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(str).sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", sorted(bundled_queries()))
+def test_every_bundled_query_answers_the_same_from_the_store_as_from_the_graph(
+    name: str, bundled_store, bundled_graph
+) -> None:
+    from_store = query(name, graph=bundled_store)
+    from_graph = query(name, graph=bundled_graph)
+    assert not from_store.empty or from_graph.empty
+    pd.testing.assert_frame_equal(_sorted(from_store), _sorted(from_graph))
+
+
+@pytest.mark.parametrize("isolate", [True, False], ids=["forked", "thread"])
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "rows"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "triples"),
+    ],
+)
+def test_row_cap_cuts_the_answer_and_says_so(
+    text: str, unit: str, isolate: bool, bundled_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graphkit.backends.can_fork", lambda: isolate)
+    result = run_query(text, graph=bundled_store, max_rows=7)
+    assert len(result) == 7
+    assert result.truncated
+    assert f"first 7 {unit}" in result.truncation_message()
+    whole = run_query(text, graph=bundled_store, max_rows=None)
+    assert len(whole) == len(bundled_store) and not whole.truncated
+
+
+def test_a_cap_above_the_answer_size_truncates_nothing(bundled_store) -> None:
+    result = run_query("SELECT ?c WHERE { ?c a gk:City }", graph=bundled_store, max_rows=10**6)
+    assert not result.truncated
+    assert len(result) == len(query("SELECT ?c WHERE { ?c a gk:City }", graph=bundled_store))
+
+
+def test_ask_and_unbound_cells_come_back_from_the_forked_child(bundled_store) -> None:
+    assert run_query("ASK { gkr:taranto a gk:City }", graph=bundled_store).boolean is True
+    assert run_query("ASK { gkr:taranto a gk:Project }", graph=bundled_store).boolean is False
+    frame = query(
+        "SELECT ?c ?nothing WHERE { ?c a gk:City OPTIONAL { ?c gk:noSuchProperty ?nothing } }",
+        graph=bundled_store,
+    )
+    assert len(frame) > 10 and frame["nothing"].isna().all()
+
+
+def _children() -> set[int]:
+    path = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    return {int(pid) for pid in path.read_text().split()} if path.exists() else set()
+
+
+def test_a_runaway_query_on_the_store_is_stopped_and_its_process_killed(bundled_store) -> None:
+    before = _children()
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match=r"did not finish within 0\.5 s"):
+        run_query(CROSS_JOIN, graph=bundled_store, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert _children() == before  # the child was killed and reaped, not left running
+
+
+def test_text_with_tabs_newlines_and_quotes_survives_the_trip_from_the_child(
+    bundled_store,
+) -> None:
+    text = 'SELECT ?v WHERE { BIND("tab\\there\\nnew line \\"quoted\\" Košice" AS ?v) }'
+    assert query(text, graph=bundled_store)["v"].tolist() == ['tab\there\nnew line "quoted" Košice']
+
+
+def test_numbers_and_dates_keep_their_types_from_the_store(bundled_store) -> None:
+    frame = query(
+        'SELECT ?n ?d ?y ?b WHERE { BIND(3 AS ?n) BIND(2.5 AS ?d) BIND("2019"^^xsd:gYear AS ?y) '
+        "BIND(true AS ?b) }",
+        graph=bundled_store,
+    )
+    assert frame.iloc[0].tolist() == [3, 2.5, "2019", True]
+
+
+def test_every_subgraph_query_is_a_safe_construct() -> None:
+    assert "names" in subgraph_names()
+    for name in subgraph_names():
+        text = (Path(__file__).parents[1] / "graphkit/queries/subgraphs" / f"{name}.rq").read_text(
+            encoding="utf-8"
+        )
+        assert check_query(text).form == "CONSTRUCT", name
+
+
+def test_the_names_subgraph_resolves_names_like_the_whole_graph(
+    bundled_store, bundled_graph
+) -> None:
+    from graphkit.names import resolve_name
+
+    names = subgraph(bundled_store, "names")
+    assert len(names) < len(bundled_store) / 2
+    for name in ("Wien", "kosice", "MiStra", "Casa MiStra"):
+        assert resolve_name(names, name) == resolve_name(bundled_graph, name)
+
+
+def test_an_unknown_subgraph_is_refused_with_the_known_ones(bundled_store) -> None:
+    with pytest.raises(UnknownQueryError, match="names"):
+        subgraph(bundled_store, "no-such-part")
+
+
+def test_a_graph_is_its_own_subgraph_and_stores_get_a_store_backend(
+    bundled_graph, bundled_store
+) -> None:
+    assert subgraph(bundled_graph, "names") is bundled_graph
+    assert isinstance(as_backend(bundled_store), StoreBackend)
+
+
+def test_cli_query_runs_on_the_store_with_entity_parameters(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("query", "transfers-into-city", "--param", "city=Tarent"),
+            *("--store", str(store), "--format", "csv"),
+        ],
+    )
+    assert result.exit_code == 1 and "Taranto" in result.output  # closest match offered
+    result = CliRunner().invoke(
+        main,
+        [
+            *("query", "transfers-into-city", "--param", "city=taranto"),
+            *("--store", str(store), "--format", "csv"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Integrationshaus" in result.output and "MiStra" in result.output
