@@ -60,11 +60,13 @@ __all__ = [
     "as_backend",
     "call_with_timeout",
     "oxigraph_store",
+    "select_table",
     "subgraph",
     "subgraph_names",
 ]
 
 SUBGRAPHS_DIR = QUERIES_DIR / "subgraphs"
+TABLES_DIR = QUERIES_DIR / "tables"
 T = TypeVar("T")
 Term = URIRef | Literal
 
@@ -503,3 +505,32 @@ def subgraph(
         if result.terms and not isinstance(result.terms[0], tuple)
         else result.graph()
     )
+
+
+@functools.cache
+def _table_text(name: str) -> str:
+    path = TABLES_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise UnknownQueryError(f"No table query {name!r} in {TABLES_DIR}.")
+    return path.read_text(encoding="utf-8")
+
+
+def select_table(
+    source: Any,
+    name: str,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    timeout: float | None = None,
+) -> Any:
+    """The rows of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``source`` (a
+    graph, store or endpoint), with ``bindings`` bound, as a DataFrame (see
+    :meth:`graphkit.results.QueryResult.frame`).
+
+    Analyses use these to read what they need from a large store or an endpoint as rows,
+    without building an rdflib graph at all.
+    """
+    from graphkit.query import check_query
+
+    checked = check_query(_table_text(name))
+    result = as_backend(source).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout)
+    return result.frame()

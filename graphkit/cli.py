@@ -167,13 +167,16 @@ def graph_source(folders: list[Path]):
     return StoreBackend(store, f"the graph store of {', '.join(map(str, folders))}")
 
 
-def load_graph(folders: list[Path], need: str | None = None, bindings: dict | None = None):
+def load_graph(
+    folders: list[Path], need: str | tuple[str, ...] | None = None, bindings: dict | None = None
+):
     """The knowledge graph of ``folders`` (or the part of it a command needs), as rdflib graph.
 
     Every command that reads the graph gets it here: from the persistent store (``--store``),
     which is built first when the data, ontology or graphkit changed since it was written, or
-    from the ``--endpoint``. ``need`` names a subgraph query of
-    ``graphkit/queries/subgraphs/`` (``None``: the whole graph), ``bindings`` its parameters.
+    from the ``--endpoint``. ``need`` names the subgraph queries of
+    ``graphkit/queries/subgraphs/`` whose union is wanted (``None``: the whole graph),
+    ``bindings`` their parameters.
     """
     from graphkit.backends import StoreBackend, subgraph
     from graphkit.store import to_rdflib
@@ -184,7 +187,11 @@ def load_graph(folders: list[Path], need: str | None = None, bindings: dict | No
             import pyoxigraph as ox
 
             return to_rdflib(source.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        return subgraph(source, need or "everything", bindings)
+        names = (need,) if isinstance(need, str) else need or ("everything",)
+        graph = subgraph(source, names[0], bindings)
+        for name in names[1:]:
+            graph += subgraph(source, name, bindings)
+        return graph
 
 
 def store_option() -> Path | None:
@@ -358,19 +365,24 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
 NETWORK_GRAPHS = ("cities", "transfers", "organisations", "actors")
 EXPORT_GRAPHS = ("knowledge", *NETWORK_GRAPHS)
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "json", "csv")
-# The subgraph (graphkit/queries/subgraphs/NAME.rq) each network, export and view needs.
-NETWORK_SUBGRAPHS = {
-    "cities": "actors",
-    "organisations": "actors",
-    "actors": "actors",
-    "transfers": "transfers",
+# The subgraphs (graphkit/queries/subgraphs/NAME.rq) each network, export and view needs.
+NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
+    "cities": ("actors",),
+    "organisations": ("actors",),
+    "actors": ("actors",),
+    "transfers": ("transfers",),
 }
-EXPORT_SUBGRAPHS = {**NETWORK_SUBGRAPHS, "knowledge": "everything"}
-VIEW_SUBGRAPHS = {
+# Exports and pictures also show the sources, quotes and themes of the transfer network's nodes.
+EXPORT_SUBGRAPHS = {
     **NETWORK_SUBGRAPHS,
-    "full": "everything",
-    "ego": "everything",
-    "project": "everything",
+    "transfers": ("transfers", "transfer-network"),
+    "knowledge": ("everything",),
+}
+VIEW_SUBGRAPHS = {
+    **EXPORT_SUBGRAPHS,
+    "full": ("everything",),
+    "ego": ("everything",),
+    "project": ("everything",),
 }
 
 
@@ -471,10 +483,10 @@ def transfers_command(
     from graphkit.output import render_frame
     from graphkit.transfers import transfers_table, transfers_text
 
-    graph = load_graph(folders, "transfers")
+    source = graph_source(folders)  # read as rows with SELECT queries, no rdflib graph
     with domain_errors():
         table = transfers_table(
-            graph,
+            source,
             origin=origin,
             target=target,
             project=project,

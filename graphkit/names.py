@@ -7,7 +7,7 @@ Matching ignores case, accents and spacing, so "kosice", "KOŠICE" and "Kassa" a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -80,27 +80,42 @@ def entity_id(iri: URIRef) -> str:
     return str(iri).removeprefix(str(GKR))
 
 
+def build_name_index(
+    entities: Mapping[URIRef, tuple[str, str, Iterable[str]]], kind: str = "entity"
+) -> NameIndex:
+    """A :class:`NameIndex` of ``entities``: IRI -> (class name, label shown, its names).
+
+    Besides the names given, every entity is found by its id, also with spaces for hyphens.
+    """
+    keys: dict[str, set[URIRef]] = {}
+    for entity, (_, _, names) in entities.items():
+        found = {entity_id(entity), entity_id(entity).replace("-", " "), *map(str, names)}
+        for key in {fold(n) for n in found if n.strip()}:
+            keys.setdefault(key, set()).add(entity)
+    return NameIndex(
+        {k: frozenset(v) for k, v in keys.items()},
+        {entity: label for entity, (_, label, _) in entities.items()},
+        {entity: cls for entity, (cls, _, _) in entities.items()},
+        kind,
+    )
+
+
 def name_index(
     graph: Graph, classes: Iterable[URIRef] | None = None, kind: str = "entity"
 ) -> NameIndex:
     """Index the names of ``graph``'s entities of ``classes`` (default: every data entity)."""
     wanted = set(classes) if classes is not None else None
-    keys: dict[str, set[URIRef]] = {}
-    display: dict[URIRef, str] = {}
-    class_names: dict[URIRef, str] = {}
+    entities: dict[URIRef, tuple[str, str, list[str]]] = {}
     for entity, cls in graph.subject_objects(RDF.type):
         if not isinstance(entity, URIRef) or not str(entity).startswith(str(GKR)):
             continue
         if cls == GK.Citation or (wanted is not None and cls not in wanted):
             continue
-        class_names[entity] = str(cls).removeprefix(str(GK))
-        display[entity] = str(graph.value(entity, RDFS.label) or entity_id(entity))
-        names = {entity_id(entity), entity_id(entity).replace("-", " ")}
-        for prop in NAME_PROPERTIES:
-            names.update(str(o) for o in graph.objects(entity, prop))
-        for key in {fold(n) for n in names if n.strip()}:
-            keys.setdefault(key, set()).add(entity)
-    return NameIndex({k: frozenset(v) for k, v in keys.items()}, display, class_names, kind)
+        label = str(graph.value(entity, RDFS.label) or entity_id(entity))
+        names = [str(o) for prop in NAME_PROPERTIES for o in graph.objects(entity, prop)]
+        previous = entities.get(entity, ("", "", []))[2]
+        entities[entity] = (str(cls).removeprefix(str(GK)), label, [*previous, *names])
+    return build_name_index(entities, kind)
 
 
 def resolve_name(

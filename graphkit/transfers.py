@@ -14,18 +14,28 @@ names such as "Wien" included); an unknown name raises
 
 from __future__ import annotations
 
+import math
 import textwrap
 from dataclasses import dataclass
 from itertools import islice, pairwise
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDFS, SKOS
 
-from graphkit.names import entity_id, name_index
+from graphkit.backends import select_table
+from graphkit.names import NameIndex, build_name_index, entity_id, name_index
 from graphkit.namespaces import GK, GKR
-from graphkit.network import actor_graph, name_order, transfer_graph, year_of
+from graphkit.network import (
+    actor_graph,
+    label_of,
+    local_name,
+    name_order,
+    transfer_graph,
+    year_of,
+)
 
 TRANSFER_COLUMNS = [
     "transfer",
@@ -79,7 +89,7 @@ def _with_parts(graph: Graph, root: URIRef, prop: URIRef) -> set[str]:
 
 
 def transfers_table(
-    graph: Graph,
+    graph: Graph | Any,
     *,
     origin: str | None = None,
     target: str | None = None,
@@ -92,7 +102,9 @@ def transfers_table(
     """One row per practice transfer, optionally filtered.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.build.build_graph`, or a store or endpoint
+            (:mod:`graphkit.backends`): then the table is read with a few SELECT queries
+            (``graphkit/queries/tables/``), without building an rdflib graph, and is the same.
         origin: only transfers from this city (id or any name, e.g. "Wien").
         target: only transfers to this named city (unnamed targets are not matched, even
             when the city is one of their candidates).
@@ -115,6 +127,17 @@ def transfers_table(
         graphkit.names.UnknownNameError: a name matches nothing (it lists the closest names).
         graphkit.names.AmbiguousNameError: a name matches several entities.
     """
+    if not isinstance(graph, Graph):
+        return _transfers_table_from_source(
+            graph,
+            origin=origin,
+            target=target,
+            project=project,
+            practice=practice,
+            theme=theme,
+            since=since,
+            until=until,
+        )
     tg = transfer_graph(graph)
     origin_id = target_id = None
     if origin:
@@ -164,6 +187,138 @@ def transfers_table(
                 "resulting_practice": facts["resulting_practice"],
                 "source": facts["source"],
                 "quote": facts["quote"],
+            }
+        )
+    table = pd.DataFrame(rows, columns=TRANSFER_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
+    return table.sort_values(
+        ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True
+    )
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _id(value: object) -> str:
+    return entity_id(URIRef(_text(value))) if _text(value) else ""
+
+
+def _label(iri: object, label: object) -> str:
+    """:func:`graphkit.network.label_of` from a row: the label, else the id or local name."""
+    if _text(label):
+        return _text(label)
+    return "" if not _text(iri) else label_of(Graph(), URIRef(_text(iri)))
+
+
+def _year(value: object) -> int | None:
+    text = _text(value)
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _source_index(source: Any, cls: URIRef, kind: str) -> NameIndex:
+    rows = select_table(source, "names-of-class", {"class": cls})
+    entities: dict[URIRef, tuple[str, str, list[str]]] = {}
+    for entity, prop, name in zip(rows["entity"], rows["property"], rows["name"], strict=True):
+        iri = URIRef(entity)
+        if not entity.startswith(str(GKR)):
+            continue
+        cls_name, label, names = entities.get(iri, (local_name(cls), entity_id(iri), []))
+        if _text(name):
+            names.append(_text(name))
+            if prop == str(RDFS.label):
+                label = _text(name)
+        entities[iri] = (cls_name, label, names)
+    return build_name_index(entities, kind)
+
+
+def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
+    rows = select_table(source, name, {"root": root})
+    return {_text(v) for v in rows[column]}
+
+
+def _transfers_table_from_source(
+    source: Any,
+    *,
+    origin: str | None,
+    target: str | None,
+    project: str | None,
+    practice: str | None,
+    theme: str | None,
+    since: int | None,
+    until: int | None,
+) -> pd.DataFrame:
+    """:func:`transfers_table` read from a store or endpoint with SELECT queries."""
+
+    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
+        return _source_index(source, cls, kind).resolve(name)
+
+    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
+    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
+    projects = practices = themes = None
+    if project:
+        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
+        projects = {entity_id(URIRef(p)) for p in parts}
+    if practice:
+        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
+    practice_themes: dict[str, set[str]] = {}
+    if theme:
+        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
+        pairs = select_table(source, "practice-themes")
+        for practice_iri, theme_iri in zip(pairs["practice"], pairs["theme"], strict=True):
+            practice_themes.setdefault(_id(practice_iri), set()).add(theme_iri)
+    lists: dict[tuple[str, str], list[str]] = {}
+    extra = select_table(source, "transfer-lists")
+    for transfer, kind, value, label in extra.itertuples(index=False, name=None):
+        if kind == "mechanism":
+            shown = _text(label) or local_name(URIRef(value)).replace("_", " ")
+        else:
+            shown = _label(value, label)
+        lists.setdefault((_id(transfer), kind), []).append(shown)
+    facts = select_table(source, "transfer-facts").drop_duplicates("transfer")
+    rows = []
+    for row in facts.to_dict("records"):
+        transfer = _id(row["transfer"])
+        practice_ids = {_id(row["practice"]), _id(row["resulting"])} - {""}
+        # The project it went through, else its event's project: acronym, label or id.
+        shown = "project" if _text(row["project"]) else "event_project"
+        via = {_id(row["project"]), _id(row["event_project"])} - {""}
+        year = _year(row["date"])
+        if year is None and _text(row["event"]):
+            year = _year(row["event_date"])
+        if (
+            (origin_id and _id(row["origin"]) != origin_id)
+            or (target_id and _id(row["target"]) != target_id)
+            or (projects is not None and not via & projects)
+            or (practices is not None and not practice_ids & practices)
+            or (
+                themes is not None
+                and not any(practice_themes.get(p, set()) & themes for p in practice_ids)
+            )
+            or (since is not None and (year is None or year < since))
+            or (until is not None and (year is None or year > until))
+        ):
+            continue
+        status = _text(row["status"])
+        rows.append(
+            {
+                "transfer": transfer,
+                "practice": _label(row["practice"], row["practice_label"]),
+                "origin": _label(row["origin"], row["origin_label"]),
+                "target": _label(row["target"], row["target_label"]),
+                "candidates": "; ".join(sorted(lists.get((transfer, "candidate"), []))),
+                "project": _text(row[f"{shown}_acronym"])
+                or _text(row[f"{shown}_pref_label"])
+                or _id(row[shown]),
+                "event": _label(row["event"], row["event_label"]),
+                "mechanism": ", ".join(sorted(lists.get((transfer, "mechanism"), []))),
+                "year": year,
+                "status": _text(row["status_label"])
+                or (local_name(URIRef(status)).replace("_", " ") if status else ""),
+                "outcome": _text(row["outcome"]),
+                "resulting_practice": _label(row["resulting"], row["resulting_label"]),
+                "source": _text(row["source_id"]) or _id(row["source"]),
+                "quote": _text(row["quote"]),
             }
         )
     table = pd.DataFrame(rows, columns=TRANSFER_COLUMNS)

@@ -162,3 +162,77 @@ def test_cli_query_runs_on_the_store_with_entity_parameters(tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.output
     assert "Integrationshaus" in result.output and "MiStra" in result.output
+
+
+# --- transfers read as rows from a store ---------------------------------------------------
+
+FILTERS = [
+    {},
+    {"origin": "Wien"},
+    {"target": "Taranto"},
+    {"target": "Torino"},
+    {"project": "MiStra"},
+    {"practice": "Integrationshaus"},
+    {"theme": "housing"},
+    {"since": 2014},
+    {"until": 2013},
+    {"origin": "kosice", "since": 2010},
+]
+
+
+@pytest.fixture(scope="module")
+def transfer_datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Datasets with transfers of every shape: bundled (unnamed groups, candidates, events),
+    the chains fixture, the mini fixture alone, and synthetic data next to the bundled data."""
+    from benchmarks.synth import generate
+    from graphkit.paths import DATASETS_DIR
+    from tests.conftest import CHAINS_DIR, MINI_DIR
+
+    synthetic = tmp_path_factory.mktemp("synthetic")
+    generate(2500, 11, synthetic)
+    return {
+        "bundled": [DATASETS_DIR],
+        "chains": [CHAINS_DIR],
+        "mini": [MINI_DIR],
+        "synthetic": [DATASETS_DIR, synthetic],
+    }
+
+
+@pytest.mark.parametrize("name", ["bundled", "chains", "mini", "synthetic"])
+def test_transfers_read_from_the_store_equal_those_of_the_graph(
+    name: str, transfer_datasets, tmp_path: Path
+) -> None:
+    from graphkit.build import build_graph
+    from graphkit.load import load_datasets
+    from graphkit.names import UnknownNameError
+    from graphkit.transfers import transfers_table
+
+    folders = transfer_datasets[name]
+    graph = build_graph(load_datasets(folders))
+    store = open_store(folders, tmp_path / "store")
+    compared = 0
+    for options in FILTERS:
+        try:
+            expected = transfers_table(graph, **options)
+        except UnknownNameError as exc:
+            with pytest.raises(UnknownNameError) as raised:
+                transfers_table(store, **options)
+            assert str(raised.value) == str(exc)
+            continue
+        pd.testing.assert_frame_equal(transfers_table(store, **options), expected)
+        compared += len(expected)
+    assert compared > 0
+
+
+def test_unknown_names_get_the_same_closest_matches_from_the_store(
+    bundled_store, bundled_graph
+) -> None:
+    from graphkit.names import UnknownNameError
+    from graphkit.transfers import transfers_table
+
+    for options in ({"origin": "Wein"}, {"project": "Taranto"}, {"theme": "housng"}):
+        with pytest.raises(UnknownNameError) as from_store:
+            transfers_table(bundled_store, **options)
+        with pytest.raises(UnknownNameError) as from_graph:
+            transfers_table(bundled_graph, **options)
+        assert str(from_store.value) == str(from_graph.value)
