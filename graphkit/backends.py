@@ -278,6 +278,13 @@ class StoreBackend:
         self.store = store
         self.description = description
 
+    def kept_table(self, name: str) -> Any:
+        """A table kept beside the persistent store when it was built (see
+        :func:`graphkit.store.kept_table`), or ``None``."""
+        from graphkit.store import kept_table
+
+        return kept_table(self.store, name)
+
     def __repr__(self) -> str:
         return f"<StoreBackend {self.description}>"
 

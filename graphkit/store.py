@@ -49,13 +49,24 @@ except ImportError:  # Windows: builders still exclude each other (see _exclusiv
 MARKER = "graphkit-store.json"
 LOCK = "lock"
 # Bump when the store's layout or content changes in a way the key would not notice.
-STORE_FORMAT = 1
-# The modules whose code decides what the built graph holds.
-BUILDER_MODULES = ("schema.py", "load.py", "build.py", "namespaces.py")
+STORE_FORMAT = 2
+# The modules whose code decides what the built graph and its kept tables hold.
+BUILDER_MODULES = (
+    "schema.py",
+    "load.py",
+    "build.py",
+    "namespaces.py",
+    "transfers.py",
+    "network.py",
+)
+# Tables kept beside the database: name -> the function of graphkit.transfers that makes them.
+KEPT_TABLES = {"transfer-rows": "transfer_rows"}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # Shared locks on the databases this process has open, so no other process deletes them.
 _IN_USE: dict[Path, IO[bytes]] = {}
+# The database folder of every store this process opened (keyed by id; the store is kept).
+_OPENED: dict[int, tuple[ox.Store, Path]] = {}
 
 
 class StoreError(GraphkitError):
@@ -90,6 +101,8 @@ def input_key(folders: Sequence[Path | str] | None = None) -> str:
 
     for name in BUILDER_MODULES:
         add(f"code/{name}", PACKAGE_DIR / name)
+    for path in sorted((PACKAGE_DIR / "queries" / "tables").glob("*.rq")):
+        add(f"table/{path.name}", path)
     add("ontology", ONTOLOGY_FILE)
     add("vocab", VOCAB_FILE)
     for number, folder in enumerate(_folders(folders)):
@@ -147,6 +160,8 @@ def _release(database: Path) -> None:
 def _remove_unused(store_dir: Path, keep: Path) -> None:
     """Delete databases other than ``keep`` that no process has open, and unfinished builds."""
     for path in store_dir.iterdir():
+        if path.name.startswith("building-") and path.is_file():
+            path.unlink(missing_ok=True)  # a kept table of a build that did not finish
         if path == keep or not path.is_dir():
             continue
         if path.name.startswith("building-"):
@@ -160,6 +175,8 @@ def _remove_unused(store_dir: Path, keep: Path) -> None:
                     except OSError:
                         continue  # another process is reading it
                 shutil.rmtree(path, ignore_errors=True)
+                for name in KEPT_TABLES:
+                    _table_path(path, name).unlink(missing_ok=True)
             flag.unlink(missing_ok=True)
 
 
@@ -193,7 +210,50 @@ def _open_verified(store_dir: Path, key: str) -> ox.Store | None:
         if held_here:
             _release(database)
         return None
+    _OPENED[id(store)] = (store, database)
     return store
+
+
+def _table_path(database: Path, name: str) -> Path:
+    return database.with_name(f"{database.name}.{name}.json")
+
+
+def kept_table(store: ox.Store, name: str) -> Any:
+    """The table ``name`` (see :data:`KEPT_TABLES`) kept beside ``store`` when it was built, as
+    a DataFrame; ``None`` if there is none or it cannot be read (callers then compute it)."""
+    import pandas as pd
+
+    opened = _OPENED.get(id(store))
+    if opened is None or opened[0] is not store or name not in KEPT_TABLES:
+        return None
+    try:
+        content = json.loads(_table_path(opened[1], name).read_text(encoding="utf-8"))
+        return pd.DataFrame(content["rows"], columns=content["columns"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _kept_tables(store: ox.Store) -> dict[str, str]:
+    """The :data:`KEPT_TABLES` of a freshly written store, as JSON text."""
+    import graphkit.transfers
+    from graphkit.backends import StoreBackend
+
+    backend = StoreBackend(store, "the store being built")
+    tables = {}
+    for name, function in KEPT_TABLES.items():
+        frame = getattr(graphkit.transfers, function)(backend)
+        content = {"columns": list(frame.columns), "rows": frame.to_dict("records")}
+        tables[name] = json.dumps(content, ensure_ascii=False, default=_plain)
+    return tables
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and missing values as JSON values."""
+    import pandas as pd
+
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 class _ChunkReader(io.RawIOBase):
@@ -218,8 +278,11 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
-def _write_database(database: Path, folders: tuple[Path, ...], dataset: Any) -> int:
-    """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database."""
+def _write_database(
+    database: Path, folders: tuple[Path, ...], dataset: Any
+) -> tuple[int, dict[str, str]]:
+    """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
+    return its triple count and the :data:`KEPT_TABLES` made from it."""
     from graphkit.build import dataset_ntriples, vocabulary_graph
     from graphkit.load import load_datasets
 
@@ -231,8 +294,9 @@ def _write_database(database: Path, folders: tuple[Path, ...], dataset: Any) -> 
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
+    tables = _kept_tables(store)
     del store  # closes the database before it is renamed
-    return count
+    return count, tables
 
 
 def open_store(
@@ -290,8 +354,12 @@ def _build(
             on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
         building = store_dir / f"building-{uuid.uuid4().hex}"
         try:
-            count = _write_database(building, paths, dataset)
+            count, tables = _write_database(building, paths, dataset)
             database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
+            for name, content in tables.items():
+                written = _table_path(building, name)
+                written.write_text(content, encoding="utf-8")
+                written.replace(_table_path(database, name))
             building.rename(database)
             marker = {"key": key, "triples": count, "data": database.name, "graphkit": __version__}
             temporary = store_dir / f"{MARKER}.{uuid.uuid4().hex}.tmp"

@@ -25,7 +25,7 @@ import pandas as pd
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from graphkit.backends import select_table
+from graphkit.backends import as_backend, select_table
 from graphkit.names import NameIndex, build_name_index, entity_id, name_index
 from graphkit.namespaces import GK, GKR
 from graphkit.network import (
@@ -237,36 +237,18 @@ def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
     return {_text(v) for v in rows[column]}
 
 
-def _transfers_table_from_source(
-    source: Any,
-    *,
-    origin: str | None,
-    target: str | None,
-    project: str | None,
-    practice: str | None,
-    theme: str | None,
-    since: int | None,
-    until: int | None,
-) -> pd.DataFrame:
-    """:func:`transfers_table` read from a store or endpoint with SELECT queries."""
+# What a filter of transfers_table matches, kept with each row read from a store or endpoint.
+MATCH_COLUMNS = ["origin_id", "target_id", "project_ids", "practice_ids"]
 
-    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
-        return _source_index(source, cls, kind).resolve(name)
 
-    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
-    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
-    projects = practices = themes = None
-    if project:
-        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
-        projects = {entity_id(URIRef(p)) for p in parts}
-    if practice:
-        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
-    practice_themes: dict[str, set[str]] = {}
-    if theme:
-        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
-        pairs = select_table(source, "practice-themes")
-        for practice_iri, theme_iri in zip(pairs["practice"], pairs["theme"], strict=True):
-            practice_themes.setdefault(_id(practice_iri), set()).add(theme_iri)
+def transfer_rows(source: Any) -> pd.DataFrame:
+    """Every transfer of ``source`` (a store or endpoint) as a :func:`transfers_table` row,
+    unsorted, with the ids its filters match on (:data:`MATCH_COLUMNS`: origin and target
+    city, the projects it went through, directly or by its event, and its practices).
+
+    Read with the SELECT queries of ``graphkit/queries/tables/``; :mod:`graphkit.store` keeps
+    the result of the bundled store next to it, so ``graphkit transfers`` need not ask again.
+    """
     lists: dict[tuple[str, str], list[str]] = {}
     extra = select_table(source, "transfer-lists")
     for transfer, kind, value, label in extra.itertuples(index=False, name=None):
@@ -279,26 +261,11 @@ def _transfers_table_from_source(
     rows = []
     for row in facts.to_dict("records"):
         transfer = _id(row["transfer"])
-        practice_ids = {_id(row["practice"]), _id(row["resulting"])} - {""}
         # The project it went through, else its event's project: acronym, label or id.
         shown = "project" if _text(row["project"]) else "event_project"
-        via = {_id(row["project"]), _id(row["event_project"])} - {""}
         year = _year(row["date"])
         if year is None and _text(row["event"]):
             year = _year(row["event_date"])
-        if (
-            (origin_id and _id(row["origin"]) != origin_id)
-            or (target_id and _id(row["target"]) != target_id)
-            or (projects is not None and not via & projects)
-            or (practices is not None and not practice_ids & practices)
-            or (
-                themes is not None
-                and not any(practice_themes.get(p, set()) & themes for p in practice_ids)
-            )
-            or (since is not None and (year is None or year < since))
-            or (until is not None and (year is None or year > until))
-        ):
-            continue
         status = _text(row["status"])
         rows.append(
             {
@@ -319,9 +286,68 @@ def _transfers_table_from_source(
                 "resulting_practice": _label(row["resulting"], row["resulting_label"]),
                 "source": _text(row["source_id"]) or _id(row["source"]),
                 "quote": _text(row["quote"]),
+                "origin_id": _id(row["origin"]),
+                "target_id": _id(row["target"]),
+                "project_ids": sorted({_id(row["project"]), _id(row["event_project"])} - {""}),
+                "practice_ids": sorted({_id(row["practice"]), _id(row["resulting"])} - {""}),
             }
         )
-    table = pd.DataFrame(rows, columns=TRANSFER_COLUMNS)
+    return pd.DataFrame(rows, columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+
+
+def _transfers_table_from_source(
+    source: Any,
+    *,
+    origin: str | None,
+    target: str | None,
+    project: str | None,
+    practice: str | None,
+    theme: str | None,
+    since: int | None,
+    until: int | None,
+) -> pd.DataFrame:
+    """:func:`transfers_table` read from a store or endpoint with SELECT queries (the rows
+    themselves from the table the persistent store keeps, where there is one)."""
+    source = as_backend(source)
+
+    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
+        return _source_index(source, cls, kind).resolve(name)
+
+    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
+    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
+    projects = practices = themes = None
+    if project:
+        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
+        projects = {entity_id(URIRef(p)) for p in parts}
+    if practice:
+        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
+    practice_themes: dict[str, set[str]] = {}
+    if theme:
+        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
+        pairs = select_table(source, "practice-themes")
+        for practice_iri, theme_iri in zip(pairs["practice"], pairs["theme"], strict=True):
+            practice_themes.setdefault(_id(practice_iri), set()).add(theme_iri)
+    kept = getattr(source, "kept_table", None)  # the persistent store keeps the rows
+    rows = kept("transfer-rows") if kept is not None else None
+    rows = rows if rows is not None else transfer_rows(source)
+
+    def matches(row: dict[str, Any]) -> bool:
+        year = None if pd.isna(row["year"]) else int(row["year"])
+        return not (
+            (origin_id and row["origin_id"] != origin_id)
+            or (target_id and row["target_id"] != target_id)
+            or (projects is not None and not set(row["project_ids"]) & projects)
+            or (practices is not None and not set(row["practice_ids"]) & practices)
+            or (
+                themes is not None
+                and not any(practice_themes.get(p, set()) & themes for p in row["practice_ids"])
+            )
+            or (since is not None and (year is None or year < since))
+            or (until is not None and (year is None or year > until))
+        )
+
+    chosen = [row for row in rows.to_dict("records") if matches(row)]
+    table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
     table["year"] = table["year"].astype("Int64")
     return table.sort_values(
         ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True

@@ -236,3 +236,47 @@ def test_unknown_names_get_the_same_closest_matches_from_the_store(
         with pytest.raises(UnknownNameError) as from_graph:
             transfers_table(bundled_graph, **options)
         assert str(from_store.value) == str(from_graph.value)
+
+
+def test_the_store_keeps_the_transfer_rows_and_a_lost_or_damaged_copy_is_not_trusted(
+    tmp_path: Path, bundled_graph
+) -> None:
+    from graphkit.store import MARKER
+    from graphkit.transfers import transfers_table
+
+    store_dir = tmp_path / "store"
+    store = open_store(None, store_dir)
+    kept = store_dir / (json_marker(store_dir / MARKER)["data"] + ".transfer-rows.json")
+    assert kept.is_file()
+    expected = transfers_table(bundled_graph, origin="Wien")
+    pd.testing.assert_frame_equal(transfers_table(store, origin="Wien"), expected)
+    kept.write_text('{"columns": ["transfer"], "rows": [["invented"', encoding="utf-8")
+    pd.testing.assert_frame_equal(transfers_table(store, origin="Wien"), expected)
+    kept.unlink()
+    pd.testing.assert_frame_equal(transfers_table(store, origin="Wien"), expected)
+
+
+def json_marker(path: Path) -> dict:
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graphkit.transfers
+    from graphkit.transfers import transfers_table
+
+    store = open_store(None, tmp_path / "store")
+    asked: list[str] = []
+    real = graphkit.transfers.select_table
+    monkeypatch.setattr(
+        graphkit.transfers,
+        "select_table",
+        lambda source, name, *args, **kwargs: (
+            asked.append(name) or real(source, name, *args, **kwargs)
+        ),
+    )
+    assert len(transfers_table(store)) == 6
+    assert "transfer-facts" not in asked
