@@ -37,6 +37,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import pyoxigraph as ox
@@ -274,16 +275,23 @@ def _substitutions(terms: Mapping[str, Term]) -> dict[ox.Variable, Any]:
 class StoreBackend:
     """Queries on a pyoxigraph store (on disk or in memory), run directly on it."""
 
-    def __init__(self, store: ox.Store, description: str = "the graph store") -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        description: str = "the graph store",
+        *,
+        database: Path | None = None,
+    ) -> None:
         self.store = store
         self.description = description
+        self.database = database
 
     def kept_table(self, name: str) -> Any:
-        """A table kept beside the persistent store when it was built (see
-        :func:`graphkit.store.kept_table`), or ``None``."""
+        """A table kept beside the persistent store's ``database`` folder when it was built
+        (see :func:`graphkit.store.kept_table`), or ``None``."""
         from graphkit.store import kept_table
 
-        return kept_table(self.store, name)
+        return None if self.database is None else kept_table(self.database, name)
 
     def __repr__(self) -> str:
         return f"<StoreBackend {self.description}>"

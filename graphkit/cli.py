@@ -139,7 +139,7 @@ def graph_source(folders: list[Path]):
     or else the persistent store of ``folders``, built first if the data changed."""
     from graphkit.load import DatasetError
     from graphkit.paths import DATASETS_DIR
-    from graphkit.store import StoreError, open_store
+    from graphkit.store import StoreError, open_backend
 
     context = click.get_current_context(silent=True)
     endpoint, endpoint_graph = (
@@ -155,16 +155,12 @@ def graph_source(folders: list[Path]):
             )
         with domain_errors():
             return Endpoint(endpoint, graph=endpoint_graph)
-    from graphkit.backends import StoreBackend
-
     try:
-        store_dir = store_option()
-        store = open_store(folders, store_dir, on_build=progress)
+        return open_backend(folders, store_option(), on_build=progress)
     except DatasetError as exc:
         raise data_problems(exc) from exc
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    return StoreBackend(store, f"the graph store of {', '.join(map(str, folders))}")
 
 
 def load_graph(

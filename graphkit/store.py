@@ -65,8 +65,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # Shared locks on the databases this process has open, so no other process deletes them.
 _IN_USE: dict[Path, IO[bytes]] = {}
-# The database folder of every store this process opened (keyed by id; the store is kept).
-_OPENED: dict[int, tuple[ox.Store, Path]] = {}
 
 
 class StoreError(GraphkitError):
@@ -188,8 +186,9 @@ def _read_marker(store_dir: Path) -> dict[str, Any] | None:
     return marker if isinstance(marker, dict) else None
 
 
-def _open_verified(store_dir: Path, key: str) -> ox.Store | None:
-    """The finished store for ``key``, or None if it is missing, stale or damaged."""
+def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
+    """The finished store for ``key`` and its database folder, or None if it is missing,
+    stale or damaged."""
     marker = _read_marker(store_dir)
     if not marker or marker.get("key") != key or not isinstance(marker.get("data"), str):
         return None
@@ -210,24 +209,23 @@ def _open_verified(store_dir: Path, key: str) -> ox.Store | None:
         if held_here:
             _release(database)
         return None
-    _OPENED[id(store)] = (store, database)
-    return store
+    return store, database
 
 
 def _table_path(database: Path, name: str) -> Path:
     return database.with_name(f"{database.name}.{name}.json")
 
 
-def kept_table(store: ox.Store, name: str) -> Any:
-    """The table ``name`` (see :data:`KEPT_TABLES`) kept beside ``store`` when it was built, as
-    a DataFrame; ``None`` if there is none or it cannot be read (callers then compute it)."""
+def kept_table(database: Path, name: str) -> Any:
+    """The table ``name`` (see :data:`KEPT_TABLES`) kept beside the store ``database`` when it
+    was built, as a DataFrame; ``None`` if there is none or it cannot be read (callers then
+    compute it)."""
     import pandas as pd
 
-    opened = _OPENED.get(id(store))
-    if opened is None or opened[0] is not store or name not in KEPT_TABLES:
+    if name not in KEPT_TABLES:
         return None
     try:
-        content = json.loads(_table_path(opened[1], name).read_text(encoding="utf-8"))
+        content = json.loads(_table_path(database, name).read_text(encoding="utf-8"))
         return pd.DataFrame(content["rows"], columns=content["columns"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -322,6 +320,32 @@ def open_store(
         graphkit.load.DatasetError: the data has problems (the store is left as it was).
         StoreError: the store folder cannot be written.
     """
+    return _open(folders, store_dir, dataset=dataset, on_build=on_build)[0]
+
+
+def open_backend(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    *,
+    on_build: Callable[[str], None] | None = None,
+) -> Any:
+    """The persistent store of ``folders`` (see :func:`open_store`) as a
+    :class:`graphkit.backends.StoreBackend` that also reads the tables kept beside it."""
+    from graphkit.backends import StoreBackend
+
+    store, database = _open(folders, store_dir, on_build=on_build)
+    names = ", ".join(str(f) for f in _folders(folders))
+    return StoreBackend(store, f"the graph store of {names}", database=database)
+
+
+def _open(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    *,
+    dataset: Any = None,
+    on_build: Callable[[str], None] | None = None,
+) -> tuple[ox.Store, Path]:
+    """:func:`open_store`, also returning the database folder (for its kept tables)."""
     paths = _folders(folders)
     store_dir = Path(store_dir) if store_dir is not None else default_store_dir(paths)
     try:
@@ -329,9 +353,9 @@ def open_store(
     except OSError as exc:
         raise StoreError(f"cannot create the store folder {store_dir}: {exc}") from exc
     key = input_key(paths)
-    store = _open_verified(store_dir, key)
-    if store is not None:
-        return store
+    opened = _open_verified(store_dir, key)
+    if opened is not None:
+        return opened
     try:
         return _build(store_dir, key, paths, dataset, on_build)
     except OSError as exc:
@@ -344,12 +368,12 @@ def _build(
     paths: tuple[Path, ...],
     dataset: Any,
     on_build: Callable[[str], None] | None,
-) -> ox.Store:
+) -> tuple[ox.Store, Path]:
     with _exclusive(store_dir / LOCK):
         # Another process may have built it while this one waited for the lock.
-        store = _open_verified(store_dir, key)
-        if store is not None:
-            return store
+        opened = _open_verified(store_dir, key)
+        if opened is not None:
+            return opened
         if on_build:
             on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
         building = store_dir / f"building-{uuid.uuid4().hex}"
@@ -367,11 +391,11 @@ def _build(
             os.replace(temporary, store_dir / MARKER)
         finally:
             shutil.rmtree(building, ignore_errors=True)
-        store = _open_verified(store_dir, key)
-        if store is None:
+        opened = _open_verified(store_dir, key)
+        if opened is None:
             raise StoreError(f"the store in {store_dir} could not be read back after building it")
         _remove_unused(store_dir, keep=database)
-        return store
+        return opened
 
 
 def _term(term: Any) -> Node:

@@ -21,7 +21,7 @@ from graphkit.query import (
     query,
     run_query,
 )
-from graphkit.store import open_store
+from graphkit.store import open_backend, open_store
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
 
@@ -209,17 +209,20 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
 
     folders = transfer_datasets[name]
     graph = build_graph(load_datasets(folders))
-    store = open_store(folders, tmp_path / "store")
+    kept = open_backend(folders, tmp_path / "store")  # reads the rows kept with the store
+    sources = [kept, kept.store]  # the plain store asks for the rows with SELECT queries
     compared = 0
     for options in FILTERS:
         try:
             expected = transfers_table(graph, **options)
         except UnknownNameError as exc:
-            with pytest.raises(UnknownNameError) as raised:
-                transfers_table(store, **options)
-            assert str(raised.value) == str(exc)
+            for source in sources:
+                with pytest.raises(UnknownNameError) as raised:
+                    transfers_table(source, **options)
+                assert str(raised.value) == str(exc)
             continue
-        pd.testing.assert_frame_equal(transfers_table(store, **options), expected)
+        for source in sources:
+            pd.testing.assert_frame_equal(transfers_table(source, **options), expected)
         compared += len(expected)
     assert compared > 0
 
@@ -245,7 +248,7 @@ def test_the_store_keeps_the_transfer_rows_and_a_lost_or_damaged_copy_is_not_tru
     from graphkit.transfers import transfers_table
 
     store_dir = tmp_path / "store"
-    store = open_store(None, store_dir)
+    store = open_backend(None, store_dir)
     kept = store_dir / (json_marker(store_dir / MARKER)["data"] + ".transfer-rows.json")
     assert kept.is_file()
     expected = transfers_table(bundled_graph, origin="Wien")
@@ -268,7 +271,7 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
     import graphkit.transfers
     from graphkit.transfers import transfers_table
 
-    store = open_store(None, tmp_path / "store")
+    store = open_backend(None, tmp_path / "store")
     asked: list[str] = []
     real = graphkit.transfers.select_table
     monkeypatch.setattr(
@@ -280,3 +283,5 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
     )
     assert len(transfers_table(store)) == 6
     assert "transfer-facts" not in asked
+    assert len(transfers_table(store.store)) == 6  # without the kept rows, it asks
+    assert "transfer-facts" in asked
