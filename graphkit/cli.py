@@ -659,7 +659,8 @@ def network_communities(
         seed=seed,
     )
     count = int(result.table["community"].max()) if len(result.table) else 0
-    progress(f"{count} communities, modularity {result.modularity}")
+    modularity = "undefined (no links)" if result.modularity is None else result.modularity
+    progress(f"{count} communities, modularity {modularity}")
     table = result.table if top is None else result.table[result.table["community"] <= top]
     click.echo(render_frame(table, fmt))
 

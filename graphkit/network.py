@@ -640,7 +640,7 @@ class Communities:
     """Louvain communities: one row per node, and the partition's modularity."""
 
     table: pd.DataFrame
-    modularity: float
+    modularity: float | None
 
 
 def communities(g: nx.Graph, *, resolution: float = 1.0, seed: int = SEED) -> Communities:
@@ -653,7 +653,9 @@ def communities(g: nx.Graph, *, resolution: float = 1.0, seed: int = SEED) -> Co
 
     Returns:
         A table with ``community`` (1 = the largest), ``size``, ``id``, ``label`` and
-        ``type``, sorted by community then label, and the partition's modularity.
+        ``type``, sorted by community then label, and the partition's modularity (``None``
+        for a graph without links, where every node is its own community and modularity is
+        undefined).
     """
     undirected = simple_graph(g).to_undirected()
     if undirected.number_of_nodes() == 0:
@@ -678,6 +680,8 @@ def communities(g: nx.Graph, *, resolution: float = 1.0, seed: int = SEED) -> Co
     table = pd.DataFrame(rows).sort_values(
         ["community", "label", "id"], key=name_order, ignore_index=True
     )
+    if undirected.number_of_edges() == 0:
+        return Communities(table, None)
     modularity = nx.community.modularity(
         undirected, ordered, weight="weight", resolution=resolution
     )

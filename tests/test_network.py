@@ -297,3 +297,11 @@ def test_burt_measures_equal_networkx_definitions(seed: int) -> None:
             continue
         assert constraint[n] == pytest.approx(expected_c[n])
         assert effective[n] == pytest.approx(expected_e[n])
+
+
+def test_a_network_without_links_has_one_community_per_node_and_no_modularity():
+    g = nx.Graph()
+    g.add_nodes_from([("a", {"label": "A"}), ("b", {"label": "B"})])
+    result = communities(g)
+    assert sorted(result.table["community"]) == [1, 2]
+    assert result.modularity is None
