@@ -20,6 +20,7 @@ from graphkit import __version__
 
 STORE_KEY = "graphkit.store_dir"
 ENDPOINT_KEY = "graphkit.endpoint"
+SOURCE_KEY = "graphkit.source"
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,7 +137,18 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def graph_source(folders: list[Path]):
     """Where the command's graph lives: the ``--endpoint`` (a :class:`graphkit.remote.Endpoint`)
-    or else the persistent store of ``folders``, built first if the data changed."""
+    or else the persistent store of ``folders``, built first if the data changed. Opened once
+    per command."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return _open_source(folders)
+    key = (SOURCE_KEY, tuple(map(str, folders)))
+    if key not in context.meta:
+        context.meta[key] = _open_source(folders)
+    return context.meta[key]
+
+
+def _open_source(folders: list[Path]):
     from graphkit.load import DatasetError
     from graphkit.paths import DATASETS_DIR
     from graphkit.store import StoreError, open_backend
@@ -1005,16 +1017,15 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
     import json
 
     from graphkit.explain import explain
-    from graphkit.names import resolve_name
+    from graphkit.names import entity_id, source_name_index
     from graphkit.output import render_frame
     from graphkit.query import compact_frame
 
-    names = load_graph(folders, "names")
     with domain_errors():
-        found = resolve_name(names, entity)
-    graph = names + load_graph(folders, "explain", {"entity": found})
+        found = source_name_index(graph_source(folders)).resolve(entity)
+    graph = load_graph(folders, "explain", {"entity": found})  # all explain shows, no more
     with domain_errors():
-        result = explain(graph, entity)
+        result = explain(graph, entity_id(found))
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -115,6 +116,38 @@ def name_index(
         names = [str(o) for prop in NAME_PROPERTIES for o in graph.objects(entity, prop)]
         previous = entities.get(entity, ("", "", []))[2]
         entities[entity] = (str(cls).removeprefix(str(GK)), label, [*previous, *names])
+    return build_name_index(entities, kind)
+
+
+def source_name_index(
+    source: Any, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+) -> NameIndex:
+    """:func:`name_index` of a graph, store or endpoint (see :mod:`graphkit.backends`), read
+    as rows with the SELECT query ``graphkit/queries/tables/names-of-class.rq`` instead of
+    through an rdflib graph; the same index for the same triples."""
+    import math
+
+    from graphkit.backends import select_table
+
+    def text(value: object) -> str:
+        return (
+            "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        )
+
+    entities: dict[URIRef, tuple[str, str, list[str]]] = {}
+    for cls in list(classes) if classes is not None else [None]:
+        rows = select_table(source, "names-of-class", {"class": cls} if cls is not None else None)
+        columns = (rows[c] for c in ("entity", "class", "property", "name"))
+        for entity, found_class, prop, name in zip(*columns, strict=True):
+            iri = URIRef(entity)
+            if not entity.startswith(str(GKR)) or found_class == str(GK.Citation):
+                continue
+            _, label, names = entities.get(iri, ("", entity_id(iri), []))
+            if text(name):
+                names.append(text(name))
+                if prop == str(RDFS.label):
+                    label = text(name)
+            entities[iri] = (str(found_class).removeprefix(str(GK)), label, names)
     return build_name_index(entities, kind)
 
 

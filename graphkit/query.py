@@ -43,7 +43,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from graphkit.backends import Backend, as_backend, call_with_timeout, oxigraph_store, subgraph
 from graphkit.load import fold
-from graphkit.names import NameIndex, resolve_name
+from graphkit.names import NameIndex, source_name_index
 from graphkit.namespaces import GKV, PREFIXES
 from graphkit.paths import QUERIES_DIR
 from graphkit.results import (
@@ -474,7 +474,8 @@ def parameter_terms(
         elif parameter.kind == "concept":
             terms[name] = _concept_index(names(), parameter.scheme).resolve(value)
         else:
-            terms[name] = resolve_name(names(), value, parameter.classes, kind=parameter.name)
+            index = source_name_index(graph, parameter.classes, kind=parameter.name)
+            terms[name] = index.resolve(value)
     return terms
 
 

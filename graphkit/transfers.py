@@ -23,10 +23,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import SKOS
 
 from graphkit.backends import as_backend, select_table
-from graphkit.names import NameIndex, build_name_index, entity_id, name_index
+from graphkit.names import entity_id, name_index, source_name_index
 from graphkit.namespaces import GK, GKR
 from graphkit.network import (
     actor_graph,
@@ -216,22 +216,6 @@ def _year(value: object) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _source_index(source: Any, cls: URIRef, kind: str) -> NameIndex:
-    rows = select_table(source, "names-of-class", {"class": cls})
-    entities: dict[URIRef, tuple[str, str, list[str]]] = {}
-    for entity, prop, name in zip(rows["entity"], rows["property"], rows["name"], strict=True):
-        iri = URIRef(entity)
-        if not entity.startswith(str(GKR)):
-            continue
-        cls_name, label, names = entities.get(iri, (local_name(cls), entity_id(iri), []))
-        if _text(name):
-            names.append(_text(name))
-            if prop == str(RDFS.label):
-                label = _text(name)
-        entities[iri] = (cls_name, label, names)
-    return build_name_index(entities, kind)
-
-
 def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
     rows = select_table(source, name, {"root": root})
     return {_text(v) for v in rows[column]}
@@ -311,7 +295,7 @@ def _transfers_table_from_source(
     source = as_backend(source)
 
     def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
-        return _source_index(source, cls, kind).resolve(name)
+        return source_name_index(source, [cls], kind).resolve(name)
 
     origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
     target_id = entity_id(resolve(target, GK.City, "city")) if target else None

@@ -285,3 +285,18 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
     assert "transfer-facts" not in asked
     assert len(transfers_table(store.store)) == 6  # without the kept rows, it asks
     assert "transfer-facts" in asked
+
+
+@pytest.mark.parametrize("classes", [None, ["City"], ["Project", "Event"]], ids=str)
+def test_names_read_as_rows_index_every_entity_as_the_graph_does(
+    classes, bundled_store, bundled_graph
+) -> None:
+    from graphkit.names import name_index, source_name_index
+    from graphkit.namespaces import GK
+
+    wanted = None if classes is None else [GK[c] for c in classes]
+    from_rows = source_name_index(bundled_store, wanted, "entity")
+    from_graph = name_index(bundled_graph, wanted, "entity")
+    assert from_rows.keys == from_graph.keys
+    assert from_rows.display == from_graph.display
+    assert len(from_rows.display) > 20

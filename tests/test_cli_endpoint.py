@@ -127,4 +127,4 @@ def test_the_endpoint_is_asked_only_for_the_part_of_the_graph_a_command_needs(
     run("network", "summary", *endpoint)
     run("explain", "Taranto", *endpoint)
     assert "everything" not in asked
-    assert asked == ["actors", "names", "explain"]  # transfers reads rows, no subgraph
+    assert asked == ["actors", "explain"]  # transfers and name look-ups read rows
