@@ -398,6 +398,7 @@ class GraphBackend(StoreBackend):
     def __init__(self, graph: Graph, description: str = "the graph") -> None:
         self.graph = graph
         self.description = description
+        self.database = None  # nothing is kept beside an in-memory copy
 
     @property  # type: ignore[override]
     def store(self) -> ox.Store:

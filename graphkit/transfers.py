@@ -83,13 +83,8 @@ def _resolve(graph: Graph, name: str, cls: URIRef, kind: str) -> str:
     return entity_id(name_index(graph, [cls], kind).resolve(name))
 
 
-def _with_parts(graph: Graph, root: URIRef, prop: URIRef) -> set[str]:
-    """``root`` and everything that is (transitively) ``prop`` of it, as ids."""
-    return {entity_id(t) for t in graph.transitive_subjects(prop, root)}
-
-
 def transfers_table(
-    graph: Graph | Any,
+    graph: Any,
     *,
     origin: str | None = None,
     target: str | None = None,
@@ -102,9 +97,9 @@ def transfers_table(
     """One row per practice transfer, optionally filtered.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`, or a store or endpoint
-            (:mod:`graphkit.backends`): then the table is read with a few SELECT queries
-            (``graphkit/queries/tables/``), without building an rdflib graph, and is the same.
+        graph: a graph built by :func:`graphkit.build.build_graph`, a store or an endpoint
+            (:mod:`graphkit.backends`). The table is read with a few SELECT queries
+            (``graphkit/queries/tables/``); the persistent store keeps its rows.
         origin: only transfers from this city (id or any name, e.g. "Wien").
         target: only transfers to this named city (unnamed targets are not matched, even
             when the city is one of their candidates).
@@ -127,69 +122,46 @@ def transfers_table(
         graphkit.names.UnknownNameError: a name matches nothing (it lists the closest names).
         graphkit.names.AmbiguousNameError: a name matches several entities.
     """
-    if not isinstance(graph, Graph):
-        return _transfers_table_from_source(
-            graph,
-            origin=origin,
-            target=target,
-            project=project,
-            practice=practice,
-            theme=theme,
-            since=since,
-            until=until,
-        )
-    tg = transfer_graph(graph)
-    origin_id = target_id = None
-    if origin:
-        origin_id = _resolve(graph, origin, GK.City, "city")
-    if target:
-        target_id = _resolve(graph, target, GK.City, "city")
+    source = as_backend(graph)
+
+    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
+        return source_name_index(source, [cls], kind).resolve(name)
+
+    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
+    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
     projects = practices = themes = None
     if project:
-        root = GKR[_resolve(graph, project, GK.Project, "project")]
-        projects = _with_parts(graph, root, GK.partOf)
+        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
+        projects = {entity_id(URIRef(p)) for p in parts}
     if practice:
-        practices = {_resolve(graph, practice, GK.Practice, "practice")}
+        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
+    practice_themes: dict[str, set[str]] = {}
     if theme:
-        root = GKR[_resolve(graph, theme, GK.Theme, "theme")]
-        themes = {GKR[t] for t in _with_parts(graph, root, SKOS.broader)}
-    rows = []
-    for u, v, facts in tg.edges(data=True):
-        practice_ids = {facts["practice_id"], facts["resulting_practice_id"]} - {""}
-        event_project = (
-            graph.value(GKR[facts["event_id"]], GK.project) if facts["event_id"] else None
-        )
-        via = {facts["project_id"], entity_id(event_project) if event_project else ""} - {""}
-        year = facts["year"]
-        if (
-            (origin_id and u != origin_id)
-            or (target_id and v != target_id)
-            or (projects is not None and not via & projects)
-            or (practices is not None and not practice_ids & practices)
-            or (themes is not None and not any(_has_theme(graph, p, themes) for p in practice_ids))
+        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
+        pairs = select_table(source, "practice-themes")
+        for practice_iri, theme_iri in zip(pairs["practice"], pairs["theme"], strict=True):
+            practice_themes.setdefault(_id(practice_iri), set()).add(theme_iri)
+    kept = getattr(source, "kept_table", None)  # the persistent store keeps the rows
+    rows = kept("transfer-rows") if kept is not None else None
+    rows = rows if rows is not None else transfer_rows(source)
+
+    def matches(row: dict[str, Any]) -> bool:
+        year = None if pd.isna(row["year"]) else int(row["year"])
+        return not (
+            (origin_id and row["origin_id"] != origin_id)
+            or (target_id and row["target_id"] != target_id)
+            or (projects is not None and not set(row["project_ids"]) & projects)
+            or (practices is not None and not set(row["practice_ids"]) & practices)
+            or (
+                themes is not None
+                and not any(practice_themes.get(p, set()) & themes for p in row["practice_ids"])
+            )
             or (since is not None and (year is None or year < since))
             or (until is not None and (year is None or year > until))
-        ):
-            continue
-        rows.append(
-            {
-                "transfer": facts["transfer"],
-                "practice": facts["practice"],
-                "origin": tg.nodes[u]["label"],
-                "target": tg.nodes[v]["label"],
-                "candidates": "; ".join(facts["candidates"]),
-                "project": short_name(graph, facts["project_id"]),
-                "event": facts["event"],
-                "mechanism": facts["mechanism"],
-                "year": year,
-                "status": facts["status"],
-                "outcome": facts["outcome"],
-                "resulting_practice": facts["resulting_practice"],
-                "source": facts["source"],
-                "quote": facts["quote"],
-            }
         )
-    table = pd.DataFrame(rows, columns=TRANSFER_COLUMNS)
+
+    chosen = [row for row in rows.to_dict("records") if matches(row)]
+    table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
     table["year"] = table["year"].astype("Int64")
     return table.sort_values(
         ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True
@@ -279,65 +251,6 @@ def transfer_rows(source: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
 
 
-def _transfers_table_from_source(
-    source: Any,
-    *,
-    origin: str | None,
-    target: str | None,
-    project: str | None,
-    practice: str | None,
-    theme: str | None,
-    since: int | None,
-    until: int | None,
-) -> pd.DataFrame:
-    """:func:`transfers_table` read from a store or endpoint with SELECT queries (the rows
-    themselves from the table the persistent store keeps, where there is one)."""
-    source = as_backend(source)
-
-    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
-        return source_name_index(source, [cls], kind).resolve(name)
-
-    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
-    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
-    projects = practices = themes = None
-    if project:
-        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
-        projects = {entity_id(URIRef(p)) for p in parts}
-    if practice:
-        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
-    practice_themes: dict[str, set[str]] = {}
-    if theme:
-        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
-        pairs = select_table(source, "practice-themes")
-        for practice_iri, theme_iri in zip(pairs["practice"], pairs["theme"], strict=True):
-            practice_themes.setdefault(_id(practice_iri), set()).add(theme_iri)
-    kept = getattr(source, "kept_table", None)  # the persistent store keeps the rows
-    rows = kept("transfer-rows") if kept is not None else None
-    rows = rows if rows is not None else transfer_rows(source)
-
-    def matches(row: dict[str, Any]) -> bool:
-        year = None if pd.isna(row["year"]) else int(row["year"])
-        return not (
-            (origin_id and row["origin_id"] != origin_id)
-            or (target_id and row["target_id"] != target_id)
-            or (projects is not None and not set(row["project_ids"]) & projects)
-            or (practices is not None and not set(row["practice_ids"]) & practices)
-            or (
-                themes is not None
-                and not any(practice_themes.get(p, set()) & themes for p in row["practice_ids"])
-            )
-            or (since is not None and (year is None or year < since))
-            or (until is not None and (year is None or year > until))
-        )
-
-    chosen = [row for row in rows.to_dict("records") if matches(row)]
-    table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
-    table["year"] = table["year"].astype("Int64")
-    return table.sort_values(
-        ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True
-    )
-
-
 def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
     """A :func:`transfers_table` for reading in a terminal: one block per transfer.
 
@@ -378,10 +291,6 @@ def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
                 )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
-
-
-def _has_theme(graph: Graph, practice_id: str, themes: set[URIRef]) -> bool:
-    return any(t in themes for t in graph.objects(GKR[practice_id], GK.theme))
 
 
 @dataclass(frozen=True)
