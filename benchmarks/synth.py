@@ -598,6 +598,11 @@ class _Generator:
         years = self.years(count)
         start = self.dates(years)
         end = np.where(self.rng.random(count) < 0.4, (years + 1).astype(str), "").astype(object)
+        status = self.maybe(self.pick(_enum("transfers", "status"), count), 0.7)
+        outcome = self.maybe(self.phrases(count, 8), 0.4)
+        resulting = self.maybe(self.pick(practice_ids, count), 0.2)
+        cited = self.cited(count)
+        shown = (status != "") & (status != "unknown")
         return {
             "id": _ids("transfer", count),
             "practice": practice_ids[which],
@@ -617,10 +622,11 @@ class _Generator:
             "mechanism": self.lists(_enum("transfers", "mechanism"), count, 2, 1.0),
             "start": start,
             "end": end,
-            "status": self.maybe(self.pick(_enum("transfers", "status"), count), 0.7),
-            "outcome": self.maybe(self.phrases(count, 8), 0.4),
-            "resulting_practice": self.maybe(self.pick(practice_ids, count), 0.2),
-            **self.cited(count),
+            "status": status,
+            "status_quote": np.where(shown, cited["quote"], "").astype(object),
+            "outcome": outcome,
+            "resulting_practice": resulting,
+            **cited,
         }
 
 

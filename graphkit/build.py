@@ -103,16 +103,20 @@ PROPERTIES: dict[str, dict[str, URIRef]] = {
     "transfers": {
         "practice": GK.transferredPractice,
         "origin_city": GK.originCity,
+        "origin_role": GK.originRole,
         "target_city": GK.targetCity,
+        "target_role": GK.targetRole,
         "target_candidates": GK.candidateTarget,
         "project": GK.viaProject,
         "event": GK.viaEvent,
         "mechanism": GK.mechanism,
+        "direction": GK.direction,
         "start": GK.startDate,
         "end": GK.endDate,
         "status": GK.status,
         "outcome": GK.outcome,
         "resulting_practice": GK.resultingPractice,
+        "themes": GK.theme,
     },
     "policies": {
         "kind": GK.policyType,
@@ -380,6 +384,8 @@ def _table_blocks(
             col["target_description"][unnamed][described],
             "text",
         )
+    if table == "transfers":
+        yield from _status_evidence(frame, col, subjects, source_ids)
     if "note" in col:
         noted = col["note"] != ""
         yield _Block(subjects[noted], SKOS.editorialNote, col["note"][noted], "text")
@@ -397,6 +403,26 @@ def _table_blocks(
         )
         yield _Block(citations, GK.quote, col["quote"], "text")
         yield _Block(citations, DCTERMS.source, sources)
+
+
+def _status_evidence(
+    frame: pd.DataFrame,
+    col: dict[str, np.ndarray],
+    subjects: np.ndarray,
+    source_ids: dict[str, str],
+) -> Iterator[_Block]:
+    """The citation that shows each transfer's status: its own quote, from its own source."""
+    quoted = col["status_quote"] != ""
+    if not quoted.any():
+        return
+    locators = _choose(col["status_source"] != "", col["status_source"], col["source"])[quoted]
+    citations = str(GKR) + "citation/" + col["id"][quoted] + "/status"
+    sources = str(GKR) + _text([source_ids[locator] for locator in locators.tolist()])
+    yield _Block(subjects[quoted], GK.statusEvidence, citations)
+    yield _Block(citations, RDF.type, _constant(str(GK.Citation), len(citations)))
+    yield _Block(citations, RDFS.label, "Quote showing the status of " + col["id"][quoted], "text")
+    yield _Block(citations, GK.quote, col["status_quote"][quoted], "text")
+    yield _Block(citations, DCTERMS.source, sources)
 
 
 def _dataset_blocks(dataset: Dataset, vocab: Graph) -> Iterator[_Block]:

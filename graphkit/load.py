@@ -524,7 +524,12 @@ def _check_references(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
             )
 
 
-def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str], out: _Collector) -> None:
+def _check_sources(
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str],
+    records: dict[str, PageRecord],
+    out: _Collector,
+) -> None:
     sources = tables.get("sources")
     if sources is None:
         return
@@ -561,6 +566,8 @@ def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str], out: 
                     "no bundled file of that name in any sources/ folder",
                     row["record"],
                 )
+            elif row["record"] in records:
+                _check_record(row, records[row["record"]], out)
         elif row["kind"] == "source_document" and loc not in texts:
             out.add(
                 row["_file"],
@@ -578,37 +585,137 @@ def _check_sources(tables: dict[str, pd.DataFrame], texts: dict[str, str], out: 
     for name, frame in tables.items():
         if not TABLES[name].cited:
             continue
-        cited = frame.loc[frame["source"] != ""]
-        known = cited["source"].isin(list(text_names))
-        unknown = cited.loc[~known]
-        out.add_rows(
-            unknown,
-            "source",
-            "unknown-source",
-            "source is not the locator of any row of sources.csv "
-            "(add the document or URL there first)",
-            unknown["source"],
+        _check_quotes(frame, "source", "quote", text_names, texts, haystacks, out)
+    transfers = tables.get("transfers")
+    if transfers is not None and len(transfers):
+        evidence = transfers.assign(
+            status_source=transfers["status_source"].where(
+                transfers["status_source"] != "", transfers["source"]
+            )
         )
-        quoted = cited.loc[known & (cited["quote"] != "")]
-        quoted = quoted.assign(text_name=quoted["source"].map(text_names))
-        quoted = quoted.loc[quoted["text_name"].isin(list(texts))]
+        evidence = evidence.loc[evidence["status_quote"] != ""]
+        _check_quotes(evidence, "status_source", "status_quote", text_names, texts, haystacks, out)
 
-        def occurs(key: str) -> bool:
-            quote, text_name = key.rsplit("\x1f", 1)
-            if text_name not in haystacks:
-                haystacks[text_name] = normalise_for_quote(texts[text_name])
-            return _occurs_in_normalised(quote, haystacks[text_name])
 
-        # A unit separator, not NUL: pandas string concatenation drops NUL characters.
-        found = map_distinct(quoted["quote"] + "\x1f" + quoted["text_name"], occurs)
-        missing = quoted.loc[~found.astype(bool)]
-        out.add_rows(
-            missing,
-            "quote",
-            "quote-not-in-source",
-            (f"quote does not occur in {t}; quote it verbatim" for t in missing["text_name"]),
-            missing["quote"],
+def _check_record(source: dict[str, Any], record: PageRecord, out: _Collector) -> None:
+    """A web page's record names the page it records: its URL, title and retrieval date."""
+    where = f"sources/{record.path}"
+    for key in RECORD_FIELDS:
+        if not record.fields.get(key):
+            out.add(
+                source["_file"],
+                int(source["_line"]),
+                "record",
+                "record-header",
+                f"{where} has no '{key}:' line; a record starts with url:, title: and "
+                "retrieved: lines, then a blank line, then the excerpts",
+                source["record"],
+            )
+    url = record.fields.get("url", "")
+    if url and url != source["locator"]:
+        out.add(
+            source["_file"],
+            int(source["_line"]),
+            "record",
+            "record-url",
+            f"{where} line {record.field_lines['url']} records {url}, not this row's locator",
+            source["record"],
         )
+    retrieved = record.fields.get("retrieved", "")
+    if retrieved and (len(retrieved) != 10 or check_date(retrieved) is not None):
+        out.add(
+            source["_file"],
+            int(source["_line"]),
+            "record",
+            "record-header",
+            f"{where} line {record.field_lines['retrieved']}: retrieved must be a day, YYYY-MM-DD",
+            retrieved,
+        )
+    if not record.body.strip():
+        out.add(
+            source["_file"],
+            int(source["_line"]),
+            "record",
+            "record-header",
+            f"{where} holds no excerpts after its header",
+            source["record"],
+        )
+
+
+def _check_quotes(
+    frame: pd.DataFrame,
+    source_column: str,
+    quote_column: str,
+    text_names: dict[str, str],
+    texts: dict[str, str],
+    haystacks: dict[str, str],
+    out: _Collector,
+) -> None:
+    """Every quote of ``quote_column`` occurs in the text of its row's ``source_column``."""
+    cited = frame.loc[frame[source_column] != ""]
+    known = cited[source_column].isin(list(text_names))
+    unknown = cited.loc[~known]
+    out.add_rows(
+        unknown,
+        source_column,
+        "unknown-source",
+        "source is not the locator of any row of sources.csv (add the document or URL there first)",
+        unknown[source_column],
+    )
+    quoted = cited.loc[known & (cited[quote_column] != "")]
+    quoted = quoted.assign(text_name=quoted[source_column].map(text_names))
+    quoted = quoted.loc[quoted["text_name"].isin(list(texts))]
+
+    def occurs(key: str) -> bool:
+        quote, text_name = key.rsplit("\x1f", 1)
+        if text_name not in haystacks:
+            haystacks[text_name] = normalise_for_quote(texts[text_name])
+        return _occurs_in_normalised(quote, haystacks[text_name])
+
+    # A unit separator, not NUL: pandas string concatenation drops NUL characters.
+    found = map_distinct(quoted[quote_column] + "\x1f" + quoted["text_name"], occurs)
+    missing = quoted.loc[~found.astype(bool)]
+    out.add_rows(
+        missing,
+        quote_column,
+        "quote-not-in-source",
+        (f"quote does not occur in {t}; quote it verbatim" for t in missing["text_name"]),
+        missing[quote_column],
+    )
+
+
+def _check_transfers(transfers: pd.DataFrame, out: _Collector) -> None:
+    """A transfer goes between two cities, and a known status comes with the quote that shows it."""
+    same = transfers.loc[
+        (transfers["target_city"] != "") & (transfers["target_city"] == transfers["origin_city"])
+    ]
+    out.add_rows(
+        same,
+        "target_city",
+        "self-transfer",
+        "the target city is the origin city; a transfer goes from one city to another",
+        same["target_city"],
+    )
+    known = transfers["status"].isin(["", "unknown"])
+    unshown = transfers.loc[~known & (transfers["status_quote"] == "")]
+    out.add_rows(
+        unshown,
+        "status_quote",
+        "status-evidence",
+        (
+            f"status {v} needs a status_quote from the source that shows it"
+            for v in unshown["status"]
+        ),
+        "",
+    )
+    stray = transfers.loc[(transfers["status_source"] != "") & (transfers["status_quote"] == "")]
+    out.add_rows(
+        stray,
+        "status_source",
+        "status-evidence",
+        "a status_source needs a status_quote from it",
+        stray["status_source"],
+    )
 
 
 def _check_romanian_cedilla(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
@@ -667,9 +774,54 @@ def _check_iso_codes(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
         )
 
 
+RECORDS_FOLDER = "records"
+RECORD_FIELDS = ("url", "title", "retrieved")
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """The offline record of a web page: its header fields and the excerpts read from it.
+
+    A record file starts with ``key: value`` lines (``url``, ``title``, ``retrieved`` and
+    optionally ``publisher`` and ``date``), then a blank line, then the excerpts exactly as read.
+    """
+
+    path: str
+    fields: dict[str, str]
+    field_lines: dict[str, int]
+    body: str
+
+
+def parse_record(text: str, path: str) -> PageRecord:
+    """Split a record file's text into its header fields and its excerpts."""
+    fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
+    lines = text.split("\n")
+    body_start = 0
+    for number, line in enumerate(lines):
+        if not line.strip():
+            body_start = number + 1
+            break
+        key, sep, value = line.partition(":")
+        if not sep or not re.fullmatch(r"[a-z_]+", key.strip()):
+            body_start = number
+            break
+        fields[key.strip()] = value.strip()
+        field_lines[key.strip()] = number + 1
+    else:
+        body_start = len(lines)
+    return PageRecord(path, fields, field_lines, "\n".join(lines[body_start:]))
+
+
 def read_source_texts(folders: Iterable[Path]) -> dict[str, str]:
-    """The bundled source texts of every folder's ``sources/`` subfolder, by file name."""
+    """The bundled source texts of every folder's ``sources/`` subfolder, by file name.
+
+    Records of web pages in ``sources/records/`` are keyed ``records/<file name>`` and give only
+    their excerpts (the header is read by :func:`read_page_records`).
+    """
     texts: dict[str, str] = {}
+    for record in read_page_records(folders).values():
+        texts[record.path] = record.body
     for folder in folders:
         source_dir = Path(folder) / "sources"
         if source_dir.is_dir():
@@ -679,6 +831,20 @@ def read_source_texts(folders: Iterable[Path]) -> dict[str, str]:
                         "NFC", path.read_text(encoding="utf-8-sig")
                     )
     return texts
+
+
+def read_page_records(folders: Iterable[Path]) -> dict[str, PageRecord]:
+    """Every web-page record of every folder's ``sources/records/``, by ``records/<name>``."""
+    records: dict[str, PageRecord] = {}
+    for folder in folders:
+        record_dir = Path(folder) / "sources" / RECORDS_FOLDER
+        if record_dir.is_dir():
+            for path in sorted(record_dir.iterdir()):
+                if path.is_file():
+                    name = f"{RECORDS_FOLDER}/{path.name}"
+                    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+                    records[name] = parse_record(text, name)
+    return records
 
 
 def _shown_path(path: Path) -> str:
@@ -702,6 +868,7 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
     if out.errors:
         raise DatasetError(out.errors)
     texts = read_source_texts(paths)
+    records = read_page_records(paths)
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     for folder in paths:
         known = {t.file_name for t in TABLES.values()}
@@ -729,7 +896,8 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
         _check_row_rules(frame, TABLES[name], out)
     _check_ids(tables, out)
     _check_references(tables, out)
-    _check_sources(tables, texts, out)
+    _check_sources(tables, texts, records, out)
+    _check_transfers(tables["transfers"], out)
     _check_romanian_cedilla(tables, out)
     _check_name_collisions(tables, out)
     _check_iso_codes(tables, out)

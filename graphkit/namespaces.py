@@ -79,6 +79,7 @@ class GK(DefinedNamespace):
     basedIn: URIRef  # The city where an organisation has its seat.
     candidateTarget: URIRef  # A city that may be among a transfer's unnamed receiving cities.
     country: URIRef  # The country a city lies in, or an organisation is based in.
+    direction: URIRef  # Whether a transfer's direction is stated or inferred (transfer-direction).
     drawsOn: URIRef  # A city whose experience a practice draws on.
     eventStatus: URIRef  # Whether an event was held or planned (event-status scheme).
     eventType: URIRef  # The kind of event (event-type scheme).
@@ -101,6 +102,7 @@ class GK(DefinedNamespace):
     organisationType: URIRef  # The kind of organisation (organisation-type scheme).
     organiser: URIRef  # The organisation or project that organised an event.
     originCity: URIRef  # The city a practice comes from, or the transferring city of a transfer.
+    originRole: URIRef  # The role the source gives a transfer's origin city (transfer-role scheme).
     originOrganisation: URIRef  # The organisation that developed a practice.
     owner: URIRef  # The organisation, city or country that adopted or owns a policy framework.
     partOf: URIRef  # The programme, project, organisation, policy or objective this is part of.
@@ -117,7 +119,9 @@ class GK(DefinedNamespace):
     role: URIRef  # The role a member plays in a membership (role scheme, org:Role).
     sourceType: URIRef  # Whether a source is a bundled document or a web page (source-type scheme).
     status: URIRef  # How far a practice or transfer had got (status scheme).
+    statusEvidence: URIRef  # The citation that shows a practice transfer's status.
     targetCity: URIRef  # The receiving city of a practice transfer, when the source names it.
+    targetRole: URIRef  # The role the source gives a transfer's target city (transfer-role scheme).
     targetGroup: URIRef  # The unnamed receiving cities of a practice transfer.
     theme: URIRef  # A policy theme something is about.
     transferredPractice: URIRef  # The practice that travelled in a practice transfer.
@@ -168,6 +172,8 @@ SCHEMES: frozenset[str] = frozenset(
         "unit",
         "qualifier",
         "source-type",
+        "transfer-role",
+        "transfer-direction",
     }
 )
 

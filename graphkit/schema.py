@@ -106,7 +106,8 @@ CITED = (SOURCE, QUOTE, NOTE)
 START = Column("start", "date")
 END = Column("end", "date")
 
-STATUS_VALUES = "planned in_progress completed still_operating unknown"
+STATUS_VALUES = "planned in_progress completed still_operating discontinued unknown"
+TRANSFER_ROLES = "lead_partner partner mentor mentee transferring_city receiving_city host peer"
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -175,7 +176,9 @@ TABLES: dict[str, Table] = {
                 _enum(
                     "kind",
                     "project-type",
-                    "eu_project pilot_project joint_programme programme_strand working_group",
+                    "eu_project pilot_project joint_programme programme_strand working_group "
+                    "transfer_network action_planning_network mentoring_programme "
+                    "network_initiative",
                     required=True,
                 ),
                 _ref("programme", "programmes", list_=True),
@@ -232,7 +235,8 @@ TABLES: dict[str, Table] = {
                     "role",
                     "lead_partner partner associated_partner coordinator applicant target_city "
                     "transferring_city receiving_city member funder chair vice_chair "
-                    "project_manager contact organiser host participant speaker supporter other",
+                    "project_manager contact organiser host participant speaker supporter mentor "
+                    "mentee other",
                     required=True,
                 ),
                 START,
@@ -309,7 +313,9 @@ TABLES: dict[str, Table] = {
                 ID,
                 _ref("practice", "practices", required=True),
                 _ref("origin_city", "cities", required=True),
+                _enum("origin_role", "transfer-role", TRANSFER_ROLES),
                 _ref("target_city", "cities"),
+                _enum("target_role", "transfer-role", TRANSFER_ROLES),
                 Column("target_count", "int"),
                 Column("target_description"),
                 _ref("target_candidates", "cities", list_=True),
@@ -320,15 +326,25 @@ TABLES: dict[str, Table] = {
                     "mechanism",
                     "study_visit mentoring policy_transfer critical_friend_review "
                     "matching_seminar transfer_workshop local_empowerment_workshop "
-                    "working_visit peer_exchange other",
+                    "working_visit peer_exchange transfer_network replication peer_review "
+                    "twinning other",
                     required=True,
                     list_=True,
+                ),
+                _enum(
+                    "direction",
+                    "transfer-direction",
+                    "stated inferred_from_roles",
+                    default="stated",
                 ),
                 START,
                 END,
                 _enum("status", "status", STATUS_VALUES),
+                Column("status_source"),
+                Column("status_quote"),
                 Column("outcome"),
                 _ref("resulting_practice", "practices"),
+                _ref("themes", "themes", list_=True),
                 *CITED,
             ),
             rdf_class="PracticeTransfer",

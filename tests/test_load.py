@@ -165,14 +165,16 @@ def test_empty_required_value_is_rejected(mini_copy: Path) -> None:
 
 def test_unknown_enum_value_lists_the_allowed_ones(mini_copy: Path) -> None:
     replace_in(
-        mini_copy / "transfers.csv", ",policy_transfer,2019-04", ",policy_transfer;osmosis,2019-04"
+        mini_copy / "transfers.csv",
+        ",policy_transfer,,2019-04",
+        ",policy_transfer;osmosis,,2019-04",
     )
     (error,) = only(errors_of(mini_copy), "enum")
     assert error.value == "osmosis" and "study_visit" in error.message
 
 
 def test_transfer_needs_exactly_one_kind_of_target(mini_copy: Path) -> None:
-    replace_in(mini_copy / "transfers.csv", "kosice,,3,", "kosice,taranto,3,")
+    replace_in(mini_copy / "transfers.csv", "kosice,,,,3,", "kosice,,taranto,,3,")
     (error,) = only(errors_of(mini_copy), "one-of")
     assert error.line == 2 and "target_city / target_count" in error.message
 
@@ -229,3 +231,97 @@ def test_decimals_must_be_canonical(mini_copy: Path) -> None:
     (error,) = only(errors_of(mini_copy), "number")
     assert (error.column, error.value) == ("value", "3.50")
     assert "trailing zeros" in error.message
+
+
+def _web_source(folder: Path, record: str) -> None:
+    """Cite a web page with ``record`` as its record from the second transfer of ``folder``."""
+    url = "https://example.org/network"
+    with (folder / "sources.csv").open("a", encoding="utf-8") as out:
+        out.write(f"web-example-network,{url},Example network,web_page,,,records/example.md,\n")
+    (folder / "sources" / "records").mkdir(exist_ok=True)
+    (folder / "sources" / "records" / "example.md").write_text(record, encoding="utf-8")
+    # The status stays shown by the fixture document.
+    replace_in(folder / "transfers.csv", "still_operating,,", "still_operating,fixture.txt,")
+    replace_in(
+        folder / "transfers.csv",
+        "casa-test,,fixture.txt,The Welcome House of Vienna was transferred to Taranto through "
+        "TESTNET study visits,",
+        f"casa-test,,{url},Vienna passed its Welcome House on to Taranto,",
+    )
+
+
+def test_a_quote_from_a_web_page_is_checked_against_its_record(mini_copy: Path) -> None:
+    record = (
+        "url: https://example.org/network\ntitle: Example network\nretrieved: 2026-12-04\n\n"
+        "Vienna passed its Welcome House on to Taranto in 2014.\n"
+    )
+    _web_source(mini_copy, record)
+    assert load_datasets([mini_copy]).tables["transfers"]["source"].str.startswith("https").any()
+    (mini_copy / "sources" / "records" / "example.md").write_text(
+        record.replace("Taranto in", "Bari in"), encoding="utf-8"
+    )
+    (error,) = only(errors_of(mini_copy), "quote-not-in-source")
+    assert (Path(error.file).name, error.line, error.column) == ("transfers.csv", 3, "quote")
+    assert "records/example.md" in error.message
+
+
+def test_a_record_without_a_url_is_reported_at_its_source_row(mini_copy: Path) -> None:
+    _web_source(
+        mini_copy,
+        "title: Example network\nretrieved: 2026-12-04\n\n"
+        "Vienna passed its Welcome House on to Taranto.\n",
+    )
+    (error,) = only(errors_of(mini_copy), "record-header")
+    assert (Path(error.file).name, error.column, error.value) == (
+        "sources.csv",
+        "record",
+        "records/example.md",
+    )
+    assert "'url:'" in error.message
+
+
+def test_a_record_of_another_page_is_reported(mini_copy: Path) -> None:
+    _web_source(
+        mini_copy,
+        "url: https://example.org/other\ntitle: Example network\nretrieved: 2026-12-04\n\n"
+        "Vienna passed its Welcome House on to Taranto.\n",
+    )
+    (error,) = only(errors_of(mini_copy), "record-url")
+    assert "https://example.org/other" in error.message
+
+
+def test_a_transfer_from_a_city_to_itself_is_rejected(mini_copy: Path) -> None:
+    replace_in(mini_copy / "transfers.csv", "vienna,,taranto,", "vienna,,vienna,")
+    (error,) = only(errors_of(mini_copy), "self-transfer")
+    assert (error.line, error.column, error.value) == (3, "target_city", "vienna")
+
+
+def test_a_period_that_ends_before_it_starts_is_rejected(mini_copy: Path) -> None:
+    replace_in(
+        mini_copy / "transfers.csv",
+        ",policy_transfer,,2019-04,,",
+        ",policy_transfer,,2019-04,2018,",
+    )
+    (error,) = only(errors_of(mini_copy), "date-order")
+    assert (error.line, error.column, error.value) == (2, "end", "2018")
+
+
+def test_a_known_status_needs_the_quote_that_shows_it(mini_copy: Path) -> None:
+    replace_in(
+        mini_copy / "transfers.csv",
+        "still_operating,,The Welcome House of Vienna was transferred to Taranto through TESTNET "
+        "study visits,",
+        "still_operating,,,",
+    )
+    (error,) = only(errors_of(mini_copy), "status-evidence")
+    assert (error.line, error.column) == (3, "status_quote") and "still_operating" in error.message
+
+
+def test_a_status_quote_is_checked_against_its_source(mini_copy: Path) -> None:
+    replace_in(
+        mini_copy / "transfers.csv",
+        "still_operating,,The Welcome House of Vienna was transferred",
+        "still_operating,,The Welcome House of Vienna was closed",
+    )
+    (error,) = only(errors_of(mini_copy), "quote-not-in-source")
+    assert (error.line, error.column) == (3, "status_quote")

@@ -321,13 +321,19 @@ gkr:integrationshaus-to-taranto a gk:PracticeTransfer ;
     gk:transferredPractice gkr:vienna-integrationshaus ; gk:originCity gkr:vienna ;
     gk:targetCity gkr:taranto ; gk:viaProject gkr:mistra ; gk:viaEvent gkr:mistra-study-visit-vienna ;
     gk:mechanism mechanism:study_visit , mechanism:mentoring ; gk:status status:completed ;
+    gk:direction transfer-direction:stated ; gk:originRole transfer-role:mentor ;
+    gk:targetRole transfer-role:mentee ; gk:theme gkr:housing ;
+    gk:statusEvidence <https://w3id.org/graphkit/id/citation/integrationshaus-to-taranto/status> ;
     gk:outcome "Casa MiStra opened." ; gk:resultingPractice gkr:casa-mistra .
+<https://w3id.org/graphkit/id/citation/integrationshaus-to-taranto/status> a gk:Citation ;
+    rdfs:label "Quote showing the status of integrationshaus-to-taranto" ;
+    gk:quote "Casa MiStra opened." ; dcterms:source gkr:doc-mistra .
 gkr:integrationshaus-to-four-cities a gk:PracticeTransfer ;
     rdfs:label "Integrationshaus: Vienna → 4 unnamed cities" ;
     gk:transferredPractice gkr:vienna-integrationshaus ; gk:originCity gkr:vienna ;
     gk:targetGroup <https://w3id.org/graphkit/id/integrationshaus-to-four-cities/targets> ;
     gk:candidateTarget gkr:taranto ; gk:viaEvent gkr:mistra-study-visit-vienna ;
-    gk:mechanism mechanism:peer_exchange .
+    gk:mechanism mechanism:peer_exchange ; gk:direction transfer-direction:inferred_from_roles .
 <https://w3id.org/graphkit/id/integrationshaus-to-four-cities/targets> a gk:UnnamedCityGroup ;
     rdfs:label "4 unnamed cities" ; gk:cityCount 4 ; dcterms:description "transfer cities" .
 
@@ -360,7 +366,8 @@ gkr:both-targets a gk:PracticeTransfer ; rdfs:label "both targets" ;
     gk:transferredPractice gkr:vienna-integrationshaus ; gk:originCity gkr:vienna ;
     gk:targetCity gkr:taranto ;
     gk:targetGroup <https://w3id.org/graphkit/id/both-targets/targets> ;
-    gk:viaProject gkr:mistra ; gk:mechanism mechanism:mentoring .
+    gk:viaProject gkr:mistra ; gk:mechanism mechanism:mentoring ;
+    gk:direction transfer-direction:stated .
 <https://w3id.org/graphkit/id/both-targets/targets> a gk:UnnamedCityGroup ;
     rdfs:label "0 unnamed cities" ; gk:cityCount 0 .
 
