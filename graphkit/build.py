@@ -28,7 +28,6 @@ from graphkit.schema import TABLES, Column
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 THEME_SCHEME = GKR["themes"]
-LABEL_LENGTH = 80
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth}
 
 # Column -> property, for every column that maps to one triple per value. Columns not listed are
@@ -170,10 +169,9 @@ def citation_node(row_id: str) -> URIRef:
     return GKR[f"citation/{row_id}"]
 
 
-def shorten(text: str, length: int = LABEL_LENGTH) -> str:
-    """``text`` on one line, cut to ``length`` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+def one_line(text: str) -> str:
+    """``text`` on one line: labels in the graph are whole, never cut (views cut for display)."""
+    return " ".join(text.split())
 
 
 # The builder works a column at a time: a _Block holds the triples of one predicate whose objects
@@ -207,20 +205,20 @@ def _constant(value: str, count: int) -> np.ndarray:
 
 
 class _Names:
-    """Short names of rows and labels of enumeration concepts, to compose labels of n-ary nodes."""
+    """Whole names of rows and labels of enumeration concepts, to compose labels of n-ary nodes."""
 
     def __init__(self, dataset: Dataset, vocab: Graph):
-        self.short: dict[str, np.ndarray] = {}
+        self.whole: dict[str, np.ndarray] = {}
         self.rows: dict[str, str] = {}
         for name, frame in dataset.tables.items():
             label = TABLES[name].label_column
             if label:
-                self.short[name] = _text(map_distinct(frame[label], shorten))
-                self.rows.update(zip(frame["id"].tolist(), self.short[name].tolist(), strict=True))
+                self.whole[name] = _text(map_distinct(frame[label], one_line))
+                self.rows.update(zip(frame["id"].tolist(), self.whole[name].tolist(), strict=True))
         self.concepts = {str(s): str(o) for s, o in vocab.subject_objects(SKOS.prefLabel)}
 
     def row(self, ids: pd.Series) -> np.ndarray:
-        """The short name of each row id (the id itself for rows without a name)."""
+        """The name of each row id (the id itself for rows without a name)."""
         rows = self.rows
         return _text([rows.get(row_id, row_id) for row_id in ids.tolist()])
 
@@ -282,7 +280,7 @@ def _labels(table: str, frame: pd.DataFrame, names: _Names) -> np.ndarray:
             + col["value"]
             + unit
         )
-    return names.short[table]
+    return names.whole[table]
 
 
 def _classes(table: str, frame: pd.DataFrame) -> np.ndarray:
@@ -398,7 +396,7 @@ def _table_blocks(
         yield _Block(
             citations,
             RDFS.label,
-            "Quote supporting " + _text(map_distinct(pd.Series(labels), lambda t: shorten(t, 60))),
+            "Quote supporting " + labels,
             "text",
         )
         yield _Block(citations, GK.quote, col["quote"], "text")

@@ -109,8 +109,8 @@ def input_key(folders: Sequence[Path | str] | None = None) -> str:
             add(f"csv/{path.name}", path)
         sources = folder / "sources"
         if sources.is_dir():
-            for path in sorted(p for p in sources.iterdir() if p.is_file()):
-                add(f"source/{path.name}", path)
+            for path in sorted(p for p in sources.rglob("*") if p.is_file()):
+                add(f"source/{path.relative_to(sources).as_posix()}", path)
     return digest.hexdigest()
 
 

@@ -46,12 +46,16 @@ TRANSFER_COLUMNS = [
     "project",
     "event",
     "mechanism",
+    "roles",
+    "direction",
     "year",
     "status",
+    "status_quote",
     "outcome",
     "resulting_practice",
     "source",
     "quote",
+    "target_match",
 ]
 CASCADE_COLUMNS = [
     "practice_id",
@@ -101,8 +105,9 @@ def transfers_table(
             (:mod:`graphkit.backends`). The table is read with a few SELECT queries
             (``graphkit/queries/tables/``); the persistent store keeps its rows.
         origin: only transfers from this city (id or any name, e.g. "Wien").
-        target: only transfers to this named city (unnamed targets are not matched, even
-            when the city is one of their candidates).
+        target: only transfers to this city: those that name it as their target, and those
+            to unnamed cities that list it among their candidates (``target_match`` then says
+            "candidate").
         project: only transfers through this project or one of its parts (directly or
             through an event of it).
         practice: only transfers of this practice, or that resulted in it.
@@ -113,10 +118,13 @@ def transfers_table(
     Returns:
         Columns ``transfer`` (id), ``practice``, ``origin``, ``target`` (a city, or e.g.
         "4 unnamed cities"), ``candidates`` (cities an unnamed target may be among, joined by
-        "; "), ``project`` (acronym or name), ``event``, ``mechanism``, ``year`` (nullable
-        integer), ``status``, ``outcome``, ``resulting_practice``, ``source`` (the source
-        document's file name or URL) and ``quote``. Sorted by year (unknown last), practice
-        and transfer id.
+        "; "), ``project`` (acronym or name), ``event``, ``mechanism``, ``roles`` (e.g. "lead
+        partner → partner", where the source gives them), ``direction`` ("stated" or
+        "inferred from roles"), ``year`` (nullable integer), ``status``, ``status_quote`` (the
+        quote that shows the status), ``outcome``, ``resulting_practice``, ``source`` (the
+        source document's file name or URL), ``quote`` and ``target_match`` ("candidate" when
+        the ``target`` filter matched one of the candidates, else empty). Sorted by year
+        (unknown last), practice and transfer id.
 
     Raises:
         graphkit.names.UnknownNameError: a name matches nothing (it lists the closest names).
@@ -135,12 +143,12 @@ def transfers_table(
         projects = {entity_id(URIRef(p)) for p in parts}
     if practice:
         practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
-    practice_themes: dict[str, set[str]] = {}
+    transfer_themes: dict[str, set[str]] = {}
     if theme:
         themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
-        pairs = select_table(source, "practice-themes")
-        for practice_iri, theme_iri in zip(pairs["practice"], pairs["theme"], strict=True):
-            practice_themes.setdefault(_id(practice_iri), set()).add(theme_iri)
+        pairs = select_table(source, "transfer-themes")
+        for transfer_iri, theme_iri in zip(pairs["transfer"], pairs["theme"], strict=True):
+            transfer_themes.setdefault(_id(transfer_iri), set()).add(theme_iri)
     kept = getattr(source, "kept_table", None)  # the persistent store keeps the rows
     rows = kept("transfer-rows") if kept is not None else None
     rows = rows if rows is not None else transfer_rows(source)
@@ -149,18 +157,21 @@ def transfers_table(
         year = None if pd.isna(row["year"]) else int(row["year"])
         return not (
             (origin_id and row["origin_id"] != origin_id)
-            or (target_id and row["target_id"] != target_id)
+            or (
+                target_id
+                and row["target_id"] != target_id
+                and target_id not in row["candidate_ids"]
+            )
             or (projects is not None and not set(row["project_ids"]) & projects)
             or (practices is not None and not set(row["practice_ids"]) & practices)
-            or (
-                themes is not None
-                and not any(practice_themes.get(p, set()) & themes for p in row["practice_ids"])
-            )
+            or (themes is not None and not transfer_themes.get(row["transfer"], set()) & themes)
             or (since is not None and (year is None or year < since))
             or (until is not None and (year is None or year > until))
         )
 
     chosen = [row for row in rows.to_dict("records") if matches(row)]
+    for row in chosen:
+        row["target_match"] = "candidate" if target_id and row["target_id"] != target_id else ""
     table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
     table["year"] = table["year"].astype("Int64")
     return table.sort_values(
@@ -194,7 +205,7 @@ def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
 
 
 # What a filter of transfers_table matches, kept with each row read from a store or endpoint.
-MATCH_COLUMNS = ["origin_id", "target_id", "project_ids", "practice_ids"]
+MATCH_COLUMNS = ["origin_id", "target_id", "candidate_ids", "project_ids", "practice_ids"]
 
 
 def transfer_rows(source: Any) -> pd.DataFrame:
@@ -206,12 +217,14 @@ def transfer_rows(source: Any) -> pd.DataFrame:
     the result of the bundled store next to it, so ``graphkit transfers`` need not ask again.
     """
     lists: dict[tuple[str, str], list[str]] = {}
+    candidate_ids: dict[str, list[str]] = {}
     extra = select_table(source, "transfer-lists")
     for transfer, kind, value, label in extra.itertuples(index=False, name=None):
         if kind == "mechanism":
             shown = _text(label) or local_name(URIRef(value)).replace("_", " ")
         else:
             shown = _label(value, label)
+            candidate_ids.setdefault(_id(transfer), []).append(_id(value))
         lists.setdefault((_id(transfer), kind), []).append(shown)
     facts = select_table(source, "transfer-facts").drop_duplicates("transfer")
     rows = []
@@ -235,20 +248,34 @@ def transfer_rows(source: Any) -> pd.DataFrame:
                 or _id(row[shown]),
                 "event": _label(row["event"], row["event_label"]),
                 "mechanism": ", ".join(sorted(lists.get((transfer, "mechanism"), []))),
+                "roles": _roles(row["origin_role_label"], row["target_role_label"]),
+                "direction": _text(row["direction_label"])
+                or local_name(URIRef(_text(row["direction"]) or "stated")).replace("_", " "),
                 "year": year,
                 "status": _text(row["status_label"])
                 or (local_name(URIRef(status)).replace("_", " ") if status else ""),
+                "status_quote": _text(row["status_quote"]),
                 "outcome": _text(row["outcome"]),
                 "resulting_practice": _label(row["resulting"], row["resulting_label"]),
                 "source": _text(row["source_id"]) or _id(row["source"]),
                 "quote": _text(row["quote"]),
+                "target_match": "",
                 "origin_id": _id(row["origin"]),
                 "target_id": _id(row["target"]),
+                "candidate_ids": sorted(candidate_ids.get(transfer, [])),
                 "project_ids": sorted({_id(row["project"]), _id(row["event_project"])} - {""}),
                 "practice_ids": sorted({_id(row["practice"]), _id(row["resulting"])} - {""}),
             }
         )
     return pd.DataFrame(rows, columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+
+
+def _roles(origin_role: object, target_role: object) -> str:
+    """The roles the source gives origin and target, e.g. "lead partner → partner"."""
+    origin, target = _text(origin_role), _text(target_role)
+    if not origin and not target:
+        return ""
+    return f"{origin or 'role not given'} → {target or 'role not given'}"
 
 
 def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
@@ -265,11 +292,22 @@ def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
     for row in table.to_dict(orient="records"):
         year = "" if pd.isna(row["year"]) else f", {row['year']}"
         lines = [f"{row['practice']}: {row['origin']} → {row['target']}{year}"]
+        inferred = row["direction"] not in ("", "stated")
         fields = {
             "candidates": f"one of {row['candidates']}" if row["candidates"] else "",
+            "match": "a candidate target, not a named one"
+            if row.get("target_match") == "candidate"
+            else "",
             "through": " / ".join(filter(None, [row["project"], row["event"]])),
             "mechanism": row["mechanism"],
+            "roles": row["roles"],
+            "direction": f"{row['direction']}: the source gives roles, not who learnt from whom"
+            if inferred
+            else "",
             "status": row["status"],
+            "evidence": f"“{row['status_quote']}”"
+            if row["status_quote"] and row["status_quote"] != row["quote"]
+            else "",
             "result": row["resulting_practice"],
             "outcome": row["outcome"],
             "source": row["source"],

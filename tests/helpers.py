@@ -10,3 +10,19 @@ def replace_in(path: Path, old: str, new: str, *, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def bundled_csv(name: str):
+    """A bundled dataset file as a table of text cells, read directly (not through graphkit),
+    so that tests derive what they expect from the curated data, not from graphkit's output."""
+    import pandas as pd
+
+    from graphkit.paths import DATASETS_DIR
+
+    return pd.read_csv(DATASETS_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def city_names(ids) -> list[str]:
+    """The English names of these city ids, in the same order."""
+    names = dict(zip(*bundled_csv("cities")[["id", "name"]].T.values, strict=True))
+    return [names[i.strip()] for i in ids]

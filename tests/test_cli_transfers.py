@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from graphkit.cli import main
 from tests.conftest import CHAINS_DIR
+from tests.helpers import bundled_csv, city_names
 
 
 def run(*args: str):
@@ -18,15 +19,21 @@ def run(*args: str):
 
 
 def test_transfers_on_the_bundled_data_lists_every_transfer_readably() -> None:
+    rows = bundled_csv("transfers")
     result = run("transfers")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("6 transfers")
+    assert result.stdout.startswith(f"{len(rows)} transfers\n")
+    for transfer in rows["id"]:
+        assert f"  id          {transfer}\n" in result.stdout
     assert "Integrationshaus: Vienna → Taranto, 2013" in result.stdout
     assert "  result      Casa MiStra" in result.stdout
     assert "Toulouse → 4 unnamed cities, 2019" in result.stdout
-    assert "Braga → 12 unnamed cities, 2019" in result.stdout
-    assert "one of Budapest; Burgas; Prague" in result.stdout
     assert "  source      004_cfd5e90651955d47.txt" in result.stdout
+    unnamed = rows.loc[rows["target_candidates"] != ""].iloc[0]
+    candidates = sorted(city_names(c.strip() for c in unnamed["target_candidates"].split(";")))
+    assert f"one of {'; '.join(candidates)}" in result.stdout
+    inferred = rows.loc[rows["direction"] == "inferred_from_roles", "id"]
+    assert result.stdout.count("inferred from roles: the source gives roles") == len(inferred)
 
 
 @pytest.mark.usefixtures("cli_uses_bundled_graph")
@@ -49,19 +56,57 @@ def test_from_wien_to_taranto_as_csv_gives_one_row_with_its_source() -> None:
     assert row["source"] == "004_cfd5e90651955d47.txt"
 
 
+def _items(cell: str) -> set[str]:
+    return {item.strip() for item in cell.split(";") if item.strip()}
+
+
+def _transfers_with_theme(theme: str) -> set[str]:
+    """Transfers whose own themes, or their practice's, include ``theme`` or a narrower one."""
+    themes = bundled_csv("themes")
+    wanted, grew = {theme}, True
+    while grew:
+        narrower = set(themes.loc[themes["broader"].isin(wanted), "id"])
+        grew = not narrower <= wanted
+        wanted |= narrower
+    practices = bundled_csv("practices")
+    themed = {
+        p for p, t in zip(practices["id"], practices["themes"], strict=True) if wanted & _items(t)
+    }
+    rows = bundled_csv("transfers")
+    return {
+        row["id"]
+        for row in rows.to_dict("records")
+        if wanted & _items(row["themes"]) or {row["practice"], row["resulting_practice"]} & themed
+    }
+
+
 @pytest.mark.usefixtures("cli_uses_bundled_graph")
 def test_project_and_theme_filters_as_json() -> None:
+    rows = bundled_csv("transfers")
     mistra = json.loads(run("transfers", "--project", "mistra", "--format", "json").stdout)
-    assert sorted(r["origin"] for r in mistra) == ["Berlin", "Bologna", "Dublin", "Vienna"]
+    events = bundled_csv("events")
+    mistra_events = set(events.loc[events["project"] == "mistra", "id"])
+    expected = rows.loc[(rows["project"] == "mistra") | rows["event"].isin(mistra_events)]
+    assert sorted(r["origin"] for r in mistra) == sorted(city_names(expected["origin_city"]))
     housing = json.loads(run("transfers", "--theme", "Housing", "--format", "json").stdout)
-    assert sorted(r["target"] for r in housing) == ["12 unnamed cities", "4 unnamed cities"]
-    assert all(isinstance(r["year"], int) for r in housing)
+    assert {r["transfer"] for r in housing} == _transfers_with_theme("housing")
+    assert "eurocities-toulouse-camps-to-housing-to-four-transfer-cities" in {
+        r["transfer"] for r in housing
+    }
 
 
 @pytest.mark.usefixtures("cli_uses_bundled_graph")
 def test_year_filters_and_no_match() -> None:
+    rows = bundled_csv("transfers")
+    events = bundled_csv("events").set_index("id")["start"]
+    # A transfer's year is its start, else the start of the event it went through.
+    years = [
+        (start or (events[event] if event else ""))[:4]
+        for start, event in zip(rows["start"], rows["event"], strict=True)
+    ]
+    expected = sum(1 for y in years if y and 2014 <= int(y) <= 2019)
     result = run("transfers", "--since", "2014", "--until", "2019", "--format", "md")
-    assert result.stdout.count("\n| ") == 2 + 1  # two rows after the header row
+    assert result.stdout.count("\n| ") == expected + 1  # the rows after the header row
     none = run("transfers", "--since", "2030")
     assert none.exit_code == 0 and none.stdout.strip() == "No transfer matches."
 
@@ -93,3 +138,21 @@ def test_help_explains_name_matching_with_examples() -> None:
     result = run("transfers", "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output and "Wien" in result.output
+
+
+@pytest.mark.usefixtures("cli_uses_bundled_graph")
+def test_to_a_city_also_lists_the_transfers_that_name_it_among_their_candidates() -> None:
+    rows = bundled_csv("transfers")
+    named = set(rows.loc[rows["target_city"] == "prague", "id"])
+    candidate = {
+        r["id"]
+        for r in rows.to_dict("records")
+        if "prague" in {c.strip() for c in r["target_candidates"].split(";")}
+    }
+    assert candidate, "the bundled data lists Prague among some transfer's candidates"
+    result = run("transfers", "--to", "Praha", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = {r["transfer"]: r["target_match"] for r in json.loads(result.stdout)}
+    assert found == {**dict.fromkeys(named, ""), **dict.fromkeys(candidate, "candidate")}
+    text = run("transfers", "--to", "Praha").stdout
+    assert text.count("  match       a candidate target, not a named one") == len(candidate)
