@@ -52,6 +52,7 @@ PROPERTIES: dict[str, dict[str, URIRef]] = {
     },
     "projects": {
         "acronym": GK.acronym,
+        "alt_names": SKOS.altLabel,
         "kind": GK.projectType,
         "programme": GK.programme,
         "part_of": GK.partOf,
@@ -89,6 +90,7 @@ PROPERTIES: dict[str, dict[str, URIRef]] = {
     },
     "themes": {"broader": SKOS.broader, "definition": SKOS.definition},
     "practices": {
+        "alt_names": SKOS.altLabel,
         "kind": GK.practiceType,
         "origin_city": GK.originCity,
         "origin_organisation": GK.originOrganisation,

@@ -173,6 +173,7 @@ TABLES: dict[str, Table] = {
                 ID,
                 Column("name", required=True),
                 Column("acronym"),
+                Column("alt_names", "list_text"),
                 _enum(
                     "kind",
                     "project-type",
@@ -288,6 +289,7 @@ TABLES: dict[str, Table] = {
             (
                 ID,
                 Column("name", required=True),
+                Column("alt_names", "list_text"),
                 _enum(
                     "kind",
                     "practice-type",
