@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 FIGURE_FORMATS = ("svg", "png")
 # At most this many node labels, largest nodes first, each only where it overlaps no other.
 LABEL_LIMIT = 40
+# Above this many transfers, arrows are not labelled with their practice: the labels would hide
+# the network (the interactive page shows each practice in its tooltip).
+EDGE_LABEL_LIMIT = 30
 PNG_DPI = 200
 # Space between the packed components, in units of one node's share of the figure.
 GAP = 0.6
@@ -149,9 +152,9 @@ def draw_figure(
 
     Returns:
         The figure: nodes coloured and shaped by type with a legend (type and count),
-        transfers as arrows labelled with the practice, and node labels for the largest nodes
-        (up to ``LABEL_LIMIT``) wherever a label overlaps no other; a note says when some
-        nodes are left unlabelled.
+        transfers as arrows (labelled with the practice when there are at most
+        ``EDGE_LABEL_LIMIT``), and node labels for the largest nodes (up to ``LABEL_LIMIT``)
+        wherever a label overlaps no other; a note says when some nodes are left unlabelled.
     """
     import matplotlib
     from matplotlib.collections import LineCollection
@@ -201,6 +204,7 @@ def draw_figure(
     for u, v, _, attrs in edge_items(view):
         if is_transfer(attrs):
             transfers[(u, v)].append(str(attrs.get("label") or attrs.get("practice") or ""))
+    label_edges = len(transfers) <= EDGE_LABEL_LIMIT
     for (u, v), practices in transfers.items():
         (x1, y1), (x2, y2) = positions[u], positions[v]
         # Curve a little, so a transfer back the other way does not hide this one.
@@ -219,6 +223,8 @@ def draw_figure(
                 zorder=2,
             )
         )
+        if not label_edges:
+            continue
         middle = ((x1 + x2) / 2 + bend * (y2 - y1) / 2, (y1 + y2) / 2 - bend * (x2 - x1) / 2)
         practice_labels.append(
             axes.text(
@@ -281,7 +287,9 @@ def draw_figure(
                 linewidth=2,
                 marker=">",
                 markevery=[1],
-                label="Practice transfer (labelled with the practice)",
+                label="Practice transfer (labelled with the practice)"
+                if label_edges
+                else "Practice transfer",
             )
         )
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)

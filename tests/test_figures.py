@@ -11,7 +11,7 @@ import matplotlib.image
 import networkx as nx
 import pytest
 
-from graphkit.figures import LABEL_LIMIT, draw_figure, layout
+from graphkit.figures import EDGE_LABEL_LIMIT, LABEL_LIMIT, draw_figure, layout
 from graphkit.visualise import select_view
 from tests.conftest import MINI_DIR
 
@@ -136,3 +136,25 @@ def test_views_of_500_nodes_and_more_lay_out_without_scipy() -> None:
     assert len(positions) == 520
     assert all(math.isfinite(x) and math.isfinite(y) for x, y in positions.values())
     assert len(set(positions.values())) == 520
+
+
+def test_a_network_of_many_transfers_shows_arrows_without_practice_labels() -> None:
+    """Above EDGE_LABEL_LIMIT transfers the practice labels would hide the network."""
+
+    def star(transfers: int) -> nx.MultiDiGraph:
+        view = nx.MultiDiGraph(title="many transfers")
+        for n in range(transfers + 1):
+            view.add_node(f"city {n}", type="City", label=f"city {n}")
+        for n in range(1, transfers + 1):
+            view.add_edge(
+                "city 0", f"city {n}", key=f"t{n}", type="PracticeTransfer", label=f"practice {n}"
+            )
+        return view
+
+    texts = svg_texts(draw_figure(star(EDGE_LABEL_LIMIT + 1), fmt="svg"))
+    assert not [t for t in texts if t.startswith("practice ")]
+    assert "Practice transfer" in texts
+    assert "city 0" in texts  # the hub is still named
+    at_limit = svg_texts(draw_figure(star(EDGE_LABEL_LIMIT), fmt="svg"))
+    assert [t for t in at_limit if t.startswith("practice ")]
+    assert "Practice transfer (labelled with the practice)" in at_limit
