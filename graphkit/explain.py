@@ -148,7 +148,17 @@ def explain(graph: Graph, name: str) -> Explanation:
         details = _details(graph, subject, entity) if n_ary else ""
         rows.append(_fact(graph, "in", prop, subject, details, subject))
     facts = pd.DataFrame(rows, columns=FACT_COLUMNS)
-    facts = facts.sort_values(["direction", "property", "value"], ascending=[False, True, True])
+    # Every column takes part, so facts that tie on what is shown come in one order whatever
+    # order the graph yields them in (a store, a subgraph or an endpoint).
+    order = [
+        "direction",
+        "property",
+        "value",
+        *[c for c in FACT_COLUMNS if c not in ("direction", "property", "value")],
+    ]
+    facts = facts.sort_values(
+        order, ascending=[False, *[True] * (len(order) - 1)], kind="stable", ignore_index=True
+    )
     kind = _class_of(graph, entity)
     return Explanation(
         entity,
