@@ -270,7 +270,7 @@ def _html_figures(graph: Any) -> dict[str, Any]:
 
 def measure_size(size: int, seed: int, work: Path) -> dict[str, Any]:
     """Every figure for one size; run in a fresh process (see :func:`main`)."""
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.locations import DATASETS_DIR
     from graphkit.store import graph_from_store, open_store
 
     synth = work / "synth"

@@ -43,14 +43,9 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from graphkit.paths import QUERIES_DIR
-from graphkit.results import (
-    QueryError,
-    QueryResult,
-    QueryTimeoutError,
-    UnknownQueryError,
-    to_oxigraph,
-)
+from graphkit.errors import QueryError, QueryTimeoutError, UnknownQueryError
+from graphkit.locations import QUERIES_DIR
+from graphkit.results import QueryResult, to_oxigraph
 
 __all__ = [
     "SUBGRAPHS_DIR",

@@ -21,8 +21,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graphkit.load import Dataset, list_items, load_datasets, map_distinct
+from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
 from graphkit.namespaces import GK, GKR, ORG, SCHEMA, bind_prefixes, concept
-from graphkit.paths import ONTOLOGY_FILE, VOCAB_FILE
 from graphkit.schema import TABLES, Column
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -531,7 +531,7 @@ def build_graph(dataset: Dataset | None = None, *, with_ontology: bool = True) -
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
 
-def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
+def serialise(graph: Graph, fmt: str = "ttl") -> bytes:
     """The graph as bytes in ``fmt`` (ttl, nt or jsonld), the same bytes for the same graph."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

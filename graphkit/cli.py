@@ -59,7 +59,7 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
         store_dir: Path | None,
         **kwargs: Any,
     ) -> Any:
-        from graphkit.paths import DATASETS_DIR
+        from graphkit.locations import DATASETS_DIR
 
         if no_bundled and not data_dirs:
             raise click.UsageError(
@@ -88,7 +88,8 @@ def frame_format_option(default: str = "table") -> Callable[..., Any]:
 
 def load_dataset(folders: list[Path]):
     """Load and check the datasets, turning problems into a readable CLI error."""
-    from graphkit.load import DatasetError, load_datasets
+    from graphkit.errors import DatasetError
+    from graphkit.load import load_datasets
 
     try:
         return load_datasets(folders)
@@ -97,7 +98,7 @@ def load_dataset(folders: list[Path]):
 
 
 def data_problems(exc: Exception) -> click.ClickException:
-    """The CLI error for a :class:`graphkit.load.DatasetError`: every problem, then what to do."""
+    """The CLI error for a :class:`graphkit.errors.DatasetError`: every problem, then what to do."""
     return click.ClickException(
         f"{exc}\nFix the rows above and run the command again; nothing was written."
     )
@@ -149,9 +150,9 @@ def graph_source(folders: list[Path]):
 
 
 def _open_source(folders: list[Path]):
-    from graphkit.load import DatasetError
-    from graphkit.paths import DATASETS_DIR
-    from graphkit.store import StoreError, open_backend
+    from graphkit.errors import DatasetError, StoreError
+    from graphkit.locations import DATASETS_DIR
+    from graphkit.store import open_backend
 
     context = click.get_current_context(silent=True)
     endpoint, endpoint_graph = (
@@ -258,15 +259,16 @@ def build(folders: list[Path], out: Path | None, fmt: str) -> None:
       graphkit build --out kg.ttl
       graphkit build --data my-cities/ --format nt --out kg.nt
     """
-    from graphkit.build import build_graph, default_output, serialize
+    from graphkit.build import build_graph, default_output, serialise
+    from graphkit.errors import StoreError
     from graphkit.output import render_frame, write_atomic
     from graphkit.stats import graph_stats
-    from graphkit.store import StoreError, open_store
+    from graphkit.store import open_store
 
     dataset = load_dataset(folders)
     progress(f"Loaded {dataset.row_count()} rows from {len(folders)} folder(s); building…")
     graph = build_graph(dataset)
-    target = write_atomic(out or default_output(fmt), serialize(graph, fmt))
+    target = write_atomic(out or default_output(fmt), serialise(graph, fmt))
     try:
         open_store(folders, store_option(), dataset=dataset, on_build=progress)
     except StoreError as exc:
@@ -357,7 +359,7 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
       graphkit lint-data --check datasets/
     """
     from graphkit.lint import lint_folder
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.locations import DATASETS_DIR
 
     changed = [p for f in (folders or (DATASETS_DIR,)) for p in lint_folder(f, write=not check)]
     for path in changed:

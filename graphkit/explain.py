@@ -129,8 +129,8 @@ def explain(graph: Graph, name: str) -> Explanation:
     """Everything ``graph`` says about the entity called ``name`` (id or any of its names).
 
     Raises:
-        graphkit.names.UnknownNameError: no entity has this name (with the closest names).
-        graphkit.names.AmbiguousNameError: several entities have it (with their ids).
+        graphkit.errors.UnknownNameError: no entity has this name (with the closest names).
+        graphkit.errors.AmbiguousNameError: several entities have it (with their ids).
     """
     entity = resolve_name(graph, name)
     rows = []

@@ -2,7 +2,7 @@
 
 :func:`export_files` returns the files to write (path -> bytes); only the caller writes them.
 
-- ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.build.serialize`).
+- ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.build.serialise`).
 - ``graphml``, ``gexf``: a networkx projection (:data:`graphkit.network.PROJECTIONS`) with
   scalar attributes, so Gephi and Cytoscape open it: lists are joined with "; ", a missing text
   becomes "", and a missing number is left out so the attribute stays numeric. Edge ids are
@@ -32,7 +32,7 @@ import networkx as nx
 import pandas as pd
 from rdflib import Graph
 
-from graphkit.build import serialize
+from graphkit.build import serialise
 from graphkit.network import projection
 from graphkit.output import frame_to_csv
 
@@ -207,7 +207,7 @@ def export_files(
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     target = out if out is not None else default_output(fmt, kind)
     if fmt in RDF_FORMATS:
-        return {target: serialize(graph, fmt)}
+        return {target: serialise(graph, fmt)}
     g = projection(graph, kind)
     if fmt == "graphml":
         return {target: to_graphml(g)}

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphkit.errors import GraphkitError
-from graphkit.paths import DATASETS_DIR
+from graphkit.errors import DatasetError
+from graphkit.locations import DATASETS_DIR
 from graphkit.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Table
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -57,16 +57,6 @@ class LoadError:
         where = f"{self.file}:{self.line}:{self.column or '-'}"
         value = "" if self.value is None else f" (value={self.value!r})"
         return f"{where}: [{self.rule}] {self.message}{value}"
-
-
-class DatasetError(GraphkitError):
-    """The datasets have problems; ``errors`` lists every one of them."""
-
-    def __init__(self, errors: Sequence[LoadError]):
-        self.errors = sorted(errors)
-        count = len(self.errors)
-        lines = "\n".join(str(e) for e in self.errors)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the datasets:\n{lines}")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from graphkit.errors import GraphkitError
+from graphkit.errors import AmbiguousNameError, UnknownNameError
 from graphkit.load import fold
 from graphkit.namespaces import GK, GKR
 
@@ -26,24 +26,6 @@ NAME_PROPERTIES = (
     GK.localName,
     GK.acronym,
 )
-
-
-class UnknownNameError(GraphkitError, LookupError):
-    """No entity of the wanted kind has this name; ``suggestions`` are the closest names."""
-
-    def __init__(self, name: str, kind: str, suggestions: list[str]):
-        self.name, self.kind, self.suggestions = name, kind, suggestions
-        hint = f" Closest matches: {', '.join(suggestions)}." if suggestions else ""
-        super().__init__(f"No {kind} is called {name!r}.{hint}")
-
-
-class AmbiguousNameError(GraphkitError, LookupError):
-    """Several entities share this name; ``candidates`` lists ``(id, label, class)``."""
-
-    def __init__(self, name: str, candidates: list[tuple[str, str, str]]):
-        self.name, self.candidates = name, candidates
-        listed = "; ".join(f"{i} ({label}, {cls})" for i, label, cls in candidates)
-        super().__init__(f"{name!r} names several entities: {listed}. Use one of the ids.")
 
 
 @dataclass(frozen=True)

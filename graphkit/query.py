@@ -42,21 +42,20 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from graphkit.backends import Backend, as_backend, call_with_timeout, oxigraph_store, subgraph
-from graphkit.load import fold
-from graphkit.names import NameIndex, source_name_index
-from graphkit.namespaces import GKV, PREFIXES
-from graphkit.paths import QUERIES_DIR
-from graphkit.results import (
+from graphkit.errors import (
     ForbiddenQueryError,
     ParameterError,
     QueryError,
-    QueryResult,
     QuerySyntaxError,
     QueryTimeoutError,
     UnknownQueryError,
     UpdateRefusedError,
-    term_value,
 )
+from graphkit.load import fold
+from graphkit.locations import QUERIES_DIR
+from graphkit.names import NameIndex, source_name_index
+from graphkit.namespaces import GKV, PREFIXES
+from graphkit.results import QueryResult, term_value
 
 # rdflib would otherwise load the graphs named in FROM clauses, from files or the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -455,8 +454,8 @@ def parameter_terms(
     are looked up in ``graph`` (from a store or an endpoint, only the names are fetched).
 
     Raises:
-        graphkit.names.UnknownNameError: no entity has this name (with the closest names).
-        graphkit.names.AmbiguousNameError: several entities have this name.
+        graphkit.errors.UnknownNameError: no entity has this name (with the closest names).
+        graphkit.errors.AmbiguousNameError: several entities have this name.
         ParameterError: an unknown parameter or an invalid value.
     """
     _, bundled = resolve_query(text_or_name)

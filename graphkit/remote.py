@@ -39,22 +39,15 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
+from graphkit.errors import EndpointError, EndpointTimeoutError, ParameterError, QueryError
 from graphkit.namespaces import PREFIXES
 from graphkit.query import CheckedQuery, check_query
-from graphkit.results import (
-    ParameterError,
-    QueryError,
-    QueryResult,
-    QueryTimeoutError,
-    to_oxigraph,
-)
+from graphkit.results import QueryResult, to_oxigraph
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_TIMEOUT",
     "Endpoint",
-    "EndpointError",
-    "EndpointTimeoutError",
     "GraphStore",
     "PushReport",
     "bound_query_text",
@@ -74,15 +67,6 @@ GRAPH_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 _DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
-
-
-class EndpointError(QueryError):
-    """A remote SPARQL service refused, failed or could not be reached; the message names its
-    URL (never the password) and says what to check."""
-
-
-class EndpointTimeoutError(EndpointError, QueryTimeoutError):
-    """A remote SPARQL service did not answer in time."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What a query returns, and the errors a query can raise, whatever engine answered it.
+"""What a query returns, whatever engine answered it (errors: :mod:`graphkit.errors`).
 
 A :class:`QueryResult` holds the terms an engine gave back: pyoxigraph terms from Oxigraph (the
 embedded store, an in-memory copy of a graph, a remote endpoint's parsed answer) or rdflib terms
@@ -18,49 +18,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from graphkit.errors import GraphkitError
+from graphkit.errors import QueryError
 
 __all__ = [
-    "ForbiddenQueryError",
-    "ParameterError",
-    "QueryError",
     "QueryResult",
-    "QuerySyntaxError",
-    "QueryTimeoutError",
-    "UnknownQueryError",
-    "UpdateRefusedError",
     "from_oxigraph",
     "term_value",
     "to_oxigraph",
 ]
-
-
-class QueryError(GraphkitError):
-    """A query that cannot be run as asked; the message says why and what to do."""
-
-
-class QuerySyntaxError(QueryError):
-    """The text is not a SPARQL 1.1 query."""
-
-
-class ForbiddenQueryError(QueryError):
-    """The query would reach beyond the graph (SERVICE, FROM, FROM NAMED)."""
-
-
-class UpdateRefusedError(QueryError):
-    """The text is a SPARQL update; graphkit's graph is read-only."""
-
-
-class QueryTimeoutError(QueryError):
-    """The query ran longer than its timeout and was stopped."""
-
-
-class ParameterError(QueryError, ValueError):
-    """A parameter name or value does not fit the query."""
-
-
-class UnknownQueryError(QueryError, LookupError):
-    """No bundled query has this name."""
 
 
 # ---------------------------------------------------------------------------------------------

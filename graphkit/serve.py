@@ -27,14 +27,12 @@ import pyoxigraph as ox
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
-from graphkit.paths import STATIC_DIR
+from graphkit.errors import QueryError, QueryTimeoutError, UpdateRefusedError
+from graphkit.locations import STATIC_DIR
 from graphkit.query import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
-    QueryError,
     QueryResult,
-    QueryTimeoutError,
-    UpdateRefusedError,
     bundled_queries,
     oxigraph_store,
     run_query,

@@ -7,7 +7,7 @@ on: the dataset CSVs and source texts of every folder, the ontology files, the g
 and the code that builds the graph. A command whose inputs did not change opens it at once.
 
 Layout of a store folder (by default one per combination of data folders, under
-:func:`graphkit.paths.cache_dir`; ``--store DIR`` chooses one)::
+:func:`graphkit.locations.cache_dir`; ``--store DIR`` chooses one)::
 
     graphkit-store.json    completion marker: key, triple count, data folder (written last)
     data-<key>-<nonce>/    the Oxigraph (RocksDB) database the marker points to
@@ -38,8 +38,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit import __version__
-from graphkit.errors import GraphkitError
-from graphkit.paths import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
+from graphkit.errors import StoreError
+from graphkit.locations import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
 
 try:
     import fcntl
@@ -65,10 +65,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # Shared locks on the databases this process has open, so no other process deletes them.
 _IN_USE: dict[Path, IO[bytes]] = {}
-
-
-class StoreError(GraphkitError):
-    """The store folder cannot be used (for example, it is not writable)."""
 
 
 def _folders(folders: Sequence[Path | str] | None) -> tuple[Path, ...]:
@@ -317,7 +313,7 @@ def open_store(
         A read-only :class:`pyoxigraph.Store` holding the data, ontology and vocabulary.
 
     Raises:
-        graphkit.load.DatasetError: the data has problems (the store is left as it was).
+        graphkit.errors.DatasetError: the data has problems (the store is left as it was).
         StoreError: the store folder cannot be written.
     """
     return _open(folders, store_dir, dataset=dataset, on_build=on_build)[0]

@@ -9,7 +9,7 @@
 
 Names are matched by :mod:`graphkit.names` (id or any label, ignoring case and accents, local
 names such as "Wien" included); an unknown name raises
-:class:`graphkit.names.UnknownNameError` with the closest matches.
+:class:`graphkit.errors.UnknownNameError` with the closest matches.
 """
 
 from __future__ import annotations
@@ -119,8 +119,8 @@ def transfers_table(
         and transfer id.
 
     Raises:
-        graphkit.names.UnknownNameError: a name matches nothing (it lists the closest names).
-        graphkit.names.AmbiguousNameError: a name matches several entities.
+        graphkit.errors.UnknownNameError: a name matches nothing (it lists the closest names).
+        graphkit.errors.AmbiguousNameError: a name matches several entities.
     """
     source = as_backend(graph)
 
@@ -474,7 +474,7 @@ def transfer_paths(graph: Graph, origin: str, target: str) -> Paths:
         "Košice —partner in→ ROMA-NET ←lead partner— Budapest".
 
     Raises:
-        graphkit.names.UnknownNameError: a city name matches nothing.
+        graphkit.errors.UnknownNameError: a city name matches nothing.
         ValueError: origin and target are the same city.
     """
     origin_id = _resolve(graph, origin, GK.City, "city")

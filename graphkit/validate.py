@@ -14,8 +14,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 
 from graphkit.build import PROPERTIES
 from graphkit.load import Dataset
+from graphkit.locations import SHAPES_FILE
 from graphkit.namespaces import GK, GKR
-from graphkit.paths import SHAPES_FILE
 from graphkit.schema import TABLES
 
 

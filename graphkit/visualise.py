@@ -31,8 +31,8 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from graphkit.errors import GraphkitError
-from graphkit.paths import STATIC_DIR
+from graphkit.errors import ViewError
+from graphkit.locations import STATIC_DIR
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -129,10 +129,6 @@ TYPE_STYLES = {
 FALLBACK_COLORS = ("#843c39", "#7b4173", "#5254a3", "#8ca252", "#bd9e39", "#ad494a")
 TRANSFER_COLOR = "#9467bd"
 PLAIN_EDGE_COLOR = "#a8a8a8"
-
-
-class ViewError(GraphkitError, ValueError):
-    """The requested view cannot be drawn as asked (too large, empty, or missing a name)."""
 
 
 def type_style(type_name: str) -> TypeStyle:
@@ -679,7 +675,7 @@ def select_view(
         describing the view and its filters.
 
     Raises:
-        graphkit.names.UnknownNameError, graphkit.names.AmbiguousNameError: a name matches no
+        graphkit.errors.UnknownNameError, graphkit.errors.AmbiguousNameError: a name matches no
             entity, or several.
         ViewError: the view needs a centre or project that was not given, or the filter
             does not apply to it.

@@ -13,15 +13,9 @@ from click.testing import CliRunner
 
 from graphkit.backends import StoreBackend, as_backend, subgraph, subgraph_names
 from graphkit.cli import main
-from graphkit.paths import DATASETS_DIR
-from graphkit.query import (
-    QueryTimeoutError,
-    UnknownQueryError,
-    bundled_queries,
-    check_query,
-    query,
-    run_query,
-)
+from graphkit.errors import QueryTimeoutError, UnknownQueryError
+from graphkit.locations import DATASETS_DIR
+from graphkit.query import bundled_queries, check_query, query, run_query
 from graphkit.store import open_backend, open_store
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
@@ -186,7 +180,7 @@ def transfer_datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, lis
     """Datasets with transfers of every shape: bundled (unnamed groups, candidates, events),
     the chains fixture, the mini fixture alone, and synthetic data next to the bundled data."""
     from benchmarks.synth import generate
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.locations import DATASETS_DIR
     from tests.conftest import CHAINS_DIR, MINI_DIR
 
     synthetic = tmp_path_factory.mktemp("synthetic")
@@ -206,8 +200,8 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
     """The table read as rows (from the kept rows, the on-disk store and an in-memory graph)
     lists the same transfers as the transfer network that pictures and exports draw."""
     from graphkit.build import build_graph
+    from graphkit.errors import UnknownNameError
     from graphkit.load import load_datasets
-    from graphkit.names import UnknownNameError
     from graphkit.network import transfer_graph
     from graphkit.transfers import TRANSFER_COLUMNS, short_name, transfers_table
 

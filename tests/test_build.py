@@ -11,7 +11,7 @@ import pytest
 from rdflib import XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from graphkit.build import build_graph, citation_node, node, serialize
+from graphkit.build import build_graph, citation_node, node, serialise
 from graphkit.load import load_datasets
 from graphkit.namespaces import GK, GKR, concept
 
@@ -98,7 +98,7 @@ def test_bundled_graph_has_provenance_on_every_data_node(bundled_graph: Graph) -
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
 def test_serialisations_parse_back_to_the_same_graph(mini_graph: Graph, fmt: str) -> None:
-    data = serialize(mini_graph, fmt)
+    data = serialise(mini_graph, fmt)
     parsed = Graph().parse(
         data=data, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
     )
@@ -108,9 +108,9 @@ def test_serialisations_parse_back_to_the_same_graph(mini_graph: Graph, fmt: str
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
 def test_build_output_is_byte_identical_across_processes(mini_dir: Path, fmt: str) -> None:
     script = (
-        "import sys; from graphkit.build import build_graph, serialize;"
+        "import sys; from graphkit.build import build_graph, serialise;"
         "from graphkit.load import load_datasets;"
-        f"sys.stdout.buffer.write(serialize(build_graph(load_datasets([{str(mini_dir)!r}])), "
+        f"sys.stdout.buffer.write(serialise(build_graph(load_datasets([{str(mini_dir)!r}])), "
         f"{fmt!r}))"
     )
     outputs = []

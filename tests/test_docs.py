@@ -112,7 +112,7 @@ def readme_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_graph
     a temporary cache. Commands on the bundled data alone get the session's graph (speed only;
     --data folders are built for real)."""
     from graphkit import cli
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.locations import DATASETS_DIR
 
     shutil.copytree(EXAMPLES_DIR, tmp_path / "datasets" / "examples")
     monkeypatch.chdir(tmp_path)

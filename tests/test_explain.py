@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit import cli
+from graphkit.errors import UnknownNameError
 from graphkit.explain import explain
-from graphkit.names import UnknownNameError
 from graphkit.namespaces import GKR
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.names import AmbiguousNameError, UnknownNameError, resolve_name
+from graphkit.errors import AmbiguousNameError, UnknownNameError
+from graphkit.names import resolve_name
 from graphkit.namespaces import GKR
 
 

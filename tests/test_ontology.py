@@ -10,8 +10,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS
 
+from graphkit.locations import ONTOLOGY_FILE, SHAPES_FILE, VOCAB_FILE
 from graphkit.namespaces import GK, GKR, GKV, PREFIXES, SCHEMES, bind_prefixes, concept
-from graphkit.paths import ONTOLOGY_FILE, SHAPES_FILE, VOCAB_FILE
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/graphkit/ontology")
 GK_NS = str(GK)

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from graphkit.build import build_graph
-from graphkit.load import DatasetError, load_datasets
+from graphkit.errors import DatasetError
+from graphkit.load import load_datasets
 from graphkit.validate import validate_graph
 from tests.conftest import MINI_DIR
 

@@ -16,16 +16,9 @@ from rdflib.plugins.sparql import prepareQuery
 import graphkit
 import graphkit.query as gq
 from graphkit import cli
+from graphkit.errors import ParameterError, QueryError, UnknownQueryError
 from graphkit.namespaces import GK, GKR, GKV, PREFIXES
-from graphkit.query import (
-    BundledQuery,
-    ParameterError,
-    UnknownQueryError,
-    bundled_queries,
-    parameter_terms,
-    query,
-    run_query,
-)
+from graphkit.query import BundledQuery, bundled_queries, parameter_terms, query, run_query
 
 CITIES = "SELECT ?city ?name WHERE { ?city a gk:City ; rdfs:label ?name } ORDER BY ?name"
 
@@ -106,7 +99,7 @@ def test_construct_and_describe_give_graphs(mini_graph):
 
 
 def test_a_select_result_has_no_graph(mini_graph):
-    with pytest.raises(gq.QueryError, match="no graph"):
+    with pytest.raises(QueryError, match="no graph"):
         run_query(CITIES, graph=mini_graph).graph()
 
 
@@ -161,7 +154,7 @@ def test_row_cap_truncates_and_says_so(mini_graph):
 
 
 def test_unknown_engine_is_refused(mini_graph):
-    with pytest.raises(gq.QueryError, match="Unknown engine"):
+    with pytest.raises(QueryError, match="Unknown engine"):
         run_query(CITIES, graph=mini_graph, engine="virtuoso")
 
 
@@ -197,7 +190,7 @@ def test_inline_query_values_are_iris_when_written_as_iris_else_literals(mini_gr
 
 
 def test_unknown_city_lists_the_closest_names(mini_graph):
-    from graphkit.names import UnknownNameError
+    from graphkit.errors import UnknownNameError
 
     with pytest.raises(UnknownNameError, match="Closest matches: Taranto"):
         parameter_terms(mini_graph, "transfers-into-city", {"city": "Tarantto"})

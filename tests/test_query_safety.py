@@ -15,18 +15,16 @@ import rdflib.plugins.sparql
 from rdflib import Literal, URIRef
 
 import graphkit.query as gq
-from graphkit.names import AmbiguousNameError, UnknownNameError
-from graphkit.namespaces import GKR
-from graphkit.query import (
+from graphkit.errors import (
+    AmbiguousNameError,
     ForbiddenQueryError,
     ParameterError,
     QueryTimeoutError,
+    UnknownNameError,
     UpdateRefusedError,
-    bundled_queries,
-    query,
-    run_query,
-    run_query_with_values,
 )
+from graphkit.namespaces import GKR
+from graphkit.query import bundled_queries, query, run_query, run_query_with_values
 
 ENGINES = gq.ENGINES
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?i"

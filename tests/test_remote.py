@@ -18,17 +18,11 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
 from graphkit.cli import main
+from graphkit.errors import EndpointError, ParameterError, QueryError, QueryTimeoutError
+from graphkit.locations import DATASETS_DIR
 from graphkit.namespaces import GKR
-from graphkit.paths import DATASETS_DIR
-from graphkit.query import (
-    ParameterError,
-    QueryTimeoutError,
-    bundled_queries,
-    check_query,
-    run_query,
-)
-from graphkit.remote import Endpoint, EndpointError, GraphStore, push_graph
-from graphkit.results import QueryError
+from graphkit.query import bundled_queries, check_query, run_query
+from graphkit.remote import Endpoint, GraphStore, push_graph
 from tests.oxigraph_server import free_port
 
 BUNDLED = "https://example.org/graphkit-tests/bundled"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graphkit.paths import DATASETS_DIR
+from graphkit.locations import DATASETS_DIR
 from graphkit.schema import TABLES
 
 

@@ -26,8 +26,8 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from graphkit.locations import STATIC_DIR
 from graphkit.namespaces import GK, GKR, PREFIXES
-from graphkit.paths import STATIC_DIR
 from graphkit.query import bundled_queries, run_query
 from graphkit.serve import make_server
 

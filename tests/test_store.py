@@ -15,7 +15,8 @@ from rdflib.namespace import RDFS
 
 from graphkit.build import build_graph, node
 from graphkit.cli import main
-from graphkit.load import DatasetError, load_datasets
+from graphkit.errors import DatasetError
+from graphkit.load import load_datasets
 from graphkit.store import MARKER, graph_from_store, input_key, open_store
 from tests.conftest import REPO_DIR
 from tests.helpers import replace_in

@@ -28,9 +28,9 @@ from graphkit import names, network, transfers
 from graphkit.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
 from graphkit.explain import explain
 from graphkit.export import NETWORK_FORMATS, export_files
+from graphkit.locations import DATASETS_DIR
 from graphkit.names import entity_id, resolve_name
 from graphkit.namespaces import GK, GKR
-from graphkit.paths import DATASETS_DIR
 from graphkit.query import check_query
 from graphkit.store import open_store, to_rdflib
 from graphkit.transfers import cascades, short_name, transfer_paths, transfers_table, transfers_text

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.synth import CORPUS, WEB_RECORD, generate
 from graphkit.build import build_graph
 from graphkit.load import load_datasets
-from graphkit.paths import DATASETS_DIR
+from graphkit.locations import DATASETS_DIR
 from graphkit.schema import TABLES
 from graphkit.validate import validate_graph
 from tests.conftest import REPO_DIR

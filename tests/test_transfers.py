@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.names import UnknownNameError
+from graphkit.errors import UnknownNameError
 from graphkit.transfers import cascades, transfer_paths, transfers_table, transfers_text
 
 MISTRA_CANDIDATES = "Budapest; Burgas; Prague"

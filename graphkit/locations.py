@@ -1,4 +1,4 @@
-"""Where graphkit finds its bundled files.
+"""Where graphkit finds its bundled files and keeps its caches.
 
 The repository keeps ``ontology/`` and ``datasets/`` at the top level; ``graphkit/data/`` links to
 them so that the same paths work from a source checkout, an editable install and a wheel (where
