@@ -1,6 +1,6 @@
 """Where the graph lives and how a checked query is run there.
 
-A *backend* answers checked queries (:class:`graphkit.query.CheckedQuery`) with a
+A *backend* answers checked queries (:class:`graphkit.checked.CheckedQuery`) with a
 :class:`graphkit.results.QueryResult`. graphkit has four:
 
 - :class:`StoreBackend`: a pyoxigraph store, such as the persistent on-disk store every command
@@ -43,12 +43,15 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
+from graphkit.checked import NAMESPACES, CheckedQuery, check_query
 from graphkit.errors import QueryError, QueryTimeoutError, UnknownQueryError
 from graphkit.locations import QUERIES_DIR
-from graphkit.results import QueryResult, to_oxigraph
+from graphkit.results import QueryResult
+from graphkit.terms import store_to_rdflib, to_oxigraph
 
 __all__ = [
     "SUBGRAPHS_DIR",
+    "Answers",
     "Backend",
     "GraphBackend",
     "RdflibBackend",
@@ -69,20 +72,92 @@ Term = URIRef | Literal
 
 @runtime_checkable
 class Backend(Protocol):
-    """Anything that answers checked queries: a store, a graph or a SPARQL endpoint."""
+    """Where the graph lives, as everything downstream sees it: a store, a graph or a SPARQL
+    endpoint that answers checked queries, each under a timeout (``None``: no limit)."""
 
     description: str
 
     def run(
         self,
-        checked: Any,
+        checked: CheckedQuery,
         terms: Mapping[str, Term],
         *,
         max_rows: int | None,
         timeout: float | None,
     ) -> QueryResult:
-        """Run ``checked`` (a :class:`graphkit.query.CheckedQuery`) with ``terms`` bound."""
+        """Run ``checked`` (a :class:`graphkit.checked.CheckedQuery`) with ``terms`` bound."""
         ...
+
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """The rows of a SELECT query."""
+        ...
+
+    def construct(
+        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        """The graph a CONSTRUCT (or DESCRIBE) query builds, as an rdflib graph."""
+        ...
+
+    def ask(
+        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> bool:
+        """The answer of an ASK query."""
+        ...
+
+
+class Answers:
+    """:meth:`select`, :meth:`construct` and :meth:`ask` of a :class:`Backend`, over its
+    ``run``: every backend inherits them, so each has to implement ``run`` only."""
+
+    def run(
+        self,
+        checked: CheckedQuery,
+        terms: Mapping[str, Term],
+        *,
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> QueryResult:
+        raise NotImplementedError
+
+    def _checked(self, text: str, form: str) -> CheckedQuery:
+        checked = check_query(text)
+        if checked.form != form and not (form == "CONSTRUCT" and checked.form == "DESCRIBE"):
+            raise QueryError(f"Expected a {form} query, got {checked.form}.")
+        return checked
+
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """The rows of the SELECT query ``text`` with ``bindings`` bound (``.frame()`` gives a
+        DataFrame)."""
+        checked = self._checked(text, "SELECT")
+        return self.run(checked, dict(bindings or {}), max_rows=max_rows, timeout=timeout)
+
+    def construct(
+        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        """The graph the CONSTRUCT (or DESCRIBE) query ``text`` builds, as an rdflib graph."""
+        checked = self._checked(text, "CONSTRUCT")
+        return self.run(checked, dict(bindings or {}), max_rows=None, timeout=timeout).graph()
+
+    def ask(
+        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> bool:
+        """The answer of the ASK query ``text`` with ``bindings`` bound."""
+        checked = self._checked(text, "ASK")
+        return bool(self.run(checked, dict(bindings or {}), max_rows=1, timeout=timeout).boolean)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +342,7 @@ def _substitutions(terms: Mapping[str, Term]) -> dict[ox.Variable, Any]:
     return {ox.Variable(name): to_oxigraph(term) for name, term in terms.items()}
 
 
-class StoreBackend:
+class StoreBackend(Answers):
     """Queries on a pyoxigraph store (on disk or in memory), run directly on it."""
 
     def __init__(
@@ -291,9 +366,7 @@ class StoreBackend:
     def __repr__(self) -> str:
         return f"<StoreBackend {self.description}>"
 
-    def _answer(self, checked: Any, terms: Mapping[str, Term]) -> Any:
-        from graphkit.query import NAMESPACES
-
+    def _answer(self, checked: CheckedQuery, terms: Mapping[str, Term]) -> Any:
         try:
             return self.store.query(
                 checked.text, prefixes=NAMESPACES, substitutions=_substitutions(terms)
@@ -301,7 +374,9 @@ class StoreBackend:
         except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
             raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
 
-    def _direct(self, checked: Any, terms: Mapping[str, Term], max_rows: int | None) -> QueryResult:
+    def _direct(
+        self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
+    ) -> QueryResult:
         answer = self._answer(checked, terms)
         try:
             if checked.form == "ASK":
@@ -316,7 +391,7 @@ class StoreBackend:
             raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
 
     def _forked(
-        self, checked: Any, terms: Mapping[str, Term], max_rows: int | None, timeout: float
+        self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None, timeout: float
     ) -> QueryResult:
         """Run in a child that streams the answer in Rust: TSV rows, N-Triples, or a boolean."""
 
@@ -344,7 +419,7 @@ class StoreBackend:
 
     def run(
         self,
-        checked: Any,
+        checked: CheckedQuery,
         terms: Mapping[str, Term],
         *,
         max_rows: int | None,
@@ -404,14 +479,16 @@ class GraphBackend(StoreBackend):
         return f"<GraphBackend {len(self.graph)} triples>"
 
 
-class RdflibBackend:
+class RdflibBackend(Answers):
     """An rdflib graph queried with rdflib's own SPARQL engine (slow, but pure Python)."""
 
     def __init__(self, graph: Graph, description: str = "the graph (rdflib engine)") -> None:
         self.graph = graph
         self.description = description
 
-    def _direct(self, checked: Any, terms: Mapping[str, Term], max_rows: int | None) -> QueryResult:
+    def _direct(
+        self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
+    ) -> QueryResult:
         try:
             answer = self.graph.query(checked.prepared, initBindings=dict(terms))
             if checked.form == "ASK":
@@ -429,7 +506,7 @@ class RdflibBackend:
 
     def run(
         self,
-        checked: Any,
+        checked: CheckedQuery,
         terms: Mapping[str, Term],
         *,
         max_rows: int | None,
@@ -451,11 +528,7 @@ def as_backend(source: Any, engine: str = "oxigraph") -> Backend:
         return RdflibBackend(source) if engine == "rdflib" else GraphBackend(source)
     if isinstance(source, ox.Store):
         if engine == "rdflib":
-            from graphkit.store import to_rdflib
-
-            return RdflibBackend(
-                to_rdflib(source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-            )
+            return RdflibBackend(store_to_rdflib(source))
         return StoreBackend(source)
     if isinstance(source, Backend):
         if engine == "rdflib" and not isinstance(source, RdflibBackend):
@@ -505,17 +578,7 @@ def subgraph(
     texts = _subgraph_texts()
     if name not in texts:
         raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
-    from graphkit.query import check_query
-    from graphkit.store import to_rdflib
-
-    result = as_backend(source).run(
-        check_query(texts[name]), dict(bindings or {}), max_rows=None, timeout=timeout
-    )
-    return (
-        to_rdflib(result.terms)
-        if result.terms and not isinstance(result.terms[0], tuple)
-        else result.graph()
-    )
+    return as_backend(source).construct(texts[name], bindings, timeout=timeout)
 
 
 @functools.cache
@@ -540,8 +603,4 @@ def select_table(
     Analyses use these to read what they need from a large store or an endpoint as rows,
     without building an rdflib graph at all.
     """
-    from graphkit.query import check_query
-
-    checked = check_query(_table_text(name))
-    result = as_backend(source).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout)
-    return result.frame()
+    return as_backend(source).select(_table_text(name), bindings, timeout=timeout).frame()

@@ -12,64 +12,104 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from graphkit import __version__
 
-STORE_KEY = "graphkit.store_dir"
-ENDPOINT_KEY = "graphkit.endpoint"
-SOURCE_KEY = "graphkit.source"
+if TYPE_CHECKING:
+    from graphkit.knowledge_graph import KnowledgeGraph
 
 
-def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--data DIR`` (repeatable) and ``--no-bundled``: which CSV folders the graph is built from;
-    ``--store DIR``: where the persistent graph store lives.
+def graph_options(*, endpoint: bool = True) -> Callable[..., Any]:
+    """The options that say where the graph lives, turned into the command's ``kg`` argument
+    (a :class:`graphkit.KnowledgeGraph`, opened by :func:`open_graph`).
 
-    The command receives ``folders``: the bundled datasets (unless ``--no-bundled``) followed by
-    every ``--data`` folder. The store folder goes to the click context, for :func:`load_graph`.
+    ``--data DIR`` (repeatable) and ``--no-bundled``: which CSV folders the graph is built from;
+    ``--store DIR``: where the persistent graph store lives; with ``endpoint``, also
+    ``--endpoint URL`` and ``--endpoint-graph IRI``: read the graph from a SPARQL 1.1 endpoint
+    instead. Problems with the data, names or options become readable CLI errors.
     """
 
-    @click.option(
-        "--data",
-        "data_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="A folder of your own CSVs (same schema as the bundled ones); repeatable.",
-    )
-    @click.option(
-        "--no-bundled",
-        is_flag=True,
-        help="Use only the --data folders, not the bundled datasets (your rows may then refer "
-        "only to ids in your own folders).",
-    )
-    @click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of the persistent graph store, rebuilt when the data changes "
-        "[default: one per set of data folders, in graphkit's cache folder].",
-    )
-    @functools.wraps(command)
-    def wrapper(
-        *args: Any,
-        data_dirs: tuple[Path, ...],
-        no_bundled: bool,
-        store_dir: Path | None,
-        **kwargs: Any,
-    ) -> Any:
-        from graphkit.locations import DATASETS_DIR
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(
+            *args: Any,
+            data_dirs: tuple[Path, ...],
+            no_bundled: bool,
+            store_dir: Path | None,
+            endpoint: str | None = None,
+            endpoint_graph: str | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            if no_bundled and not data_dirs:
+                raise click.UsageError(
+                    "--no-bundled needs at least one --data folder, e.g. --no-bundled --data "
+                    "my-data/."
+                )
+            if endpoint_graph and not endpoint:
+                raise click.UsageError("--endpoint-graph needs --endpoint URL.")
+            if endpoint and (data_dirs or no_bundled or store_dir is not None):
+                raise click.UsageError(
+                    "--endpoint reads the graph from the endpoint: --data, --no-bundled and "
+                    "--store do not apply (use 'graphkit push' to upload your data first)."
+                )
+            with domain_errors():
+                kg = open_graph(
+                    data_dirs,
+                    bundled=not no_bundled,
+                    store=store_dir,
+                    endpoint=endpoint,
+                    endpoint_graph=endpoint_graph,
+                )
+                return command(*args, kg=kg, **kwargs)
 
-        if no_bundled and not data_dirs:
-            raise click.UsageError(
-                "--no-bundled needs at least one --data folder, e.g. --no-bundled --data my-data/."
-            )
-        click.get_current_context().meta[STORE_KEY] = store_dir
-        folders = [*([] if no_bundled else [DATASETS_DIR]), *data_dirs]
-        return command(*args, folders=folders, **kwargs)
+        if endpoint:
+            wrapper = click.option(
+                "--endpoint-graph",
+                metavar="IRI",
+                help="With --endpoint: the named graph holding graphkit's data (e.g. the --graph "
+                "of 'graphkit push') [default: the endpoint's default graph].",
+            )(wrapper)
+            wrapper = click.option(
+                "--endpoint",
+                metavar="URL",
+                help="Run against this SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Neptune, "
+                "an Oxigraph server...) instead of the local store; only the part of the graph "
+                "the command needs is fetched. Credentials may be given as "
+                "https://user:password@host/...",
+            )(wrapper)
+        wrapper = click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder of the persistent graph store, rebuilt when the data changes "
+            "[default: one per set of data folders, in graphkit's cache folder].",
+        )(wrapper)
+        wrapper = click.option(
+            "--no-bundled",
+            is_flag=True,
+            help="Use only the --data folders, not the bundled datasets (your rows may then "
+            "refer only to ids in your own folders).",
+        )(wrapper)
+        return click.option(
+            "--data",
+            "data_dirs",
+            multiple=True,
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="A folder of your own CSVs (same schema as the bundled ones); repeatable.",
+        )(wrapper)
 
-    return wrapper
+    return decorate
+
+
+def open_graph(data: tuple[Path, ...], **options: Any) -> KnowledgeGraph:
+    """The command's :class:`graphkit.KnowledgeGraph` (see :func:`graphkit.open`); slow steps
+    report their progress on stderr."""
+    from graphkit.knowledge_graph import open as open_knowledge_graph
+
+    return open_knowledge_graph(list(data), on_build=progress, **options)
 
 
 def frame_format_option(default: str = "table") -> Callable[..., Any]:
@@ -84,129 +124,6 @@ def frame_format_option(default: str = "table") -> Callable[..., Any]:
         show_default=True,
         help="How to print the result.",
     )
-
-
-def load_dataset(folders: list[Path]):
-    """Load and check the datasets, turning problems into a readable CLI error."""
-    from graphkit.errors import DatasetError
-    from graphkit.load import load_datasets
-
-    try:
-        return load_datasets(folders)
-    except DatasetError as exc:
-        raise data_problems(exc) from exc
-
-
-def data_problems(exc: Exception) -> click.ClickException:
-    """The CLI error for a :class:`graphkit.errors.DatasetError`: every problem, then what to do."""
-    return click.ClickException(
-        f"{exc}\nFix the rows above and run the command again; nothing was written."
-    )
-
-
-def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--endpoint URL`` and ``--endpoint-graph IRI``: read the graph from a SPARQL 1.1
-    endpoint instead of the local store (see :func:`graph_source`)."""
-
-    @click.option(
-        "--endpoint",
-        metavar="URL",
-        help="Run against this SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Neptune, an "
-        "Oxigraph server...) instead of the local store; only the part of the graph the "
-        "command needs is fetched. Credentials may be given as https://user:password@host/...",
-    )
-    @click.option(
-        "--endpoint-graph",
-        metavar="IRI",
-        help="With --endpoint: the named graph holding graphkit's data (e.g. the --graph of "
-        "'graphkit push') [default: the endpoint's default graph].",
-    )
-    @functools.wraps(command)
-    def wrapper(*args: Any, endpoint: str | None, endpoint_graph: str | None, **kwargs: Any) -> Any:
-        if endpoint_graph and not endpoint:
-            raise click.UsageError("--endpoint-graph needs --endpoint URL.")
-        click.get_current_context().meta[ENDPOINT_KEY] = (endpoint, endpoint_graph)
-        return command(*args, **kwargs)
-
-    return wrapper
-
-
-def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options of commands that read the graph from the local store or an endpoint."""
-    return data_options(endpoint_options(command))
-
-
-def graph_source(folders: list[Path]):
-    """Where the command's graph lives: the ``--endpoint`` (a :class:`graphkit.remote.Endpoint`)
-    or else the persistent store of ``folders``, built first if the data changed. Opened once
-    per command."""
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return _open_source(folders)
-    key = (SOURCE_KEY, tuple(map(str, folders)))
-    if key not in context.meta:
-        context.meta[key] = _open_source(folders)
-    return context.meta[key]
-
-
-def _open_source(folders: list[Path]):
-    from graphkit.errors import DatasetError, StoreError
-    from graphkit.locations import DATASETS_DIR
-    from graphkit.store import open_backend
-
-    context = click.get_current_context(silent=True)
-    endpoint, endpoint_graph = (
-        context.meta.get(ENDPOINT_KEY, (None, None)) if context else (None, None)
-    )
-    if endpoint:
-        from graphkit.remote import Endpoint
-
-        if list(folders) != [DATASETS_DIR] or store_option() is not None:
-            raise click.UsageError(
-                "--endpoint reads the graph from the endpoint: --data, --no-bundled and --store "
-                "do not apply (use 'graphkit push' to upload your data first)."
-            )
-        with domain_errors():
-            return Endpoint(endpoint, graph=endpoint_graph)
-    try:
-        return open_backend(folders, store_option(), on_build=progress)
-    except DatasetError as exc:
-        raise data_problems(exc) from exc
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def load_graph(
-    folders: list[Path], need: str | tuple[str, ...] | None = None, bindings: dict | None = None
-):
-    """The knowledge graph of ``folders`` (or the part of it a command needs), as rdflib graph.
-
-    Every command that reads the graph gets it here: from the persistent store (``--store``),
-    which is built first when the data, ontology or graphkit changed since it was written, or
-    from the ``--endpoint``. ``need`` names the subgraph queries of
-    ``graphkit/queries/subgraphs/`` whose union is wanted (``None``: the whole graph),
-    ``bindings`` their parameters.
-    """
-    from graphkit.backends import StoreBackend, subgraph
-    from graphkit.store import to_rdflib
-
-    source = graph_source(folders)
-    with domain_errors():
-        if need is None and isinstance(source, StoreBackend):
-            import pyoxigraph as ox
-
-            return to_rdflib(source.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        names = (need,) if isinstance(need, str) else need or ("everything",)
-        graph = subgraph(source, names[0], bindings)
-        for name in names[1:]:
-            graph += subgraph(source, name, bindings)
-        return graph
-
-
-def store_option() -> Path | None:
-    """The ``--store`` folder of the running command (None: the default one)."""
-    context = click.get_current_context(silent=True)
-    return context.meta.get(STORE_KEY) if context else None
 
 
 def progress(message: str) -> None:
@@ -234,7 +151,7 @@ def main() -> None:
 
 
 @main.command()
-@data_options
+@graph_options(endpoint=False)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -248,7 +165,7 @@ def main() -> None:
     show_default=True,
     help="RDF serialisation.",
 )
-def build(folders: list[Path], out: Path | None, fmt: str) -> None:
+def build(kg: KnowledgeGraph, out: Path | None, fmt: str) -> None:
     """Build the knowledge graph from the CSV datasets and write it as RDF.
 
     Every row is checked first; if any is wrong, all problems are listed and nothing is written.
@@ -259,28 +176,22 @@ def build(folders: list[Path], out: Path | None, fmt: str) -> None:
       graphkit build --out kg.ttl
       graphkit build --data my-cities/ --format nt --out kg.nt
     """
-    from graphkit.build import build_graph, default_output, serialise
-    from graphkit.errors import StoreError
+    from graphkit.build import default_output, serialise
     from graphkit.output import render_frame, write_atomic
     from graphkit.stats import graph_stats
-    from graphkit.store import open_store
 
-    dataset = load_dataset(folders)
-    progress(f"Loaded {dataset.row_count()} rows from {len(folders)} folder(s); building…")
-    graph = build_graph(dataset)
+    dataset = kg.dataset()
+    progress(f"Loaded {dataset.row_count()} rows from {len(kg.folders)} folder(s); building…")
+    graph = kg.build()
     target = write_atomic(out or default_output(fmt), serialise(graph, fmt))
-    try:
-        open_store(folders, store_option(), dataset=dataset, on_build=progress)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
     stats = graph_stats(graph)
     click.echo(f"Wrote {len(graph)} triples to {target}")
     click.echo(render_frame(stats.by_class, "table"))
 
 
 @main.command()
-@data_options
-def validate(folders: list[Path]) -> None:
+@graph_options(endpoint=False)
+def validate(kg: KnowledgeGraph) -> None:
     """Validate the built graph against the SHACL shapes (ontology/shapes.ttl).
 
     Each violation names the CSV file, line and column behind it. Exits with status 1 when the
@@ -291,19 +202,16 @@ def validate(folders: list[Path]) -> None:
       graphkit validate
       graphkit validate --data my-cities/
     """
-    from graphkit.build import build_graph
-    from graphkit.validate import validate_graph
-
-    dataset = load_dataset(folders)
+    kg.dataset()  # checked first: a problem in the rows stops here
     progress("Building the graph and running SHACL…")
-    report = validate_graph(build_graph(dataset), dataset)
+    report = kg.validate()
     click.echo(report.text())
     if not report.conforms:
         sys.exit(1)
 
 
 @main.command()
-@data_options
+@graph_options(endpoint=False)
 @frame_format_option()
 @click.option(
     "--by",
@@ -312,7 +220,7 @@ def validate(folders: list[Path]) -> None:
     show_default=True,
     help="Which counts to show.",
 )
-def stats(folders: list[Path], fmt: str, by: str) -> None:
+def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
     """Count the graph's entities per class, the links of each project and the facts each source
     document supports.
 
@@ -322,9 +230,8 @@ def stats(folders: list[Path], fmt: str, by: str) -> None:
       graphkit stats --by source --format csv
     """
     from graphkit.output import render_frame
-    from graphkit.stats import graph_stats
 
-    result = graph_stats(load_graph(folders))
+    result = kg.stats()
     sections = {"class": result.by_class, "project": result.by_project, "source": result.by_source}
     chosen = sections if by == "all" else {by: sections[by]}
     if fmt == "json" and by == "all":
@@ -375,34 +282,20 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
 NETWORK_GRAPHS = ("cities", "transfers", "organisations", "actors")
 EXPORT_GRAPHS = ("knowledge", *NETWORK_GRAPHS)
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "json", "csv")
-# The subgraphs (graphkit/queries/subgraphs/NAME.rq) each network, export and view needs.
-NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
-    "cities": ("actors",),
-    "organisations": ("actors",),
-    "actors": ("actors",),
-    "transfers": ("transfers",),
-}
-# Exports and pictures also show the sources, quotes and themes of the transfer network's nodes.
-EXPORT_SUBGRAPHS = {
-    **NETWORK_SUBGRAPHS,
-    "transfers": ("transfers", "transfer-network"),
-    "knowledge": ("everything",),
-}
-VIEW_SUBGRAPHS = {
-    **EXPORT_SUBGRAPHS,
-    "full": ("everything",),
-    "ego": ("everything",),
-    "project": ("everything",),
-}
 
 
 @contextlib.contextmanager
 def domain_errors() -> Iterator[None]:
-    """Turn a problem with the user's data, names, query or options into a readable CLI error."""
-    from graphkit.errors import GraphkitError
+    """Turn a problem with the user's data, names, query or options into a readable CLI error
+    (for data: every problem, then what to do)."""
+    from graphkit.errors import DatasetError, GraphkitError
 
     try:
         yield
+    except DatasetError as exc:
+        raise click.ClickException(
+            f"{exc}\nFix the rows above and run the command again; nothing was written."
+        ) from exc
     except (GraphkitError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -449,7 +342,7 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command("transfers")
-@source_options
+@graph_options()
 @click.option("--from", "origin", metavar="CITY", help="Only transfers from this city.")
 @click.option("--to", "target", metavar="CITY", help="Only transfers to this (named) city.")
 @click.option("--project", metavar="PROJECT", help="Only transfers through this project.")
@@ -459,7 +352,7 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--until", type=int, metavar="YEAR", help="Only transfers in or before YEAR.")
 @frame_format_option()
 def transfers_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     origin: str | None,
     target: str | None,
     project: str | None,
@@ -491,20 +384,17 @@ def transfers_command(
     import shutil
 
     from graphkit.output import render_frame
-    from graphkit.transfers import transfers_table, transfers_text
+    from graphkit.transfers import transfers_text
 
-    source = graph_source(folders)  # read as rows with SELECT queries, no rdflib graph
-    with domain_errors():
-        table = transfers_table(
-            source,
-            origin=origin,
-            target=target,
-            project=project,
-            practice=practice,
-            theme=theme,
-            since=since,
-            until=until,
-        )
+    table = kg.transfers(
+        origin=origin,
+        target=target,
+        project=project,
+        practice=practice,
+        theme=theme,
+        since=since,
+        until=until,
+    )
     if fmt == "table":
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
         click.echo(transfers_text(table, width=width))
@@ -513,11 +403,11 @@ def transfers_command(
 
 
 @main.command()
-@source_options
+@graph_options()
 @click.argument("origin", metavar="FROM")
 @click.argument("target", metavar="TO")
 @frame_format_option()
-def paths(folders: list[Path], origin: str, target: str, fmt: str) -> None:
+def paths(kg: KnowledgeGraph, origin: str, target: str, fmt: str) -> None:
     """How practices could travel from city FROM to city TO.
 
     Lists the chains of practice transfers from FROM to TO (a chain never goes back in time
@@ -532,11 +422,8 @@ def paths(folders: list[Path], origin: str, target: str, fmt: str) -> None:
       graphkit paths Kosice Budapest --format csv
     """
     from graphkit.output import render_frame
-    from graphkit.transfers import transfer_paths
 
-    graph = load_graph(folders, "paths")
-    with domain_errors():
-        result = transfer_paths(graph, origin, target)
+    result = kg.paths(origin, target)
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
 
 
@@ -559,10 +446,10 @@ def network() -> None:
 
 
 @network.command("summary")
-@source_options
+@graph_options()
 @network_graph_option
 @frame_format_option()
-def network_summary(folders: list[Path], kind: str, fmt: str) -> None:
+def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
     """Size and shape of a network: nodes, edges, density, components, diameter.
 
     \b
@@ -570,23 +457,20 @@ def network_summary(folders: list[Path], kind: str, fmt: str) -> None:
       graphkit network summary
       graphkit network summary --graph transfers --format json
     """
-    from graphkit.network import projection, summary
     from graphkit.output import render_frame
 
-    click.echo(
-        render_frame(summary(projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind)), fmt)
-    )
+    click.echo(render_frame(kg.summary(kind), fmt))
 
 
 @network.command("centrality")
-@source_options
+@graph_options()
 @network_graph_option
 @top_option(20)
 @exact_option
 @seed_option
 @frame_format_option()
 def network_centrality(
-    folders: list[Path], kind: str, top: int, exact: bool, seed: int, fmt: str
+    kg: KnowledgeGraph, kind: str, top: int, exact: bool, seed: int, fmt: str
 ) -> None:
     """Degree, betweenness, PageRank and reach of every node, most connected first.
 
@@ -598,26 +482,23 @@ def network_centrality(
       graphkit network centrality --top 10
       graphkit network centrality --graph transfers --format csv > transfer-centrality.csv
     """
-    from graphkit.network import centrality, projection
     from graphkit.output import render_frame
 
-    result = centrality(
-        projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind), exact=exact, seed=seed
-    )
+    result = kg.centrality(kind, exact=exact, seed=seed)
     if result.betweenness_sample:
         progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
     click.echo(render_frame(result.table.head(top), fmt))
 
 
 @network.command("brokers")
-@source_options
+@graph_options()
 @network_graph_option
 @top_option(10)
 @exact_option
 @seed_option
 @frame_format_option()
 def network_brokers(
-    folders: list[Path], kind: str, top: int, exact: bool, seed: int, fmt: str
+    kg: KnowledgeGraph, kind: str, top: int, exact: bool, seed: int, fmt: str
 ) -> None:
     """The brokers: nodes on many shortest paths between others, whose contacts are not
     linked to each other (high betweenness, low Burt constraint).
@@ -627,19 +508,17 @@ def network_brokers(
       graphkit network brokers
       graphkit network brokers --graph organisations --top 5
     """
-    from graphkit.network import brokers, projection
     from graphkit.output import render_frame
 
-    network_graph = projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind)
     progress(f"Measuring brokerage in the {kind} network…")
-    result = brokers(network_graph, exact=exact, seed=seed)
+    result = kg.brokers(kind, exact=exact, seed=seed)
     if result.betweenness_sample:
         progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
     click.echo(render_frame(result.table.head(top), fmt))
 
 
 @network.command("communities")
-@source_options
+@graph_options()
 @network_graph_option
 @top_option(None)
 @click.option(
@@ -652,7 +531,7 @@ def network_brokers(
 @seed_option
 @frame_format_option()
 def network_communities(
-    folders: list[Path], kind: str, top: int | None, resolution: float, seed: int, fmt: str
+    kg: KnowledgeGraph, kind: str, top: int | None, resolution: float, seed: int, fmt: str
 ) -> None:
     """Communities (Louvain): groups of nodes linked more to each other than to the rest.
 
@@ -664,25 +543,18 @@ def network_communities(
       graphkit network communities
       graphkit network communities --graph organisations --resolution 1.5 --top 3
     """
-    from graphkit.network import communities, projection
     from graphkit.output import render_frame
 
-    result = communities(
-        projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind),
-        resolution=resolution,
-        seed=seed,
-    )
-    count = int(result.table["community"].max()) if len(result.table) else 0
+    result = kg.communities(kind, resolution=resolution, seed=seed)
     modularity = "undefined (no links)" if result.modularity is None else result.modularity
-    progress(f"{count} communities, modularity {modularity}")
-    table = result.table if top is None else result.table[result.table["community"] <= top]
-    click.echo(render_frame(table, fmt))
+    progress(f"{result.count} communities, modularity {modularity}")
+    click.echo(render_frame(result.largest(top), fmt))
 
 
 @main.command()
-@source_options
+@graph_options()
 @frame_format_option("csv")
-def cascades(folders: list[Path], fmt: str) -> None:
+def cascades(kg: KnowledgeGraph, fmt: str) -> None:
     """Practice adoption cascades: one row per practice and adopting city, with the year, the
     city it came from and the project.
 
@@ -702,13 +574,12 @@ def cascades(folders: list[Path], fmt: str) -> None:
       graphkit cascades --format json
     """
     from graphkit.output import render_frame
-    from graphkit.transfers import cascades as practice_cascades
 
-    click.echo(render_frame(practice_cascades(load_graph(folders, "transfers")), fmt))
+    click.echo(render_frame(kg.cascades(), fmt))
 
 
 @main.command()
-@source_options
+@graph_options()
 @click.option(
     "--format",
     "fmt",
@@ -731,7 +602,7 @@ def cascades(folders: list[Path], fmt: str) -> None:
     help="Output file [default: graphkit-<graph>.<format>]. For csv: x.csv writes "
     "x-nodes.csv and x-edges.csv; a path without .csv is a folder for nodes.csv and edges.csv.",
 )
-def export(folders: list[Path], fmt: str, kind: str | None, out: Path | None) -> None:
+def export(kg: KnowledgeGraph, fmt: str, kind: str | None, out: Path | None) -> None:
     """Export the graph or one of its networks for Gephi, Cytoscape, R or a spreadsheet.
 
     GraphML and GEXF attributes are plain values (lists joined with "; "). CSV files are
@@ -745,19 +616,24 @@ def export(folders: list[Path], fmt: str, kind: str | None, out: Path | None) ->
       graphkit export --format csv --graph cities --out cities.csv
       graphkit export --format ttl --out graphkit.ttl
     """
-    from graphkit.export import RDF_FORMATS, export_files
+    from graphkit.export import RDF_FORMATS
     from graphkit.output import write_atomic
 
     if kind is not None and fmt in RDF_FORMATS:
         raise click.UsageError("--graph applies to graphml, gexf, json and csv, not to RDF.")
-    kind = kind or "knowledge"
-    graph = load_graph(folders, None if fmt in RDF_FORMATS else EXPORT_SUBGRAPHS[kind])
-    files = export_files(graph, fmt, kind, out)
+    files = kg.export(fmt, kind or "knowledge", out)
     for path, content in files.items():
         click.echo(f"Wrote {write_atomic(path, content)}")
 
 
 # --- Pictures ------------------------------------------------------------------------------
+
+
+def style_setting(name: str) -> Any:
+    """A constant of :mod:`graphkit.style` (a light import) for an option's choices."""
+    import graphkit.style
+
+    return getattr(graphkit.style, name)
 
 
 def visualise_setting(name: str) -> Any:
@@ -768,7 +644,7 @@ def visualise_setting(name: str) -> Any:
 
 
 @main.command()
-@source_options
+@graph_options()
 @click.option(
     "--view",
     type=click.Choice(visualise_setting("VIEWS")),
@@ -799,7 +675,7 @@ def visualise_setting(name: str) -> Any:
 )
 @click.option(
     "--size-by",
-    type=click.Choice(visualise_setting("SIZE_MEASURES")),
+    type=click.Choice(style_setting("SIZE_MEASURES")),
     default="degree",
     show_default=True,
     help="What node size shows.",
@@ -817,7 +693,7 @@ def visualise_setting(name: str) -> Any:
     help="Output file [default: graphkit-<view>.<format>].",
 )
 def visualise(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     view: str,
     center: str | None,
     depth: int,
@@ -843,28 +719,25 @@ def visualise(
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
     """
     from graphkit.output import write_atomic
-    from graphkit.visualise import PICTURE_FORMATS, draw_view
+    from graphkit.visualise import PICTURE_FORMATS
 
     suffix = out.suffix.lower().lstrip(".") if out else ""
     if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
         raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
     fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
-    graph = load_graph(folders, VIEW_SUBGRAPHS[view])
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
-    with domain_errors():
-        picture = draw_view(
-            graph,
-            view,
-            center=center,
-            depth=depth,
-            project=project,
-            theme=theme,
-            since=since,
-            fmt=fmt,
-            size_by=size_by,
-            max_nodes=max_nodes,
-        )
+    picture = kg.view(
+        view,
+        center=center,
+        depth=depth,
+        project=project,
+        theme=theme,
+        since=since,
+        fmt=fmt,
+        size_by=size_by,
+        max_nodes=max_nodes,
+    )
     target = write_atomic(out or Path(f"graphkit-{view}.{fmt}"), picture.content)
     click.echo(f"Wrote {picture.title}: {picture.nodes} nodes, {picture.edges} edges, to {target}")
 
@@ -915,7 +788,7 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command("query")
-@source_options
+@graph_options()
 @click.argument("query_text", metavar="QUERY")
 @click.option(
     "--param",
@@ -928,7 +801,7 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 @frame_format_option()
 @query_run_options
 def query_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     query_text: str,
     params: tuple[str, ...],
     fmt: str,
@@ -949,15 +822,10 @@ def query_command(
       graphkit query "SELECT ?c WHERE { ?c a gk:City }" --limit 5
     """
     from graphkit.output import render_frame
-    from graphkit.query import compact_frame, run_query_with_values
+    from graphkit.query import compact_frame
 
     values = _parameter_values(params)
-    # Oxigraph answers on the store (or endpoint) itself; rdflib's engine needs the rdflib graph.
-    source = load_graph(folders) if engine == "rdflib" else graph_source(folders)
-    with domain_errors():
-        result = run_query_with_values(
-            query_text, values, source, engine=engine, timeout=timeout, max_rows=limit
-        )
+    result = kg.query(query_text, values, engine=engine, timeout=timeout, max_rows=limit)
     frame = result.frame()
     click.echo(render_frame(compact_frame(frame) if fmt in ("table", "md") else frame, fmt))
     if result.truncated:
@@ -1002,10 +870,10 @@ def queries_command(fmt: str) -> None:
 
 
 @main.command("explain")
-@source_options
+@graph_options()
 @click.argument("entity")
 @frame_format_option()
-def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
+def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     """Show everything the graph says about an entity, each fact with its source and quote.
 
     ENTITY is an id or any name of a city, organisation, project, practice, person, event,
@@ -1018,16 +886,10 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
     """
     import json
 
-    from graphkit.explain import explain
-    from graphkit.names import entity_id, source_name_index
     from graphkit.output import render_frame
     from graphkit.query import compact_frame
 
-    with domain_errors():
-        found = source_name_index(graph_source(folders)).resolve(entity)
-    graph = load_graph(folders, "explain", {"entity": found})  # all explain shows, no more
-    with domain_errors():
-        result = explain(graph, entity_id(found))
+    result = kg.explain(entity)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -1039,7 +901,7 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
 
 
 @main.command("serve")
-@data_options
+@graph_options(endpoint=False)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -1064,7 +926,7 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
 )
 @query_run_options
 def serve_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     host: str,
     port: int,
     cors_origin: str | None,
@@ -1086,7 +948,7 @@ def serve_command(
     """
     from graphkit.serve import endpoint_url, is_loopback, make_server
 
-    graph = graph_source(folders).store if engine == "oxigraph" else load_graph(folders)
+    graph = kg.store if engine == "oxigraph" else kg.graph()
     try:
         server = make_server(
             graph,
@@ -1117,7 +979,7 @@ def serve_command(
 
 
 @main.command("push")
-@data_options
+@graph_options(endpoint=False)
 @click.option(
     "--endpoint",
     "store_url",
@@ -1153,7 +1015,7 @@ def serve_command(
     help="Replace what the graph holds (the first request is a PUT) instead of adding to it.",
 )
 def push_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     store_url: str,
     graph_iri: str | None,
     batch_size: int,
@@ -1175,17 +1037,15 @@ def push_command(
     """
     from graphkit.remote import push_graph
 
-    store = graph_source(folders).store
-    with domain_errors():
-        report = push_graph(
-            store,
-            store_url,
-            graph=graph_iri,
-            batch_size=batch_size,
-            replace=replace,
-            query_url=query_endpoint,
-            on_progress=progress,
-        )
+    report = push_graph(
+        kg.store,
+        store_url,
+        graph=graph_iri,
+        batch_size=batch_size,
+        replace=replace,
+        query_url=query_endpoint,
+        on_progress=progress,
+    )
     if not report.verified:
         raise click.ClickException(report.message())
     click.echo(report.message())

@@ -13,7 +13,7 @@ import math
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from graphkit.visualise import (
+from graphkit.style import (
     EDGE_LABEL_CHARACTERS,
     PLAIN_EDGE_COLOR,
     SEED,
@@ -108,7 +108,7 @@ def _component_layout(
 
 
 def _radius_scale(node_count: int) -> float:
-    """Points per unit of :func:`graphkit.visualise.node_sizes`: smaller marks in crowded views."""
+    """Points per unit of :func:`graphkit.style.node_sizes`: smaller marks in crowded views."""
     return 0.8 if node_count <= 100 else 0.5 if node_count <= 400 else 0.35
 
 

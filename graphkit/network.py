@@ -642,6 +642,15 @@ class Communities:
     table: pd.DataFrame
     modularity: float | None
 
+    @property
+    def count(self) -> int:
+        """How many communities there are."""
+        return int(self.table["community"].max()) if len(self.table) else 0
+
+    def largest(self, top: int | None = None) -> pd.DataFrame:
+        """The rows of the ``top`` largest communities (all of them for ``None``)."""
+        return self.table if top is None else self.table[self.table["community"] <= top]
+
 
 def communities(g: nx.Graph, *, resolution: float = 1.0, seed: int = SEED) -> Communities:
     """Groups of nodes more densely linked to each other than to the rest (Louvain).

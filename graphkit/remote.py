@@ -39,10 +39,12 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
+from graphkit.backends import Answers
+from graphkit.checked import CheckedQuery, check_query
 from graphkit.errors import EndpointError, EndpointTimeoutError, ParameterError, QueryError
 from graphkit.namespaces import PREFIXES
-from graphkit.query import CheckedQuery, check_query
-from graphkit.results import QueryResult, to_oxigraph
+from graphkit.results import QueryResult
+from graphkit.terms import to_oxigraph
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -357,7 +359,7 @@ def bound_query_text(checked: CheckedQuery, terms: Mapping[str, URIRef | Literal
     return f"{prologue}{checked.text}\nVALUES ({variables}) {{ ({' '.join(written)}) }}\n"
 
 
-class Endpoint(_Service):
+class Endpoint(Answers, _Service):
     """A SPARQL 1.1 query endpoint (``http://localhost:7878/query`` for an Oxigraph server,
     ``http://localhost:3030/DATASET/sparql`` for Fuseki), usable wherever graphkit queries its
     own graph.

@@ -13,114 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph
 from rdflib.term import Node
 
 from graphkit.errors import QueryError
+from graphkit.namespaces import bind_prefixes
+from graphkit.terms import from_oxigraph, term_value, to_rdflib
 
-__all__ = [
-    "QueryResult",
-    "from_oxigraph",
-    "term_value",
-    "to_oxigraph",
-]
-
-
-# ---------------------------------------------------------------------------------------------
-# Terms
-# ---------------------------------------------------------------------------------------------
-
-_STRING = str(XSD.string)
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-def to_oxigraph(term: Node) -> OxTerm:
-    """An rdflib IRI, blank node or literal as the pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if not isinstance(term, Literal):
-        raise QueryError(f"Cannot use {term!r} as an RDF term.")
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-    return ox.Literal(str(term), datatype=datatype)
-
-
-def from_oxigraph(term: object) -> Node | None:
-    """A pyoxigraph term as the rdflib term (``None`` stays ``None``; rdflib terms pass)."""
-    if term is None or isinstance(term, Node):
-        return term  # type: ignore[return-value]
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
-    raise QueryError(f"RDF-star triple terms are not supported in results: {term}")
-
-
-_INTEGER_TYPES = {
-    str(t)
-    for t in (
-        XSD.integer,
-        XSD.int,
-        XSD.long,
-        XSD.short,
-        XSD.byte,
-        XSD.nonNegativeInteger,
-        XSD.positiveInteger,
-        XSD.nonPositiveInteger,
-        XSD.negativeInteger,
-        XSD.unsignedInt,
-        XSD.unsignedLong,
-        XSD.unsignedShort,
-        XSD.unsignedByte,
-    )
-}
-_FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
-_BOOLEAN = str(XSD.boolean)
-
-
-def _literal_value(lexical: str, datatype: str | None) -> object:
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype in _FLOAT_TYPES:
-            return float(lexical)
-    except ValueError:
-        return lexical
-    if datatype == _BOOLEAN:
-        return lexical in ("true", "1")
-    return lexical
-
-
-def term_value(term: object) -> object:
-    """A result term (pyoxigraph or rdflib) as a plain Python value for a DataFrame cell.
-
-    IRIs become their text, numbers become ``int`` or ``float``, booleans ``bool``, every other
-    literal its lexical form (dates stay as written: ``2019``, ``2019-04``, ``2019-04-09``);
-    blank nodes become ``_:id``.
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        return _literal_value(term.value, term.datatype.value)
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, Literal):
-        return _literal_value(str(term), str(term.datatype) if term.datatype else None)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+__all__ = ["QueryResult"]
 
 
 def _rdflib_triple(triple: Any) -> tuple[Node, Node, Node]:
@@ -229,8 +129,8 @@ class QueryResult:
         prefixes bound)."""
         if self.form not in ("CONSTRUCT", "DESCRIBE"):
             raise QueryError(f"A {self.form} query returns no graph; use frame().")
-        from graphkit.namespaces import bind_prefixes
-
+        if self._terms and not isinstance(self._terms[0], tuple):
+            return to_rdflib(self._terms)  # pyoxigraph triples
         result = bind_prefixes(Graph())
         result.addN((*triple, result) for triple in self.triples)
         return result

@@ -29,17 +29,17 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from graphkit import __version__
 from graphkit.errors import StoreError
 from graphkit.locations import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
+from graphkit.terms import store_to_rdflib, to_rdflib
 
 try:
     import fcntl
@@ -59,9 +59,8 @@ BUILDER_MODULES = (
     "transfers.py",
     "network.py",
 )
-# Tables kept beside the database: name -> the function of graphkit.transfers that makes them.
-KEPT_TABLES = {"transfer-rows": "transfer_rows"}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# A table kept beside the database, made from the freshly built store (see open_store's tables).
+TableMaker = Callable[[ox.Store], Any]
 
 # Shared locks on the databases this process has open, so no other process deletes them.
 _IN_USE: dict[Path, IO[bytes]] = {}
@@ -169,8 +168,8 @@ def _remove_unused(store_dir: Path, keep: Path) -> None:
                     except OSError:
                         continue  # another process is reading it
                 shutil.rmtree(path, ignore_errors=True)
-                for name in KEPT_TABLES:
-                    _table_path(path, name).unlink(missing_ok=True)
+                for table in path.parent.glob(f"{path.name}.*.json"):  # its kept tables
+                    table.unlink(missing_ok=True)
             flag.unlink(missing_ok=True)
 
 
@@ -213,13 +212,11 @@ def _table_path(database: Path, name: str) -> Path:
 
 
 def kept_table(database: Path, name: str) -> Any:
-    """The table ``name`` (see :data:`KEPT_TABLES`) kept beside the store ``database`` when it
-    was built, as a DataFrame; ``None`` if there is none or it cannot be read (callers then
-    compute it)."""
+    """The table ``name`` kept beside the store ``database`` when it was built (see
+    :func:`open_store`'s ``tables``), as a DataFrame; ``None`` if there is none or it cannot be
+    read (callers then compute it)."""
     import pandas as pd
 
-    if name not in KEPT_TABLES:
-        return None
     try:
         content = json.loads(_table_path(database, name).read_text(encoding="utf-8"))
         return pd.DataFrame(content["rows"], columns=content["columns"])
@@ -227,15 +224,11 @@ def kept_table(database: Path, name: str) -> Any:
         return None
 
 
-def _kept_tables(store: ox.Store) -> dict[str, str]:
-    """The :data:`KEPT_TABLES` of a freshly written store, as JSON text."""
-    import graphkit.transfers
-    from graphkit.backends import StoreBackend
-
-    backend = StoreBackend(store, "the store being built")
+def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str]:
+    """The tables ``makers`` make from a freshly written store, as JSON text."""
     tables = {}
-    for name, function in KEPT_TABLES.items():
-        frame = getattr(graphkit.transfers, function)(backend)
+    for name, make in makers.items():
+        frame = make(store)
         content = {"columns": list(frame.columns), "rows": frame.to_dict("records")}
         tables[name] = json.dumps(content, ensure_ascii=False, default=_plain)
     return tables
@@ -273,10 +266,10 @@ class _ChunkReader(io.RawIOBase):
 
 
 def _write_database(
-    database: Path, folders: tuple[Path, ...], dataset: Any
+    database: Path, folders: tuple[Path, ...], dataset: Any, makers: Mapping[str, TableMaker]
 ) -> tuple[int, dict[str, str]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
-    return its triple count and the :data:`KEPT_TABLES` made from it."""
+    return its triple count and the tables ``makers`` make from it."""
     from graphkit.build import dataset_ntriples, vocabulary_graph
     from graphkit.load import load_datasets
 
@@ -288,7 +281,7 @@ def _write_database(
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
-    tables = _kept_tables(store)
+    tables = _kept_tables(store, makers)
     del store  # closes the database before it is renamed
     return count, tables
 
@@ -299,6 +292,7 @@ def open_store(
     *,
     dataset: Any = None,
     on_build: Callable[[str], None] | None = None,
+    tables: Mapping[str, TableMaker] | None = None,
 ) -> ox.Store:
     """The persistent store of the graph of ``folders``, built first if needed.
 
@@ -308,6 +302,9 @@ def open_store(
         dataset: the already loaded :class:`graphkit.load.Dataset` of ``folders``, to save
             loading it again when the store has to be built.
         on_build: called with a message when the store is (re)built, e.g. to show progress.
+        tables: tables to keep beside a newly built store, by name (read back with
+            :func:`kept_table`): each function gets the new store and returns a DataFrame. The
+            code of the modules that make them must be in :data:`BUILDER_MODULES`.
 
     Returns:
         A read-only :class:`pyoxigraph.Store` holding the data, ontology and vocabulary.
@@ -316,32 +313,20 @@ def open_store(
         graphkit.errors.DatasetError: the data has problems (the store is left as it was).
         StoreError: the store folder cannot be written.
     """
-    return _open(folders, store_dir, dataset=dataset, on_build=on_build)[0]
+    return open_store_database(
+        folders, store_dir, dataset=dataset, on_build=on_build, tables=tables
+    )[0]
 
 
-def open_backend(
-    folders: Sequence[Path | str] | None = None,
-    store_dir: Path | str | None = None,
-    *,
-    on_build: Callable[[str], None] | None = None,
-) -> Any:
-    """The persistent store of ``folders`` (see :func:`open_store`) as a
-    :class:`graphkit.backends.StoreBackend` that also reads the tables kept beside it."""
-    from graphkit.backends import StoreBackend
-
-    store, database = _open(folders, store_dir, on_build=on_build)
-    names = ", ".join(str(f) for f in _folders(folders))
-    return StoreBackend(store, f"the graph store of {names}", database=database)
-
-
-def _open(
+def open_store_database(
     folders: Sequence[Path | str] | None = None,
     store_dir: Path | str | None = None,
     *,
     dataset: Any = None,
     on_build: Callable[[str], None] | None = None,
+    tables: Mapping[str, TableMaker] | None = None,
 ) -> tuple[ox.Store, Path]:
-    """:func:`open_store`, also returning the database folder (for its kept tables)."""
+    """:func:`open_store`, also returning the database folder (for :func:`kept_table`)."""
     paths = _folders(folders)
     store_dir = Path(store_dir) if store_dir is not None else default_store_dir(paths)
     try:
@@ -353,7 +338,7 @@ def _open(
     if opened is not None:
         return opened
     try:
-        return _build(store_dir, key, paths, dataset, on_build)
+        return _build(store_dir, key, paths, dataset, on_build, tables or {})
     except OSError as exc:
         raise StoreError(f"cannot write the graph store in {store_dir}: {exc}") from exc
 
@@ -364,6 +349,7 @@ def _build(
     paths: tuple[Path, ...],
     dataset: Any,
     on_build: Callable[[str], None] | None,
+    makers: Mapping[str, TableMaker],
 ) -> tuple[ox.Store, Path]:
     with _exclusive(store_dir / LOCK):
         # Another process may have built it while this one waited for the lock.
@@ -374,7 +360,7 @@ def _build(
             on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
         building = store_dir / f"building-{uuid.uuid4().hex}"
         try:
-            count, tables = _write_database(building, paths, dataset)
+            count, tables = _write_database(building, paths, dataset, makers)
             database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
             for name, content in tables.items():
                 written = _table_path(building, name)
@@ -392,36 +378,6 @@ def _build(
             raise StoreError(f"the store in {store_dir} could not be read back after building it")
         _remove_unused(store_dir, keep=database)
         return opened
-
-
-def _term(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
-
-
-def to_rdflib(triples: Iterable[Any]) -> Graph:
-    """An rdflib graph (with graphkit's prefixes) of pyoxigraph triples or quads."""
-    from graphkit.namespaces import bind_prefixes
-
-    terms: dict[Any, Node] = {}
-
-    def convert(term: Any) -> Node:
-        found = terms.get(term)
-        if found is None:
-            found = terms[term] = _term(term)
-        return found
-
-    graph = bind_prefixes(Graph())
-    graph.addN(
-        (convert(t.subject), convert(t.predicate), convert(t.object), graph) for t in triples
-    )
-    return graph
 
 
 def graph_from_store(
@@ -445,5 +401,5 @@ def graph_from_store(
     """
     store = open_store(folders, store_dir, on_build=on_build)
     if construct is None:
-        return to_rdflib(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return store_to_rdflib(store)
     return to_rdflib(store.query(construct))

@@ -83,7 +83,9 @@ def chains_graph():
 def cli_uses_bundled_graph(monkeypatch, bundled_graph):
     """CLI commands get the session's bundled graph instead of building it again (speed only:
     one test per command still builds it the real way)."""
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders, *_args: bundled_graph)
+    from graphkit.knowledge_graph import KnowledgeGraph
+
+    monkeypatch.setattr(KnowledgeGraph, "graph", lambda self, *_args: bundled_graph)
 
 
 @pytest.fixture(scope="session")

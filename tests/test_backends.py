@@ -12,13 +12,21 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit.backends import StoreBackend, as_backend, subgraph, subgraph_names
+from graphkit.checked import check_query
 from graphkit.cli import main
 from graphkit.errors import QueryTimeoutError, UnknownQueryError
 from graphkit.locations import DATASETS_DIR
-from graphkit.query import bundled_queries, check_query, query, run_query
-from graphkit.store import open_backend, open_store
+from graphkit.query import bundled_queries, query, run_query
+from graphkit.store import open_store
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+def open_backend(folders, store_dir):
+    """The persistent store of ``folders`` (default: the bundled data) as graphkit opens it."""
+    from graphkit.knowledge_graph import KnowledgeGraph
+
+    return KnowledgeGraph(folders=folders or (DATASETS_DIR,), store_dir=store_dir).backend
 
 
 @pytest.fixture(scope="module")

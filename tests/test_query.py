@@ -17,6 +17,7 @@ import graphkit
 import graphkit.query as gq
 from graphkit import cli
 from graphkit.errors import ParameterError, QueryError, UnknownQueryError
+from graphkit.knowledge_graph import KnowledgeGraph
 from graphkit.namespaces import GK, GKR, GKV, PREFIXES
 from graphkit.query import BundledQuery, bundled_queries, parameter_terms, query, run_query
 
@@ -36,7 +37,7 @@ def mini_args(mini_dir) -> list[str]:
 def cli_uses_mini_graph(monkeypatch, mini_graph):
     """CLI commands get the session's TESTNET graph instead of building it again (speed only:
     test_cli_query_finds_the_city_by_its_german_name builds it the real way)."""
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders: mini_graph)
+    monkeypatch.setattr(KnowledgeGraph, "graph", lambda self, *_args: mini_graph)
 
 
 # --- The library ------------------------------------------------------------------------------

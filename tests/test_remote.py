@@ -17,11 +17,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
+from graphkit.checked import check_query
 from graphkit.cli import main
 from graphkit.errors import EndpointError, ParameterError, QueryError, QueryTimeoutError
 from graphkit.locations import DATASETS_DIR
 from graphkit.namespaces import GKR
-from graphkit.query import bundled_queries, check_query, run_query
+from graphkit.query import bundled_queries, run_query
 from graphkit.remote import Endpoint, GraphStore, push_graph
 from tests.oxigraph_server import free_port
 

@@ -26,13 +26,14 @@ from rdflib.namespace import RDF, SKOS
 from benchmarks.synth import generate
 from graphkit import names, network, transfers
 from graphkit.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
+from graphkit.checked import check_query
 from graphkit.explain import explain
 from graphkit.export import NETWORK_FORMATS, export_files
 from graphkit.locations import DATASETS_DIR
 from graphkit.names import entity_id, resolve_name
 from graphkit.namespaces import GK, GKR
-from graphkit.query import check_query
-from graphkit.store import open_store, to_rdflib
+from graphkit.store import open_store
+from graphkit.terms import to_rdflib
 from graphkit.transfers import cascades, short_name, transfer_paths, transfers_table, transfers_text
 from graphkit.visualise import render_html, select_view
 from tests.conftest import CHAINS_DIR, MINI_DIR

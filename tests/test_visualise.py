@@ -20,7 +20,8 @@ from graphkit import visualise
 from graphkit.cli import main
 from graphkit.errors import UnknownNameError, ViewError
 from graphkit.locations import DATASETS_DIR, PACKAGE_DIR
-from graphkit.visualise import TYPE_STYLES, draw_view, render_html, select_view, show, to_pyvis
+from graphkit.style import TYPE_STYLES
+from graphkit.visualise import draw_view, render_html, select_view, show, to_pyvis
 from tests.conftest import MINI_DIR, REPO_DIR
 from tests.helpers import replace_in
 
