@@ -114,7 +114,7 @@ def open_graph(data: tuple[Path, ...], **options: Any) -> KnowledgeGraph:
 
 def frame_format_option(default: str = "table") -> Callable[..., Any]:
     """``--format table|csv|tsv|json|md`` for commands that print a table."""
-    from graphkit.output import FRAME_FORMATS
+    from graphkit.views.output import FRAME_FORMATS
 
     return click.option(
         "--format",
@@ -176,9 +176,10 @@ def build(kg: KnowledgeGraph, out: Path | None, fmt: str) -> None:
       graphkit build --out kg.ttl
       graphkit build --data my-cities/ --format nt --out kg.nt
     """
-    from graphkit.build import default_output, serialise
-    from graphkit.output import render_frame, write_atomic
-    from graphkit.stats import graph_stats
+    from graphkit.analysis.stats import graph_stats
+    from graphkit.files import write_atomic
+    from graphkit.graph.build import default_output, serialise
+    from graphkit.views.output import render_frame
 
     dataset = kg.dataset()
     progress(f"Loaded {dataset.row_count()} rows from {len(kg.folders)} folder(s); building…")
@@ -229,7 +230,7 @@ def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
       graphkit stats
       graphkit stats --by source --format csv
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     result = kg.stats()
     sections = {"class": result.by_class, "project": result.by_project, "source": result.by_source}
@@ -265,7 +266,7 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
       graphkit lint-data datasets/
       graphkit lint-data --check datasets/
     """
-    from graphkit.lint import lint_folder
+    from graphkit.data.lint import lint_folder
     from graphkit.locations import DATASETS_DIR
 
     changed = [p for f in (folders or (DATASETS_DIR,)) for p in lint_folder(f, write=not check)]
@@ -383,8 +384,8 @@ def transfers_command(
     """
     import shutil
 
-    from graphkit.output import render_frame
-    from graphkit.transfers import transfers_text
+    from graphkit.analysis.transfers import transfers_text
+    from graphkit.views.output import render_frame
 
     table = kg.transfers(
         origin=origin,
@@ -421,7 +422,7 @@ def paths(kg: KnowledgeGraph, origin: str, target: str, fmt: str) -> None:
       graphkit paths Wien Taranto
       graphkit paths Kosice Budapest --format csv
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     result = kg.paths(origin, target)
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
@@ -457,7 +458,7 @@ def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
       graphkit network summary
       graphkit network summary --graph transfers --format json
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     click.echo(render_frame(kg.summary(kind), fmt))
 
@@ -482,7 +483,7 @@ def network_centrality(
       graphkit network centrality --top 10
       graphkit network centrality --graph transfers --format csv > transfer-centrality.csv
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     result = kg.centrality(kind, exact=exact, seed=seed)
     if result.betweenness_sample:
@@ -508,7 +509,7 @@ def network_brokers(
       graphkit network brokers
       graphkit network brokers --graph organisations --top 5
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     progress(f"Measuring brokerage in the {kind} network…")
     result = kg.brokers(kind, exact=exact, seed=seed)
@@ -543,7 +544,7 @@ def network_communities(
       graphkit network communities
       graphkit network communities --graph organisations --resolution 1.5 --top 3
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     result = kg.communities(kind, resolution=resolution, seed=seed)
     modularity = "undefined (no links)" if result.modularity is None else result.modularity
@@ -573,7 +574,7 @@ def cascades(kg: KnowledgeGraph, fmt: str) -> None:
       graphkit cascades > cascades.csv
       graphkit cascades --format json
     """
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     click.echo(render_frame(kg.cascades(), fmt))
 
@@ -616,8 +617,8 @@ def export(kg: KnowledgeGraph, fmt: str, kind: str | None, out: Path | None) -> 
       graphkit export --format csv --graph cities --out cities.csv
       graphkit export --format ttl --out graphkit.ttl
     """
-    from graphkit.export import RDF_FORMATS
-    from graphkit.output import write_atomic
+    from graphkit.files import write_atomic
+    from graphkit.views.export import RDF_FORMATS
 
     if kind is not None and fmt in RDF_FORMATS:
         raise click.UsageError("--graph applies to graphml, gexf, json and csv, not to RDF.")
@@ -630,17 +631,17 @@ def export(kg: KnowledgeGraph, fmt: str, kind: str | None, out: Path | None) -> 
 
 
 def style_setting(name: str) -> Any:
-    """A constant of :mod:`graphkit.style` (a light import) for an option's choices."""
-    import graphkit.style
+    """A constant of :mod:`graphkit.views.style` (a light import) for an option's choices."""
+    import graphkit.views.style
 
-    return getattr(graphkit.style, name)
+    return getattr(graphkit.views.style, name)
 
 
 def visualise_setting(name: str) -> Any:
-    """A constant of :mod:`graphkit.visualise` (a light import) for an option's choices."""
-    import graphkit.visualise
+    """A constant of :mod:`graphkit.views.visualise` (a light import) for an option's choices."""
+    import graphkit.views.visualise
 
-    return getattr(graphkit.visualise, name)
+    return getattr(graphkit.views.visualise, name)
 
 
 @main.command()
@@ -718,8 +719,8 @@ def visualise(
       graphkit visualise --view ego --center Košice --depth 2
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
     """
-    from graphkit.output import write_atomic
-    from graphkit.visualise import PICTURE_FORMATS
+    from graphkit.files import write_atomic
+    from graphkit.views.visualise import PICTURE_FORMATS
 
     suffix = out.suffix.lower().lstrip(".") if out else ""
     if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
@@ -744,7 +745,7 @@ def visualise(
 
 # --- SPARQL queries, explanations and the endpoint -------------------------------------------
 
-# The query engines of graphkit.query.ENGINES and its defaults (kept here so --help stays fast).
+# The query engines of graphkit.analysis.query.ENGINES and its defaults (kept here so --help stays fast).
 QUERY_ENGINES = ("oxigraph", "rdflib")
 QUERY_TIMEOUT = 30.0
 QUERY_ROW_CAP = 10_000
@@ -821,8 +822,8 @@ def query_command(
       graphkit query project-partners --param project=MiStra --format csv > mistra.csv
       graphkit query "SELECT ?c WHERE { ?c a gk:City }" --limit 5
     """
-    from graphkit.output import render_frame
-    from graphkit.query import compact_frame
+    from graphkit.analysis.query import compact_frame
+    from graphkit.views.output import render_frame
 
     values = _parameter_values(params)
     result = kg.query(query_text, values, engine=engine, timeout=timeout, max_rows=limit)
@@ -851,7 +852,7 @@ def queries_command(fmt: str) -> None:
     """
     import json
 
-    from graphkit.query import bundled_queries
+    from graphkit.analysis.query import bundled_queries
 
     listing = bundled_queries()
     if fmt == "json":
@@ -886,8 +887,8 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     """
     import json
 
-    from graphkit.output import render_frame
-    from graphkit.query import compact_frame
+    from graphkit.analysis.query import compact_frame
+    from graphkit.views.output import render_frame
 
     result = kg.explain(entity)
     if fmt == "json":
@@ -946,7 +947,7 @@ def serve_command(
       graphkit serve
       graphkit serve --port 8080 --timeout 10
     """
-    from graphkit.serve import endpoint_url, is_loopback, make_server
+    from graphkit.views.serve import endpoint_url, is_loopback, make_server
 
     graph = kg.store if engine == "oxigraph" else kg.graph()
     try:
@@ -1035,7 +1036,7 @@ def push_command(
       graphkit push --endpoint http://localhost:7878/store --graph https://example.org/graphkit \\
           --query-endpoint http://localhost:7878/query
     """
-    from graphkit.remote import push_graph
+    from graphkit.sparql.remote import push_graph
 
     report = push_graph(
         kg.store,

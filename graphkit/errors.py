@@ -22,7 +22,7 @@ class _Problem(Protocol):
 
 class DatasetError(GraphkitError):
     """The datasets have problems; ``errors`` lists every one of them
-    (:class:`graphkit.load.LoadError`, one per cell, row or file)."""
+    (:class:`graphkit.data.load.LoadError`, one per cell, row or file)."""
 
     def __init__(self, errors: Sequence[_Problem]):
         self.errors = sorted(errors)

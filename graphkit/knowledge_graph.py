@@ -14,7 +14,7 @@ and the CLI give the same answers because they are the same calls::
     kg.centrality("cities").table.head()
     kg.explain("Taranto").facts
 
-Analyses read the graph through :class:`graphkit.backends.Backend` (SELECT, CONSTRUCT and ASK
+Analyses read the graph through :class:`graphkit.sparql.backends.Backend` (SELECT, CONSTRUCT and ASK
 with a timeout); those that walk a graph in Python get only the subgraph they need, fetched with
 a CONSTRUCT query of ``graphkit/queries/subgraphs/``.
 """
@@ -35,15 +35,15 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph, URIRef
 
-    from graphkit.backends import Backend
-    from graphkit.explain import Explanation
-    from graphkit.load import Dataset
-    from graphkit.network import Communities, NodeMeasures
-    from graphkit.results import QueryResult
-    from graphkit.stats import GraphStats
-    from graphkit.transfers import Paths
-    from graphkit.validate import ValidationReport
-    from graphkit.visualise import Picture
+    from graphkit.analysis.explain import Explanation
+    from graphkit.analysis.network import Communities, NodeMeasures
+    from graphkit.analysis.stats import GraphStats
+    from graphkit.analysis.transfers import Paths
+    from graphkit.analysis.validate import ValidationReport
+    from graphkit.data.load import Dataset
+    from graphkit.sparql.backends import Backend
+    from graphkit.sparql.results import QueryResult
+    from graphkit.views.visualise import Picture
 
 __all__ = ["EXPORT_SUBGRAPHS", "NETWORK_SUBGRAPHS", "VIEW_SUBGRAPHS", "KnowledgeGraph", "open"]
 
@@ -70,8 +70,8 @@ VIEW_SUBGRAPHS: dict[str, tuple[str, ...]] = {
 
 def _transfer_rows_of(store: ox.Store) -> pd.DataFrame:
     """The transfer rows of a freshly built store, kept beside it (see :func:`open_store`)."""
-    from graphkit.backends import StoreBackend
-    from graphkit.transfers import transfer_rows
+    from graphkit.analysis.transfers import transfer_rows
+    from graphkit.sparql.backends import StoreBackend
 
     return transfer_rows(StoreBackend(store, "the store being built"))
 
@@ -118,8 +118,8 @@ class KnowledgeGraph:
         return self._backend
 
     def _open_backend(self, dataset: Dataset | None = None) -> Backend:
-        from graphkit.backends import GraphBackend, StoreBackend
-        from graphkit.store import open_store_database
+        from graphkit.graph.store import open_store_database
+        from graphkit.sparql.backends import GraphBackend, StoreBackend
 
         if self._graph is not None:
             return GraphBackend(self._graph)
@@ -137,7 +137,7 @@ class KnowledgeGraph:
     def store(self) -> ox.Store:
         """The pyoxigraph store holding the whole graph (local graphs only: ``serve`` and
         ``push`` hand it on)."""
-        from graphkit.backends import StoreBackend
+        from graphkit.sparql.backends import StoreBackend
 
         backend = self.backend
         if not isinstance(backend, StoreBackend):
@@ -154,8 +154,8 @@ class KnowledgeGraph:
                 wanted (``None``: the whole graph).
             bindings: their parameters, e.g. ``{"entity": URIRef(...)}``.
         """
-        from graphkit.backends import StoreBackend, subgraph
-        from graphkit.terms import store_to_rdflib
+        from graphkit.graph.terms import store_to_rdflib
+        from graphkit.sparql.backends import StoreBackend, subgraph
 
         if self._graph is not None:
             return self._graph
@@ -172,7 +172,7 @@ class KnowledgeGraph:
 
     @functools.cached_property
     def _dataset(self) -> Dataset:
-        from graphkit.load import load_datasets
+        from graphkit.data.load import load_datasets
 
         return load_datasets(self.folders)
 
@@ -189,7 +189,7 @@ class KnowledgeGraph:
     def build(self) -> Graph:
         """The graph built from the CSVs of :attr:`folders` (with the ontology), and the
         persistent store brought up to date with it."""
-        from graphkit.build import build_graph
+        from graphkit.graph.build import build_graph
 
         dataset = self.dataset()
         graph = build_graph(dataset)
@@ -200,8 +200,8 @@ class KnowledgeGraph:
     def validate(self) -> ValidationReport:
         """Check the graph built from the CSVs against the SHACL shapes; each violation names
         the CSV file, line and column behind it."""
-        from graphkit.build import build_graph
-        from graphkit.validate import validate_graph
+        from graphkit.analysis.validate import validate_graph
+        from graphkit.graph.build import build_graph
 
         dataset = self.dataset()
         return validate_graph(build_graph(dataset), dataset)
@@ -214,7 +214,7 @@ class KnowledgeGraph:
         Raises:
             graphkit.errors.UnknownNameError, graphkit.errors.AmbiguousNameError
         """
-        from graphkit.names import source_name_index
+        from graphkit.analysis.names import source_name_index
 
         return source_name_index(self.backend).resolve(name)
 
@@ -232,8 +232,8 @@ class KnowledgeGraph:
         until: int | None = None,
     ) -> pd.DataFrame:
         """One row per practice transfer, optionally filtered; see
-        :func:`graphkit.transfers.transfers_table`."""
-        from graphkit.transfers import transfers_table
+        :func:`graphkit.analysis.transfers.transfers_table`."""
+        from graphkit.analysis.transfers import transfers_table
 
         return transfers_table(
             self.backend,
@@ -248,14 +248,14 @@ class KnowledgeGraph:
 
     def paths(self, origin: str, target: str) -> Paths:
         """How practices could travel from city ``origin`` to city ``target``; see
-        :func:`graphkit.transfers.transfer_paths`."""
-        from graphkit.transfers import transfer_paths
+        :func:`graphkit.analysis.transfers.transfer_paths`."""
+        from graphkit.analysis.transfers import transfer_paths
 
         return transfer_paths(self.graph("paths"), origin, target)
 
     def cascades(self) -> pd.DataFrame:
-        """Practice adoption cascades; see :func:`graphkit.transfers.cascades`."""
-        from graphkit.transfers import cascades
+        """Practice adoption cascades; see :func:`graphkit.analysis.transfers.cascades`."""
+        from graphkit.analysis.transfers import cascades
 
         return cascades(self.graph("transfers"))
 
@@ -263,16 +263,16 @@ class KnowledgeGraph:
 
     def network(self, kind: str = "cities") -> nx.Graph:
         """The ``kind`` network (cities, organisations, transfers or actors) as networkx graph;
-        see :func:`graphkit.network.projection`."""
-        from graphkit.network import projection
+        see :func:`graphkit.analysis.network.projection`."""
+        from graphkit.analysis.network import projection
 
         if kind not in NETWORK_SUBGRAPHS:
             raise GraphkitError(f"Unknown network {kind!r}; use {', '.join(NETWORK_SUBGRAPHS)}.")
         return projection(self.graph(NETWORK_SUBGRAPHS[kind]), kind)
 
     def summary(self, kind: str = "cities") -> pd.DataFrame:
-        """Size and shape of the ``kind`` network; see :func:`graphkit.network.summary`."""
-        from graphkit.network import summary
+        """Size and shape of the ``kind`` network; see :func:`graphkit.analysis.network.summary`."""
+        from graphkit.analysis.network import summary
 
         return summary(self.network(kind))
 
@@ -280,13 +280,13 @@ class KnowledgeGraph:
         self, kind: str = "cities", *, exact: bool = False, seed: int = 42
     ) -> NodeMeasures:
         """Degree, betweenness, PageRank and reach of every node of the ``kind`` network."""
-        from graphkit.network import centrality
+        from graphkit.analysis.network import centrality
 
         return centrality(self.network(kind), exact=exact, seed=seed)
 
     def brokers(self, kind: str = "cities", *, exact: bool = False, seed: int = 42) -> NodeMeasures:
         """The brokers of the ``kind`` network (high betweenness, low Burt constraint)."""
-        from graphkit.network import brokers
+        from graphkit.analysis.network import brokers
 
         return brokers(self.network(kind), exact=exact, seed=seed)
 
@@ -298,7 +298,7 @@ class KnowledgeGraph:
         seed: int = 42,
     ) -> Communities:
         """Louvain communities of the ``kind`` network (``.largest(n)``: the n largest)."""
-        from graphkit.network import communities
+        from graphkit.analysis.network import communities
 
         return communities(self.network(kind), resolution=resolution, seed=seed)
 
@@ -306,16 +306,16 @@ class KnowledgeGraph:
 
     def explain(self, name: str) -> Explanation:
         """Everything the graph says about the entity called ``name``, each fact with its
-        source and quote; see :func:`graphkit.explain.explain`."""
-        from graphkit.explain import explain
-        from graphkit.names import entity_id
+        source and quote; see :func:`graphkit.analysis.explain.explain`."""
+        from graphkit.analysis.explain import explain
+        from graphkit.analysis.names import entity_id
 
         found = self.resolve(name)
         return explain(self.graph("explain", {"entity": found}), entity_id(found))
 
     def stats(self) -> GraphStats:
         """Entities per class, links per project and facts per source document."""
-        from graphkit.stats import graph_stats
+        from graphkit.analysis.stats import graph_stats
 
         return graph_stats(self.graph())
 
@@ -330,8 +330,8 @@ class KnowledgeGraph:
     ) -> QueryResult:
         """Run a bundled query (by name), a ``.rq`` file or SPARQL text; ``values`` are
         parameter values as a user types them (``{"city": "Wien"}``), bound as RDF terms.
-        See :func:`graphkit.query.run_query_with_values`."""
-        from graphkit.query import run_query_with_values
+        See :func:`graphkit.analysis.query.run_query_with_values`."""
+        from graphkit.analysis.query import run_query_with_values
 
         # Oxigraph answers on the store (or endpoint) itself; rdflib's engine needs a graph.
         source = self.graph() if engine == "rdflib" else self.backend
@@ -344,8 +344,8 @@ class KnowledgeGraph:
 
     def export(self, fmt: str, kind: str = "knowledge", out: Path | None = None) -> dict:
         """The files that export the graph (RDF formats) or its ``kind`` network (graphml,
-        gexf, json, csv), as ``{path: content}``; see :func:`graphkit.export.export_files`."""
-        from graphkit.export import RDF_FORMATS, export_files
+        gexf, json, csv), as ``{path: content}``; see :func:`graphkit.views.export.export_files`."""
+        from graphkit.views.export import RDF_FORMATS, export_files
 
         if kind not in EXPORT_SUBGRAPHS:
             raise GraphkitError(f"Unknown graph {kind!r}; use {', '.join(EXPORT_SUBGRAPHS)}.")
@@ -354,9 +354,9 @@ class KnowledgeGraph:
 
     def view(self, view: str = "full", **options: Any) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for
-        :func:`graphkit.visualise.draw_view` (center, depth, project, theme, since, fmt,
+        :func:`graphkit.views.visualise.draw_view` (center, depth, project, theme, since, fmt,
         size_by, max_nodes)."""
-        from graphkit.visualise import draw_view
+        from graphkit.views.visualise import draw_view
 
         if view not in VIEW_SUBGRAPHS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
@@ -408,7 +408,7 @@ def open(
         if endpoint is not None and graph is not None:
             raise GraphkitError("Give an endpoint or a graph, not both.")
     if endpoint is not None:
-        from graphkit.remote import DEFAULT_TIMEOUT, Endpoint
+        from graphkit.sparql.remote import DEFAULT_TIMEOUT, Endpoint
 
         backend = Endpoint(
             endpoint, graph=endpoint_graph, timeout=DEFAULT_TIMEOUT if timeout is None else timeout

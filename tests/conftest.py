@@ -44,7 +44,7 @@ def mini_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def bundled_dataset():
     """The bundled datasets, loaded and checked once per test session."""
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
 
     return load_datasets()
 
@@ -52,7 +52,7 @@ def bundled_dataset():
 @pytest.fixture(scope="session")
 def bundled_graph(bundled_dataset):
     """The knowledge graph built from the bundled datasets, once per test session."""
-    from graphkit.build import build_graph
+    from graphkit.graph.build import build_graph
 
     return build_graph(bundled_dataset)
 
@@ -60,8 +60,8 @@ def bundled_graph(bundled_dataset):
 @pytest.fixture(scope="session")
 def mini_graph():
     """The knowledge graph of the TESTNET dataset alone."""
-    from graphkit.build import build_graph
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
 
     return build_graph(load_datasets([MINI_DIR]))
 
@@ -73,8 +73,8 @@ CHAINS_DIR = TESTS_DIR / "data" / "chains"
 def chains_graph():
     """The CHAINS dataset alone: known transfer chains, connections and communities
     (see tests/data/chains/README.md for the answers derived by hand)."""
-    from graphkit.build import build_graph
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
 
     return build_graph(load_datasets([CHAINS_DIR]))
 

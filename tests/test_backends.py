@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphkit.backends import StoreBackend, as_backend, subgraph, subgraph_names
-from graphkit.checked import check_query
+from graphkit.analysis.query import bundled_queries, query, run_query
 from graphkit.cli import main
 from graphkit.errors import QueryTimeoutError, UnknownQueryError
+from graphkit.graph.store import open_store
 from graphkit.locations import DATASETS_DIR
-from graphkit.query import bundled_queries, query, run_query
-from graphkit.store import open_store
+from graphkit.sparql.backends import StoreBackend, as_backend, subgraph, subgraph_names
+from graphkit.sparql.checked import check_query
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
 
@@ -59,7 +59,7 @@ def test_every_bundled_query_answers_the_same_from_the_store_as_from_the_graph(
 def test_row_cap_cuts_the_answer_and_says_so(
     text: str, unit: str, isolate: bool, bundled_store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graphkit.backends.can_fork", lambda: isolate)
+    monkeypatch.setattr("graphkit.sparql.backends.can_fork", lambda: isolate)
     result = run_query(text, graph=bundled_store, max_rows=7)
     assert len(result) == 7
     assert result.truncated
@@ -126,7 +126,7 @@ def test_every_subgraph_query_is_a_safe_construct() -> None:
 def test_the_names_subgraph_resolves_names_like_the_whole_graph(
     bundled_store, bundled_graph
 ) -> None:
-    from graphkit.names import resolve_name
+    from graphkit.analysis.names import resolve_name
 
     names = subgraph(bundled_store, "names")
     assert len(names) < len(bundled_store) / 2
@@ -207,11 +207,11 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
 ) -> None:
     """The table read as rows (from the kept rows, the on-disk store and an in-memory graph)
     lists the same transfers as the transfer network that pictures and exports draw."""
-    from graphkit.build import build_graph
+    from graphkit.analysis.network import transfer_graph
+    from graphkit.analysis.transfers import TRANSFER_COLUMNS, short_name, transfers_table
+    from graphkit.data.load import load_datasets
     from graphkit.errors import UnknownNameError
-    from graphkit.load import load_datasets
-    from graphkit.network import transfer_graph
-    from graphkit.transfers import TRANSFER_COLUMNS, short_name, transfers_table
+    from graphkit.graph.build import build_graph
 
     folders = transfer_datasets[name]
     graph = build_graph(load_datasets(folders))
@@ -261,8 +261,8 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
 def test_the_store_keeps_the_transfer_rows_and_a_lost_or_damaged_copy_is_not_trusted(
     tmp_path: Path, bundled_graph
 ) -> None:
-    from graphkit.store import MARKER
-    from graphkit.transfers import transfers_table
+    from graphkit.analysis.transfers import transfers_table
+    from graphkit.graph.store import MARKER
 
     store_dir = tmp_path / "store"
     store = open_backend(None, store_dir)
@@ -285,14 +285,14 @@ def json_marker(path: Path) -> dict:
 def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import graphkit.transfers
-    from graphkit.transfers import transfers_table
+    import graphkit.analysis.transfers
+    from graphkit.analysis.transfers import transfers_table
 
     store = open_backend(None, tmp_path / "store")
     asked: list[str] = []
-    real = graphkit.transfers.select_table
+    real = graphkit.analysis.transfers.select_table
     monkeypatch.setattr(
-        graphkit.transfers,
+        graphkit.analysis.transfers,
         "select_table",
         lambda source, name, *args, **kwargs: (
             asked.append(name) or real(source, name, *args, **kwargs)
@@ -309,8 +309,8 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
 def test_names_read_as_rows_index_every_entity_as_the_graph_does(
     classes, bundled_store, bundled_graph
 ) -> None:
-    from graphkit.names import name_index, source_name_index
-    from graphkit.namespaces import GK
+    from graphkit.analysis.names import name_index, source_name_index
+    from graphkit.graph.namespaces import GK
 
     wanted = None if classes is None else [GK[c] for c in classes]
     from_rows = source_name_index(bundled_store, wanted, "entity")

@@ -11,7 +11,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from graphkit.lint import lint_folder
+from graphkit.data.lint import lint_folder
 from graphkit.locations import DATASETS_DIR, SOURCES_DIR
 
 

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graphkit import __version__
+from graphkit.analysis.query import bundled_queries
 from graphkit.cli import main
-from graphkit.query import bundled_queries
 from tests.conftest import REPO_DIR
 
 README = REPO_DIR / "README.md"

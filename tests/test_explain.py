@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit import cli
+from graphkit.analysis.explain import explain
 from graphkit.errors import UnknownNameError
-from graphkit.explain import explain
+from graphkit.graph.namespaces import GKR
 from graphkit.knowledge_graph import KnowledgeGraph
-from graphkit.namespaces import GKR
 
 
 def facts_of(explanation) -> set[tuple[str, str, str]]:

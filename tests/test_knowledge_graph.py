@@ -73,7 +73,7 @@ def test_the_same_code_gives_the_same_answers_from_an_endpoint(oxigraph_server, 
 
 
 def test_the_cli_prints_what_the_handle_returns(tmp_path) -> None:
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
     kg = gk.open(MINI_DIR, bundled=False, store=tmp_path / "store")
     printed = (

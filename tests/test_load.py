@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from graphkit.data.load import LoadError, load_datasets, quote_occurs
 from graphkit.errors import DatasetError
-from graphkit.load import LoadError, load_datasets, quote_occurs
 from tests.helpers import replace_in
 
 

@@ -14,12 +14,12 @@ from rdflib.namespace import RDFS
 from rdflib.plugins.sparql import prepareQuery
 
 import graphkit
-import graphkit.query as gq
+import graphkit.analysis.query as gq
 from graphkit import cli
+from graphkit.analysis.query import BundledQuery, bundled_queries, parameter_terms, query, run_query
 from graphkit.errors import ParameterError, QueryError, UnknownQueryError
+from graphkit.graph.namespaces import GK, GKR, GKV, PREFIXES
 from graphkit.knowledge_graph import KnowledgeGraph
-from graphkit.namespaces import GK, GKR, GKV, PREFIXES
-from graphkit.query import BundledQuery, bundled_queries, parameter_terms, query, run_query
 
 CITIES = "SELECT ?city ?name WHERE { ?city a gk:City ; rdfs:label ?name } ORDER BY ?name"
 
@@ -351,8 +351,8 @@ def test_commands_have_help_with_an_example(runner, command):
 
 
 def test_concatenated_lists_are_sorted_so_answers_repeat(bundled_graph) -> None:
-    from graphkit.load import fold
-    from graphkit.query import query
+    from graphkit.analysis.query import query
+    from graphkit.data.load import fold
 
     frame = query("cities-ranked-by-projects", graph=bundled_graph)
     lists = [cell.split("; ") for cell in frame["project_names"] if isinstance(cell, str)]
@@ -362,7 +362,7 @@ def test_concatenated_lists_are_sorted_so_answers_repeat(bundled_graph) -> None:
 
 
 def test_group_concat_sorting_leaves_space_separated_lists_alone(mini_graph) -> None:
-    from graphkit.query import query
+    from graphkit.analysis.query import query
 
     text = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     PREFIX gk: <https://w3id.org/graphkit/ontology#>

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from graphkit.data.schema import TABLES
 from graphkit.locations import DATASETS_DIR
-from graphkit.schema import TABLES
 
 
 def dictionary() -> dict[str, list[tuple[str, bool, str]]]:

@@ -1,7 +1,7 @@
 """Every analysis answers the same on the subgraph it fetches as on the whole graph.
 
 Commands never read the whole graph store: each fetches the part its analysis reads with a
-CONSTRUCT query of ``graphkit/queries/subgraphs/`` (:func:`graphkit.backends.subgraph`). Here
+CONSTRUCT query of ``graphkit/queries/subgraphs/`` (:func:`graphkit.sparql.backends.subgraph`). Here
 each analysis runs, with its options, on that subgraph and on the whole graph of five datasets
 (the bundled data, the TESTNET and CHAINS fixtures, the Valmora example next to the bundled
 data, and a synthetic programme database), and the answers must be the same: tables, networks
@@ -24,18 +24,24 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from benchmarks.synth import generate
-from graphkit import names, network, transfers
-from graphkit.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
-from graphkit.checked import check_query
-from graphkit.explain import explain
-from graphkit.export import NETWORK_FORMATS, export_files
+from graphkit.analysis import names, network, transfers
+from graphkit.analysis.explain import explain
+from graphkit.analysis.names import entity_id, resolve_name
+from graphkit.analysis.transfers import (
+    cascades,
+    short_name,
+    transfer_paths,
+    transfers_table,
+    transfers_text,
+)
+from graphkit.graph.namespaces import GK, GKR
+from graphkit.graph.store import open_store
+from graphkit.graph.terms import to_rdflib
 from graphkit.locations import DATASETS_DIR
-from graphkit.names import entity_id, resolve_name
-from graphkit.namespaces import GK, GKR
-from graphkit.store import open_store
-from graphkit.terms import to_rdflib
-from graphkit.transfers import cascades, short_name, transfer_paths, transfers_table, transfers_text
-from graphkit.visualise import render_html, select_view
+from graphkit.sparql.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
+from graphkit.sparql.checked import check_query
+from graphkit.views.export import NETWORK_FORMATS, export_files
+from graphkit.views.visualise import render_html, select_view
 from tests.conftest import CHAINS_DIR, MINI_DIR
 
 DATASETS = ("bundled", "mini", "chains", "valmora", "synthetic")

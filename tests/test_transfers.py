@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from graphkit.analysis.transfers import cascades, transfer_paths, transfers_table, transfers_text
 from graphkit.errors import UnknownNameError
-from graphkit.transfers import cascades, transfer_paths, transfers_table, transfers_text
 
 MISTRA_CANDIDATES = "Budapest; Burgas; Prague"
 

@@ -8,7 +8,7 @@ import pandas as pd
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from graphkit.namespaces import GK, GKR
+from graphkit.graph.namespaces import GK, GKR
 
 # What a project is linked from, and by which property: column name -> (class, property).
 PROJECT_LINKS: dict[str, tuple[URIRef, URIRef]] = {

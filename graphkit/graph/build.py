@@ -20,10 +20,10 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from graphkit.load import Dataset, list_items, load_datasets, map_distinct
+from graphkit.data.load import Dataset, list_items, load_datasets, map_distinct
+from graphkit.data.schema import TABLES, Column
+from graphkit.graph.namespaces import GK, GKR, ORG, SCHEMA, bind_prefixes, concept
 from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
-from graphkit.namespaces import GK, GKR, ORG, SCHEMA, bind_prefixes, concept
-from graphkit.schema import TABLES, Column
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

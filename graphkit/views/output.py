@@ -1,16 +1,13 @@
-"""Writing results: atomic file writes, safe CSV cells and tables rendered for people or tools.
+"""Tables for people or tools: safe CSV cells and DataFrames rendered as text, CSV, JSON, ...
 
-Every command formats its DataFrame with :func:`render_frame` and writes files with
-:func:`write_atomic`, so a failed run never leaves a half-written file behind.
+Every command formats its DataFrame with :func:`render_frame` (and writes files with
+:func:`graphkit.files.write_atomic`, so a failed run never leaves a half-written file behind).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pandas is imported where it is used, so `graphkit --help` stays instant.
@@ -19,33 +16,6 @@ if TYPE_CHECKING:  # pandas is imported where it is used, so `graphkit --help` s
 FRAME_FORMATS = ("table", "csv", "tsv", "json", "md")
 # OWASP CSV injection: cells starting with these are read as formulas by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def write_atomic(path: Path | str, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
-
-    Readers see either the old file or the complete new one, never a partial write.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(payload)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def neutralise_cell(value: object) -> object:

@@ -17,8 +17,8 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from graphkit.errors import QueryError
-from graphkit.namespaces import bind_prefixes
-from graphkit.terms import from_oxigraph, term_value, to_rdflib
+from graphkit.graph.namespaces import bind_prefixes
+from graphkit.graph.terms import from_oxigraph, term_value, to_rdflib
 
 __all__ = ["QueryResult"]
 

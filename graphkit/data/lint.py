@@ -11,8 +11,8 @@ import io
 import unicodedata
 from pathlib import Path
 
-from graphkit.output import write_atomic
-from graphkit.schema import TABLES
+from graphkit.data.schema import TABLES
+from graphkit.files import write_atomic
 
 
 def canonical_text(text: str) -> str:

@@ -38,8 +38,8 @@ from rdflib import Graph
 
 from graphkit import __version__
 from graphkit.errors import StoreError
+from graphkit.graph.terms import store_to_rdflib, to_rdflib
 from graphkit.locations import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
-from graphkit.terms import store_to_rdflib, to_rdflib
 
 try:
     import fcntl
@@ -52,12 +52,12 @@ LOCK = "lock"
 STORE_FORMAT = 2
 # The modules whose code decides what the built graph and its kept tables hold.
 BUILDER_MODULES = (
-    "schema.py",
-    "load.py",
-    "build.py",
-    "namespaces.py",
-    "transfers.py",
-    "network.py",
+    "data/schema.py",
+    "data/load.py",
+    "graph/build.py",
+    "graph/namespaces.py",
+    "analysis/transfers.py",
+    "analysis/network.py",
 )
 # A table kept beside the database, made from the freshly built store (see open_store's tables).
 TableMaker = Callable[[ox.Store], Any]
@@ -270,8 +270,8 @@ def _write_database(
 ) -> tuple[int, dict[str, str]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
     return its triple count and the tables ``makers`` make from it."""
-    from graphkit.build import dataset_ntriples, vocabulary_graph
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import dataset_ntriples, vocabulary_graph
 
     dataset = dataset if dataset is not None else load_datasets(folders)
     store = ox.Store(str(database))
@@ -299,7 +299,7 @@ def open_store(
     Args:
         folders: the data folders (default: the bundled datasets).
         store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
-        dataset: the already loaded :class:`graphkit.load.Dataset` of ``folders``, to save
+        dataset: the already loaded :class:`graphkit.data.load.Dataset` of ``folders``, to save
             loading it again when the store has to be built.
         on_build: called with a message when the store is (re)built, e.g. to show progress.
         tables: tables to keep beside a newly built store, by name (read back with
@@ -393,7 +393,7 @@ def graph_from_store(
         folders: the data folders (default: the bundled datasets).
         store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
         construct: a SPARQL CONSTRUCT query: fetch only the subgraph it builds (default: all of
-            the graph, the same triples as :func:`graphkit.build.build_graph`).
+            the graph, the same triples as :func:`graphkit.graph.build.build_graph`).
         on_build: called with a message when the store has to be built first.
 
     Returns:

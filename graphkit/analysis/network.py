@@ -24,9 +24,9 @@ import pandas as pd
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from graphkit.load import fold
-from graphkit.names import entity_id
-from graphkit.namespaces import GK, GKR, concept
+from graphkit.analysis.names import entity_id
+from graphkit.data.load import fold
+from graphkit.graph.namespaces import GK, GKR, concept
 
 SEED = 42
 # Above this many nodes betweenness is estimated from a sample of source nodes (``exact=False``).
@@ -129,7 +129,7 @@ def knowledge_graph(graph: Graph, *, include_provenance: bool = False) -> nx.Mul
     """The whole knowledge graph as a typed networkx graph.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
         include_provenance: also keep the source documents and web pages as nodes (linked by
             ``source`` edges); citations are never nodes, their quotes are node attributes.
 
@@ -187,7 +187,7 @@ def transfer_graph(graph: Graph) -> nx.MultiDiGraph:
     """Cities and the practice transfers between them.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
 
     Returns:
         The origin and receiving cities of every transfer as nodes (attributes as in
@@ -306,7 +306,7 @@ def actor_graph(graph: Graph) -> nx.Graph:
     """Who took part in what: the bipartite graph of actors and projects/events.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
 
     Returns:
         Cities, organisations and people (``bipartite`` = 0) and projects and events

@@ -1,6 +1,6 @@
 """Static figures of a network view for papers: SVG or PNG drawn with matplotlib.
 
-The figure uses the colours and shapes of the interactive page (:mod:`graphkit.visualise`),
+The figure uses the colours and shapes of the interactive page (:mod:`graphkit.views.visualise`),
 has a legend by entity type, labels the nodes that matter most in a readable size, and draws
 practice transfers as arrows labelled with the practice. The layout has a fixed seed and SVG
 output carries no date, so the same data always gives the same file.
@@ -13,7 +13,7 @@ import math
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from graphkit.style import (
+from graphkit.views.style import (
     EDGE_LABEL_CHARACTERS,
     PLAIN_EDGE_COLOR,
     SEED,
@@ -108,7 +108,7 @@ def _component_layout(
 
 
 def _radius_scale(node_count: int) -> float:
-    """Points per unit of :func:`graphkit.style.node_sizes`: smaller marks in crowded views."""
+    """Points per unit of :func:`graphkit.views.style.node_sizes`: smaller marks in crowded views."""
     return 0.8 if node_count <= 100 else 0.5 if node_count <= 400 else 0.35
 
 
@@ -141,7 +141,7 @@ def draw_figure(
     """A static figure of ``view`` as SVG or PNG bytes (callers write the file).
 
     Args:
-        view: a graph from :func:`graphkit.visualise.select_view` or :mod:`graphkit.network`.
+        view: a graph from :func:`graphkit.views.visualise.select_view` or :mod:`graphkit.analysis.network`.
         fmt: "svg" (text stays text, editable in Inkscape or Illustrator) or "png" (200 dpi).
         size_by: node size by "degree", "betweenness" or "closeness".
         title: the figure title; default: the view's ``title`` graph attribute.

@@ -2,7 +2,7 @@
 
 Only SELECT, ASK, CONSTRUCT and DESCRIBE are accepted; SERVICE (which would reach the network),
 FROM / FROM NAMED (which would read other graphs or files) and updates are refused. Every engine
-(:mod:`graphkit.backends`, :mod:`graphkit.remote`) runs :class:`CheckedQuery` objects only.
+(:mod:`graphkit.sparql.backends`, :mod:`graphkit.sparql.remote`) runs :class:`CheckedQuery` objects only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from graphkit.errors import ForbiddenQueryError, QuerySyntaxError, UpdateRefusedError
-from graphkit.namespaces import PREFIXES
+from graphkit.graph.namespaces import PREFIXES
 
 # rdflib would otherwise load the graphs named in FROM clauses, from files or the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False

@@ -1,7 +1,7 @@
 """Query a remote SPARQL 1.1 endpoint, and upload the built graph to a SPARQL server.
 
 :class:`Endpoint` answers queries like the embedded store does (``endpoint.run(checked, terms,
-max_rows=..., timeout=...)`` returns a :class:`graphkit.query.QueryResult`), over the SPARQL 1.1
+max_rows=..., timeout=...)`` returns a :class:`graphkit.analysis.query.QueryResult`), over the SPARQL 1.1
 Protocol, so any server works: Fuseki, GraphDB, Virtuoso, Amazon Neptune, an Oxigraph server.
 :func:`push_graph` uploads the graph with the SPARQL 1.1 Graph Store Protocol, in batches, and
 checks the triple count afterwards.
@@ -39,12 +39,12 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
-from graphkit.backends import Answers
-from graphkit.checked import CheckedQuery, check_query
 from graphkit.errors import EndpointError, EndpointTimeoutError, ParameterError, QueryError
-from graphkit.namespaces import PREFIXES
-from graphkit.results import QueryResult
-from graphkit.terms import to_oxigraph
+from graphkit.graph.namespaces import PREFIXES
+from graphkit.graph.terms import to_oxigraph
+from graphkit.sparql.backends import Answers
+from graphkit.sparql.checked import CheckedQuery, check_query
+from graphkit.sparql.results import QueryResult
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -378,7 +378,7 @@ class Endpoint(Answers, _Service):
     Parameters are bound differently from the embedded store: they are sent as a trailing
     SPARQL 1.1 ``VALUES`` clause (the only binding every server understands), which joins them
     with the query's solutions after grouping. A parameter must therefore be a selected variable
-    matched by a required triple pattern (as :mod:`graphkit.query` already asks of every query);
+    matched by a required triple pattern (as :mod:`graphkit.analysis.query` already asks of every query);
     one bound only inside OPTIONAL, or only tested in a FILTER, would match differently.
     """
 
@@ -401,7 +401,7 @@ class Endpoint(Answers, _Service):
         ``None`` for an unbound variable; ``Triple`` for CONSTRUCT and DESCRIBE).
 
         Args:
-            checked: the query, from :func:`graphkit.query.check_query`.
+            checked: the query, from :func:`graphkit.analysis.query.check_query`.
             terms: variable name -> ``URIRef`` or ``Literal`` to bind (see the class docstring).
             max_rows: the row (or triple) cap; reading stops there and ``truncated`` is set.
             timeout: seconds for the whole answer (``None``: this endpoint's :attr:`timeout`).
@@ -615,7 +615,7 @@ def push_graph(
 
     Args:
         store_or_triples: a pyoxigraph Store (its default graph is pushed: where
-            :func:`graphkit.store.open_store` keeps the whole graph), or pyoxigraph triples
+            :func:`graphkit.graph.store.open_store` keeps the whole graph), or pyoxigraph triples
             (or quads of the default graph), without duplicates.
         store_url: the Graph Store Protocol URL (Oxigraph: ``http://HOST:7878/store``).
         graph: the named graph to push into (default: the default graph).

@@ -36,8 +36,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from graphkit.backends import Backend, as_backend, call_with_timeout, oxigraph_store, subgraph
-from graphkit.checked import NAMESPACES, CheckedQuery, check_query
+from graphkit.analysis.names import NameIndex, source_name_index
+from graphkit.data.load import fold
 from graphkit.errors import (
     ForbiddenQueryError,
     ParameterError,
@@ -47,12 +47,18 @@ from graphkit.errors import (
     UnknownQueryError,
     UpdateRefusedError,
 )
-from graphkit.load import fold
+from graphkit.graph.namespaces import GKV
+from graphkit.graph.terms import term_value
 from graphkit.locations import QUERIES_DIR
-from graphkit.names import NameIndex, source_name_index
-from graphkit.namespaces import GKV
-from graphkit.results import QueryResult
-from graphkit.terms import term_value
+from graphkit.sparql.backends import (
+    Backend,
+    as_backend,
+    call_with_timeout,
+    oxigraph_store,
+    subgraph,
+)
+from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
+from graphkit.sparql.results import QueryResult
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -426,7 +432,7 @@ def resolve_query(text_or_name: str | Path) -> tuple[str, BundledQuery | None]:
 @functools.cache
 def bundled_graph() -> Graph:
     """The graph of the bundled datasets, built once per process for queries without a graph."""
-    from graphkit.build import build_graph
+    from graphkit.graph.build import build_graph
 
     return build_graph()
 
@@ -447,8 +453,8 @@ def run_query(
         bindings: variable name -> ``URIRef`` or ``Literal`` (never a plain ``str``); bundled
             queries' defaults fill in the parameters not given.
         graph: what to query: an rdflib graph (default: the bundled datasets' graph), a
-            ``pyoxigraph.Store`` such as :func:`graphkit.store.open_store`'s, or a backend
-            such as :class:`graphkit.remote.Endpoint` (see :mod:`graphkit.backends`).
+            ``pyoxigraph.Store`` such as :func:`graphkit.graph.store.open_store`'s, or a backend
+            such as :class:`graphkit.sparql.remote.Endpoint` (see :mod:`graphkit.sparql.backends`).
         engine: ``"oxigraph"`` (default) or ``"rdflib"`` (rdflib graphs only).
         timeout: seconds before the query is stopped (``None``: no limit).
         max_rows: the row cap (``None``: no cap); ``result.truncated`` says if it was hit.
@@ -554,7 +560,7 @@ def compact_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class _CallableModule(types.ModuleType):
-    """Lets ``graphkit.query(...)`` call :func:`query` although ``graphkit.query`` is this
+    """Lets ``graphkit.query(...)`` call :func:`query` although ``graphkit.analysis.query`` is this
     module (the documented way to customise a module's behaviour: set its ``__class__``)."""
 
     def __call__(

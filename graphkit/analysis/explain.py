@@ -1,6 +1,6 @@
 """Everything the graph says about one entity, each fact with its source and quote.
 
-``explain(graph, "Wien")`` finds Vienna by any of its names (see :mod:`graphkit.names`) and lists
+``explain(graph, "Wien")`` finds Vienna by any of its names (see :mod:`graphkit.analysis.names`) and lists
 the statements about it in both directions: what its own row says (its country, its local names)
 and what other rows say about it (organisations based there, practices that come from there).
 Memberships, practice transfers, policy links and quantities are n-ary nodes: each is shown as
@@ -17,8 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from graphkit.names import entity_id, resolve_name
-from graphkit.namespaces import GK, PREFIXES, SCHEMA
+from graphkit.analysis.names import entity_id, resolve_name
+from graphkit.graph.namespaces import GK, PREFIXES, SCHEMA
 
 FACT_COLUMNS = ["direction", "property", "value", "value_id", "details", "source", "quote"]
 

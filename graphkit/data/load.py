@@ -1,12 +1,12 @@
 """Read and validate graphkit's curated CSV files.
 
-``load_datasets`` reads every table of the data dictionary (:mod:`graphkit.schema`) from one or
+``load_datasets`` reads every table of the data dictionary (:mod:`graphkit.data.schema`) from one or
 more folders, as text (``dtype=str``, ``keep_default_na=False``, UTF-8 with or without BOM, NFC),
 checks them, and returns a :class:`Dataset`. It collects *every* problem before it gives up and
 raises :class:`DatasetError`, whose errors each name file, line (header = line 1), column, rule
 and value, so a curator can fix them all in one pass.
 
-Run ``python -m graphkit.load [DIR ...]`` to check folders from the shell.
+Run ``python -m graphkit.data.load [DIR ...]`` to check folders from the shell.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graphkit.data.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Table
 from graphkit.errors import DatasetError
 from graphkit.locations import DATASETS_DIR
-from graphkit.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Table
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ISO_CODE_PATTERN = re.compile(r"^[A-Z]{2}$")

@@ -7,7 +7,7 @@
   projects and events, explained hop by hop;
 - :func:`cascades`: practice adoption cascades in the long format of R's NetworkInference.
 
-Names are matched by :mod:`graphkit.names` (id or any label, ignoring case and accents, local
+Names are matched by :mod:`graphkit.analysis.names` (id or any label, ignoring case and accents, local
 names such as "Wien" included); an unknown name raises
 :class:`graphkit.errors.UnknownNameError` with the closest matches.
 """
@@ -25,10 +25,8 @@ import pandas as pd
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from graphkit.backends import as_backend, select_table
-from graphkit.names import entity_id, name_index, source_name_index
-from graphkit.namespaces import GK, GKR
-from graphkit.network import (
+from graphkit.analysis.names import entity_id, name_index, source_name_index
+from graphkit.analysis.network import (
     actor_graph,
     label_of,
     local_name,
@@ -36,6 +34,8 @@ from graphkit.network import (
     transfer_graph,
     year_of,
 )
+from graphkit.graph.namespaces import GK, GKR
+from graphkit.sparql.backends import as_backend, select_table
 
 TRANSFER_COLUMNS = [
     "transfer",
@@ -97,8 +97,8 @@ def transfers_table(
     """One row per practice transfer, optionally filtered.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`, a store or an endpoint
-            (:mod:`graphkit.backends`). The table is read with a few SELECT queries
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or an endpoint
+            (:mod:`graphkit.sparql.backends`). The table is read with a few SELECT queries
             (``graphkit/queries/tables/``); the persistent store keeps its rows.
         origin: only transfers from this city (id or any name, e.g. "Wien").
         target: only transfers to this named city (unnamed targets are not matched, even
@@ -177,7 +177,7 @@ def _id(value: object) -> str:
 
 
 def _label(iri: object, label: object) -> str:
-    """:func:`graphkit.network.label_of` from a row: the label, else the id or local name."""
+    """:func:`graphkit.analysis.network.label_of` from a row: the label, else the id or local name."""
     if _text(label):
         return _text(label)
     return "" if not _text(iri) else label_of(Graph(), URIRef(_text(iri)))
@@ -202,7 +202,7 @@ def transfer_rows(source: Any) -> pd.DataFrame:
     unsorted, with the ids its filters match on (:data:`MATCH_COLUMNS`: origin and target
     city, the projects it went through, directly or by its event, and its practices).
 
-    Read with the SELECT queries of ``graphkit/queries/tables/``; :mod:`graphkit.store` keeps
+    Read with the SELECT queries of ``graphkit/queries/tables/``; :mod:`graphkit.graph.store` keeps
     the result of the bundled store next to it, so ``graphkit transfers`` need not ask again.
     """
     lists: dict[tuple[str, str], list[str]] = {}
@@ -463,7 +463,7 @@ def transfer_paths(graph: Graph, origin: str, target: str) -> Paths:
     """How practices could have travelled from one city to another.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
         origin, target: city names (id or any name).
 
     Returns:

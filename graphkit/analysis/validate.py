@@ -12,11 +12,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 
-from graphkit.build import PROPERTIES
-from graphkit.load import Dataset
+from graphkit.data.load import Dataset
+from graphkit.data.schema import TABLES
+from graphkit.graph.build import PROPERTIES
+from graphkit.graph.namespaces import GK, GKR
 from graphkit.locations import SHAPES_FILE
-from graphkit.namespaces import GK, GKR
-from graphkit.schema import TABLES
 
 
 @dataclass(frozen=True, order=True)

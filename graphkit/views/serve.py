@@ -7,7 +7,7 @@ for writing and running queries, preloaded with the bundled queries; its script 
 served from ``graphkit/static`` so it works without internet.
 
 The endpoint is stricter than Fuseki or the Oxigraph server: updates get 403, SERVICE and FROM
-get 400 (the checks of :mod:`graphkit.query`), each query has a timeout, it listens on 127.0.0.1
+get 400 (the checks of :mod:`graphkit.analysis.query`), each query has a timeout, it listens on 127.0.0.1
 unless asked otherwise, refuses requests whose ``Host`` header is not its own (DNS rebinding)
 and sends no CORS headers unless an origin is allowed explicitly.
 """
@@ -27,9 +27,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
-from graphkit.errors import QueryError, QueryTimeoutError, UpdateRefusedError
-from graphkit.locations import STATIC_DIR
-from graphkit.query import (
+from graphkit.analysis.query import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
     QueryResult,
@@ -37,6 +35,8 @@ from graphkit.query import (
     oxigraph_store,
     run_query,
 )
+from graphkit.errors import QueryError, QueryTimeoutError, UpdateRefusedError
+from graphkit.locations import STATIC_DIR
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -372,7 +372,7 @@ def make_server(
 
     Args:
         graph: the graph to answer from (never changed): an rdflib graph or a pyoxigraph store
-            such as the persistent one of :func:`graphkit.store.open_store`.
+            such as the persistent one of :func:`graphkit.graph.store.open_store`.
         host: the address to listen on; 127.0.0.1 keeps it to this machine.
         port: the TCP port.
         engine: ``oxigraph`` or ``rdflib``.

@@ -1,5 +1,5 @@
-"""How entities and links look in every picture, interactive (:mod:`graphkit.visualise`) or
-static (:mod:`graphkit.figures`): colours and shapes by type, labels, node sizes."""
+"""How entities and links look in every picture, interactive (:mod:`graphkit.views.visualise`) or
+static (:mod:`graphkit.views.figures`): colours and shapes by type, labels, node sizes."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def type_label(type_name: str) -> str:
 
 
 def node_type(attrs: dict[str, Any]) -> str:
-    """The entity type of a node of a :mod:`graphkit.network` graph ("Entity" if untyped)."""
+    """The entity type of a node of a :mod:`graphkit.analysis.network` graph ("Entity" if untyped)."""
     return str(attrs.get("type") or "Entity")
 
 

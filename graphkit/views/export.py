@@ -2,8 +2,8 @@
 
 :func:`export_files` returns the files to write (path -> bytes); only the caller writes them.
 
-- ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.build.serialise`).
-- ``graphml``, ``gexf``: a networkx projection (:data:`graphkit.network.PROJECTIONS`) with
+- ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.graph.build.serialise`).
+- ``graphml``, ``gexf``: a networkx projection (:data:`graphkit.analysis.network.PROJECTIONS`) with
   scalar attributes, so Gephi and Cytoscape open it: lists are joined with "; ", a missing text
   becomes "", and a missing number is left out so the attribute stays numeric. Edge ids are
   unique. GEXF reserves an edge's ``type`` for its direction, so there the edge attribute
@@ -32,9 +32,9 @@ import networkx as nx
 import pandas as pd
 from rdflib import Graph
 
-from graphkit.build import serialise
-from graphkit.network import projection
-from graphkit.output import frame_to_csv
+from graphkit.analysis.network import projection
+from graphkit.graph.build import serialise
+from graphkit.views.output import frame_to_csv
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 NETWORK_FORMATS = ("graphml", "gexf", "json", "csv")
@@ -194,10 +194,10 @@ def export_files(
     """The files that export ``graph`` in ``fmt``, as ``{path: content}``.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
         fmt: one of :data:`EXPORT_FORMATS`.
         kind: the projection for graphml, gexf, json and csv (a key of
-            :data:`graphkit.network.PROJECTIONS`); RDF formats always export the whole graph.
+            :data:`graphkit.analysis.network.PROJECTIONS`); RDF formats always export the whole graph.
         out: the output path (default: :func:`default_output`); for csv see :func:`csv_paths`.
 
     Returns:

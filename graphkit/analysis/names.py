@@ -14,9 +14,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from graphkit.data.load import fold
 from graphkit.errors import AmbiguousNameError, UnknownNameError
-from graphkit.load import fold
-from graphkit.namespaces import GK, GKR
+from graphkit.graph.namespaces import GK, GKR
 
 NAME_PROPERTIES = (
     RDFS.label,
@@ -104,12 +104,12 @@ def name_index(
 def source_name_index(
     source: Any, classes: Iterable[URIRef] | None = None, kind: str = "entity"
 ) -> NameIndex:
-    """:func:`name_index` of a graph, store or endpoint (see :mod:`graphkit.backends`), read
+    """:func:`name_index` of a graph, store or endpoint (see :mod:`graphkit.sparql.backends`), read
     as rows with the SELECT query ``graphkit/queries/tables/names-of-class.rq`` instead of
     through an rdflib graph; the same index for the same triples."""
     import math
 
-    from graphkit.backends import select_table
+    from graphkit.sparql.backends import select_table
 
     def text(value: object) -> str:
         return (

@@ -1,14 +1,14 @@
 """Where the graph lives and how a checked query is run there.
 
-A *backend* answers checked queries (:class:`graphkit.checked.CheckedQuery`) with a
-:class:`graphkit.results.QueryResult`. graphkit has four:
+A *backend* answers checked queries (:class:`graphkit.sparql.checked.CheckedQuery`) with a
+:class:`graphkit.sparql.results.QueryResult`. graphkit has four:
 
 - :class:`StoreBackend`: a pyoxigraph store, such as the persistent on-disk store every command
-  uses (:func:`graphkit.store.open_store`). Queries run on it directly.
+  uses (:func:`graphkit.graph.store.open_store`). Queries run on it directly.
 - :class:`GraphBackend`: an rdflib graph (the Python API's default), queried through an
   in-memory Oxigraph copy made once per graph.
 - :class:`RdflibBackend`: an rdflib graph queried with rdflib's own engine (``engine="rdflib"``).
-- :class:`graphkit.remote.Endpoint`: any SPARQL 1.1 endpoint.
+- :class:`graphkit.sparql.remote.Endpoint`: any SPARQL 1.1 endpoint.
 
 :func:`as_backend` picks the right one for a graph, store or endpoint; :func:`subgraph` fetches
 the part of the graph an analysis needs with one of the CONSTRUCT queries in
@@ -43,11 +43,11 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from graphkit.checked import NAMESPACES, CheckedQuery, check_query
 from graphkit.errors import QueryError, QueryTimeoutError, UnknownQueryError
+from graphkit.graph.terms import store_to_rdflib, to_oxigraph
 from graphkit.locations import QUERIES_DIR
-from graphkit.results import QueryResult
-from graphkit.terms import store_to_rdflib, to_oxigraph
+from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
+from graphkit.sparql.results import QueryResult
 
 __all__ = [
     "SUBGRAPHS_DIR",
@@ -85,7 +85,7 @@ class Backend(Protocol):
         max_rows: int | None,
         timeout: float | None,
     ) -> QueryResult:
-        """Run ``checked`` (a :class:`graphkit.checked.CheckedQuery`) with ``terms`` bound."""
+        """Run ``checked`` (a :class:`graphkit.sparql.checked.CheckedQuery`) with ``terms`` bound."""
         ...
 
     def select(
@@ -358,8 +358,8 @@ class StoreBackend(Answers):
 
     def kept_table(self, name: str) -> Any:
         """A table kept beside the persistent store's ``database`` folder when it was built
-        (see :func:`graphkit.store.kept_table`), or ``None``."""
-        from graphkit.store import kept_table
+        (see :func:`graphkit.graph.store.kept_table`), or ``None``."""
+        from graphkit.graph.store import kept_table
 
         return None if self.database is None else kept_table(self.database, name)
 
@@ -598,7 +598,7 @@ def select_table(
 ) -> Any:
     """The rows of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``source`` (a
     graph, store or endpoint), with ``bindings`` bound, as a DataFrame (see
-    :meth:`graphkit.results.QueryResult.frame`).
+    :meth:`graphkit.sparql.results.QueryResult.frame`).
 
     Analyses use these to read what they need from a large store or an endpoint as rows,
     without building an rdflib graph at all.

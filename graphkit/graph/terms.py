@@ -12,7 +12,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from graphkit.errors import QueryError
-from graphkit.namespaces import bind_prefixes
+from graphkit.graph.namespaces import bind_prefixes
 
 _STRING = str(XSD.string)
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal

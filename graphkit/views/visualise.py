@@ -3,7 +3,7 @@
 - :func:`select_view` picks the part of the knowledge graph to draw (the whole graph, the
   practice transfers, who took part in what, the neighbourhood of one entity, one project),
   narrowed by project, theme and year;
-- :func:`to_pyvis` turns any networkx graph of :mod:`graphkit.network` into a
+- :func:`to_pyvis` turns any networkx graph of :mod:`graphkit.analysis.network` into a
   :class:`pyvis.network.Network`: colour and shape by entity type, size by degree or a
   centrality, transfers as arrows labelled with the practice, plain-text tooltips;
 - :func:`render_html` returns the finished page as text (callers write it);
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphkit.errors import ViewError
 from graphkit.locations import STATIC_DIR
-from graphkit.style import (
+from graphkit.views.style import (
     EDGE_LABEL_CHARACTERS,
     PLAIN_EDGE_COLOR,
     SEED,
@@ -209,7 +209,7 @@ def to_pyvis(view: nx.Graph, *, size_by: str = "degree") -> Network:
     """A pyvis network of ``view``, ready for :func:`render_html`.
 
     Args:
-        view: a graph of :mod:`graphkit.network` or :func:`select_view` (any networkx graph
+        view: a graph of :mod:`graphkit.analysis.network` or :func:`select_view` (any networkx graph
             whose nodes have ``label`` and ``type`` works).
         size_by: node size by "degree", "betweenness" or "closeness".
 
@@ -379,7 +379,7 @@ def render_html(
     """The finished page: one self-contained UTF-8 HTML document that makes no request.
 
     Args:
-        view: a graph (from :func:`select_view` or :mod:`graphkit.network`) or a network
+        view: a graph (from :func:`select_view` or :mod:`graphkit.analysis.network`) or a network
             from :func:`to_pyvis`, perhaps adjusted by the caller.
         title: the page heading (set as text); default: the view's ``title`` graph attribute.
         size_by: node size for a graph (see :func:`node_sizes`).
@@ -387,7 +387,7 @@ def render_html(
     Returns:
         The HTML text. vis-network is inlined; the graph travels as escaped JSON in a
         ``<script type="application/json">``; ids are ``n0``/``e0``...; tooltips, labels and
-        menus are text, never markup. Callers write it (``output.write_atomic`` writes UTF-8).
+        menus are text, never markup. Callers write it (:func:`graphkit.files.write_atomic` writes UTF-8).
     """
     from pyvis.network import Network
 
@@ -479,7 +479,7 @@ def narrow(
 
 
 def _resolve(graph: Graph, name: str, cls: Any, kind: str) -> str:
-    from graphkit.names import entity_id, resolve_name
+    from graphkit.analysis.names import entity_id, resolve_name
 
     return entity_id(resolve_name(graph, name, None if cls is None else [cls], kind))
 
@@ -488,16 +488,16 @@ def _theme_labels(graph: Graph, theme_id: str) -> set[str]:
     """The labels of a theme and of every narrower theme under it."""
     from rdflib.namespace import SKOS
 
-    from graphkit.namespaces import GKR
-    from graphkit.network import label_of
+    from graphkit.analysis.network import label_of
+    from graphkit.graph.namespaces import GKR
 
     return {label_of(graph, t) for t in graph.transitive_subjects(SKOS.broader, GKR[theme_id])}
 
 
 def _with_transfer_themes(graph: Graph, view: nx.Graph) -> nx.Graph:
     """Give each transfer edge the themes of its practice and resulting practice."""
-    from graphkit.namespaces import GK, GKR
-    from graphkit.network import label_of
+    from graphkit.analysis.network import label_of
+    from graphkit.graph.namespaces import GK, GKR
 
     for *_, attrs in edge_items(view):
         practices = [attrs.get("practice_id"), attrs.get("resulting_practice_id")]
@@ -524,13 +524,13 @@ def select_view(
     """The part of the knowledge graph to draw.
 
     Args:
-        graph: a graph built by :func:`graphkit.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
         view: "full" (every entity), "transfers" (cities and the practice transfers between
             them), "actors" (cities, organisations and people with the projects and events they
             took part in), "cities" / "organisations" (linked by shared projects and events),
             "ego" (everything within ``depth`` links of ``center``) or "project" (everything
             linked to ``project``, and what lies within ``depth`` links of it).
-        center: the entity of the ego view: an id or any name (see :mod:`graphkit.names`).
+        center: the entity of the ego view: an id or any name (see :mod:`graphkit.analysis.names`).
         depth: how many links from the centre or project the ego and project views reach.
         project, theme: keep only what belongs to this project / has this theme (or a
             narrower one); names as for ``center``.
@@ -538,7 +538,7 @@ def select_view(
             ones are left out).
 
     Returns:
-        A networkx graph as in :mod:`graphkit.network`, with a ``title`` graph attribute
+        A networkx graph as in :mod:`graphkit.analysis.network`, with a ``title`` graph attribute
         describing the view and its filters.
 
     Raises:
@@ -549,8 +549,8 @@ def select_view(
     """
     import networkx as nx
 
-    from graphkit import network
-    from graphkit.namespaces import GK, GKR
+    from graphkit.analysis import network
+    from graphkit.graph.namespaces import GK, GKR
 
     if view not in VIEWS:
         raise ViewError(f"Unknown view {view!r}; choose one of {', '.join(VIEWS)}.")
@@ -634,7 +634,7 @@ def draw_view(
 
     Args:
         fmt: "html" (interactive page, :func:`render_html`), "svg" or "png"
-            (:func:`graphkit.figures.draw_figure`).
+            (:func:`graphkit.views.figures.draw_figure`).
         max_nodes: refuse views larger than this, which would freeze a browser or make an
             unreadable figure.
 
@@ -659,7 +659,7 @@ def draw_view(
     if fmt == "html":
         content: str | bytes = render_html(selected, size_by=size_by)
     else:
-        from graphkit.figures import draw_figure
+        from graphkit.views.figures import draw_figure
 
         content = draw_figure(selected, fmt=fmt, size_by=size_by)
     return Picture(content, fmt, count, selected.number_of_edges(), title)
