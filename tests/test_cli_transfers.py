@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit.cli import main
+from graphkit.locations import DATASETS_DIR
 from tests.conftest import CHAINS_DIR
 
 
@@ -20,7 +21,8 @@ def run(*args: str):
 def test_transfers_on_the_bundled_data_lists_every_transfer_readably() -> None:
     result = run("transfers")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("6 transfers")
+    rows = len(pd.read_csv(DATASETS_DIR / "transfers.csv", dtype=str))  # one per transfer
+    assert result.stdout.startswith(f"{rows} transfers")
     assert "Integrationshaus: Vienna → Taranto, 2013" in result.stdout
     assert "  result      Casa MiStra" in result.stdout
     assert "Toulouse → 4 unnamed cities, 2019" in result.stdout
