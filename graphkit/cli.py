@@ -352,17 +352,7 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--since", type=int, metavar="YEAR", help="Only transfers in or after YEAR.")
 @click.option("--until", type=int, metavar="YEAR", help="Only transfers in or before YEAR.")
 @frame_format_option()
-def transfers_command(
-    kg: KnowledgeGraph,
-    origin: str | None,
-    target: str | None,
-    project: str | None,
-    practice: str | None,
-    theme: str | None,
-    since: int | None,
-    until: int | None,
-    fmt: str,
-) -> None:
+def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     """Which practices travelled from which city to which, how, and with what result.
 
     One entry per transfer: practice, origin city, receiving city (or "4 unnamed cities" where
@@ -387,15 +377,7 @@ def transfers_command(
     from graphkit.analysis.transfers import transfers_text
     from graphkit.views.output import render_frame
 
-    table = kg.transfers(
-        origin=origin,
-        target=target,
-        project=project,
-        practice=practice,
-        theme=theme,
-        since=since,
-        until=until,
-    )
+    table = kg.transfers(**filters)
     if fmt == "table":
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
         click.echo(transfers_text(table, width=width))
@@ -463,13 +445,30 @@ def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
     click.echo(render_frame(kg.summary(kind), fmt))
 
 
+def node_measures_options(top: int) -> Callable[..., Any]:
+    """The options of a command that prints one row per node of a network, ``top`` rows by
+    default (centrality, brokers)."""
+    options = (graph_options(), network_graph_option, top_option(top), exact_option, seed_option)
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in (frame_format_option(), *reversed(options)):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def echo_node_measures(result: Any, top: int, fmt: str) -> None:
+    """Print the first ``top`` rows of a :class:`graphkit.analysis.network.NodeMeasures`."""
+    from graphkit.views.output import render_frame
+
+    if result.betweenness_sample:
+        progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
+    click.echo(render_frame(result.table.head(top), fmt))
+
+
 @network.command("centrality")
-@graph_options()
-@network_graph_option
-@top_option(20)
-@exact_option
-@seed_option
-@frame_format_option()
+@node_measures_options(20)
 def network_centrality(
     kg: KnowledgeGraph, kind: str, top: int, exact: bool, seed: int, fmt: str
 ) -> None:
@@ -483,21 +482,11 @@ def network_centrality(
       graphkit network centrality --top 10
       graphkit network centrality --graph transfers --format csv > transfer-centrality.csv
     """
-    from graphkit.views.output import render_frame
-
-    result = kg.centrality(kind, exact=exact, seed=seed)
-    if result.betweenness_sample:
-        progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
-    click.echo(render_frame(result.table.head(top), fmt))
+    echo_node_measures(kg.centrality(kind, exact=exact, seed=seed), top, fmt)
 
 
 @network.command("brokers")
-@graph_options()
-@network_graph_option
-@top_option(10)
-@exact_option
-@seed_option
-@frame_format_option()
+@node_measures_options(10)
 def network_brokers(
     kg: KnowledgeGraph, kind: str, top: int, exact: bool, seed: int, fmt: str
 ) -> None:
@@ -509,13 +498,8 @@ def network_brokers(
       graphkit network brokers
       graphkit network brokers --graph organisations --top 5
     """
-    from graphkit.views.output import render_frame
-
     progress(f"Measuring brokerage in the {kind} network…")
-    result = kg.brokers(kind, exact=exact, seed=seed)
-    if result.betweenness_sample:
-        progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
-    click.echo(render_frame(result.table.head(top), fmt))
+    echo_node_measures(kg.brokers(kind, exact=exact, seed=seed), top, fmt)
 
 
 @network.command("communities")
@@ -694,17 +678,7 @@ def visualise_setting(name: str) -> Any:
     help="Output file [default: graphkit-<view>.<format>].",
 )
 def visualise(
-    kg: KnowledgeGraph,
-    view: str,
-    center: str | None,
-    depth: int,
-    project: str | None,
-    theme: str | None,
-    since: int | None,
-    fmt: str | None,
-    size_by: str,
-    max_nodes: int,
-    out: Path | None,
+    kg: KnowledgeGraph, view: str, fmt: str | None, out: Path | None, **options: Any
 ) -> None:
     """Draw a network view as an interactive page or a static figure.
 
@@ -728,17 +702,7 @@ def visualise(
     fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
-    picture = kg.view(
-        view,
-        center=center,
-        depth=depth,
-        project=project,
-        theme=theme,
-        since=since,
-        fmt=fmt,
-        size_by=size_by,
-        max_nodes=max_nodes,
-    )
+    picture = kg.view(view, fmt=fmt, **options)
     target = write_atomic(out or Path(f"graphkit-{view}.{fmt}"), picture.content)
     click.echo(f"Wrote {picture.title}: {picture.nodes} nodes, {picture.edges} edges, to {target}")
 

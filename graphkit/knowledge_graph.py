@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from graphkit.errors import GraphkitError
 from graphkit.locations import DATASETS_DIR
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
     from graphkit.analysis.explain import Explanation
-    from graphkit.analysis.network import Communities, NodeMeasures
+    from graphkit.analysis.network import Communities, NodeMeasures, Sampling
     from graphkit.analysis.stats import GraphStats
     from graphkit.analysis.transfers import Paths
     from graphkit.analysis.validate import ValidationReport
@@ -78,6 +78,18 @@ def _transfer_rows_of(store: ox.Store) -> pd.DataFrame:
 
 # Tables the persistent store keeps beside its database, so warm commands need not ask again.
 KEPT_TABLES: dict[str, Callable[[ox.Store], pd.DataFrame]] = {"transfer-rows": _transfer_rows_of}
+
+
+class TransferFilters(TypedDict, total=False):
+    """Which transfers :meth:`KnowledgeGraph.transfers` lists (names: ids or any name)."""
+
+    origin: str | None
+    target: str | None
+    project: str | None
+    practice: str | None
+    theme: str | None
+    since: int | None
+    until: int | None
 
 
 class KnowledgeGraph:
@@ -214,37 +226,19 @@ class KnowledgeGraph:
         Raises:
             graphkit.errors.UnknownNameError, graphkit.errors.AmbiguousNameError
         """
-        from graphkit.analysis.names import source_name_index
+        from graphkit.analysis.names import name_index
 
-        return source_name_index(self.backend).resolve(name)
+        return name_index(self.backend).resolve(name)
 
     # --- Transfers, paths and cascades ---------------------------------------------------
 
-    def transfers(
-        self,
-        *,
-        origin: str | None = None,
-        target: str | None = None,
-        project: str | None = None,
-        practice: str | None = None,
-        theme: str | None = None,
-        since: int | None = None,
-        until: int | None = None,
-    ) -> pd.DataFrame:
-        """One row per practice transfer, optionally filtered; see
+    def transfers(self, **filters: Unpack[TransferFilters]) -> pd.DataFrame:
+        """One row per practice transfer, optionally filtered by ``origin``, ``target``,
+        ``project``, ``practice``, ``theme``, ``since`` and ``until``; see
         :func:`graphkit.analysis.transfers.transfers_table`."""
         from graphkit.analysis.transfers import transfers_table
 
-        return transfers_table(
-            self.backend,
-            origin=origin,
-            target=target,
-            project=project,
-            practice=practice,
-            theme=theme,
-            since=since,
-            until=until,
-        )
+        return transfers_table(self.backend, **filters)
 
     def paths(self, origin: str, target: str) -> Paths:
         """How practices could travel from city ``origin`` to city ``target``; see
@@ -276,19 +270,18 @@ class KnowledgeGraph:
 
         return summary(self.network(kind))
 
-    def centrality(
-        self, kind: str = "cities", *, exact: bool = False, seed: int = 42
-    ) -> NodeMeasures:
-        """Degree, betweenness, PageRank and reach of every node of the ``kind`` network."""
+    def centrality(self, kind: str = "cities", **sampling: Unpack[Sampling]) -> NodeMeasures:
+        """Degree, betweenness, PageRank and reach of every node of the ``kind`` network;
+        ``sampling`` (``exact``, ``seed``, ...) as for :func:`graphkit.analysis.network.centrality`."""
         from graphkit.analysis.network import centrality
 
-        return centrality(self.network(kind), exact=exact, seed=seed)
+        return centrality(self.network(kind), **sampling)
 
-    def brokers(self, kind: str = "cities", *, exact: bool = False, seed: int = 42) -> NodeMeasures:
+    def brokers(self, kind: str = "cities", **sampling: Unpack[Sampling]) -> NodeMeasures:
         """The brokers of the ``kind`` network (high betweenness, low Burt constraint)."""
         from graphkit.analysis.network import brokers
 
-        return brokers(self.network(kind), exact=exact, seed=seed)
+        return brokers(self.network(kind), **sampling)
 
     def communities(
         self,
@@ -354,8 +347,8 @@ class KnowledgeGraph:
 
     def view(self, view: str = "full", **options: Any) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for
-        :func:`graphkit.views.visualise.draw_view` (center, depth, project, theme, since, fmt,
-        size_by, max_nodes)."""
+        :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
+        filters ``center``, ``depth``, ``project``, ``theme``, ``since``)."""
         from graphkit.views.visualise import draw_view
 
         if view not in VIEW_SUBGRAPHS:

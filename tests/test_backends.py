@@ -306,14 +306,14 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
 
 
 @pytest.mark.parametrize("classes", [None, ["City"], ["Project", "Event"]], ids=str)
-def test_names_read_as_rows_index_every_entity_as_the_graph_does(
+def test_the_name_index_of_the_store_is_the_name_index_of_the_graph(
     classes, bundled_store, bundled_graph
 ) -> None:
-    from graphkit.analysis.names import name_index, source_name_index
+    from graphkit.analysis.names import name_index
     from graphkit.graph.namespaces import GK
 
     wanted = None if classes is None else [GK[c] for c in classes]
-    from_rows = source_name_index(bundled_store, wanted, "entity")
+    from_rows = name_index(bundled_store, wanted, "entity")
     from_graph = name_index(bundled_graph, wanted, "entity")
     assert from_rows.keys == from_graph.keys
     assert from_rows.display == from_graph.display

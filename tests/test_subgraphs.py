@@ -94,11 +94,13 @@ class Data:
 
 
 def once_per_graph(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function(graph, ...)``, computed once per graph (and other arguments)."""
+    """``function(graph, ...)``, computed once per rdflib graph (and other arguments)."""
     results: dict[tuple, tuple[Graph, int, Any]] = {}
 
     @functools.wraps(function)
     def wrapper(graph: Graph, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(graph, Graph):  # a store or endpoint: nothing to save
+            return function(graph, *args, **kwargs)
         key = (id(graph), repr(args), repr(sorted(kwargs.items())))
         cached = results.get(key)
         if cached is None or cached[0] is not graph or cached[1] != len(graph):

@@ -9,14 +9,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
 
 from graphkit.data.load import fold
 from graphkit.errors import AmbiguousNameError, UnknownNameError
 from graphkit.graph.namespaces import GK, GKR
+from graphkit.sparql.backends import Queryable, select_table
 
 NAME_PROPERTIES = (
     RDFS.label,
@@ -84,32 +84,12 @@ def build_name_index(
 
 
 def name_index(
-    graph: Graph, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+    graph: Queryable, classes: Iterable[URIRef] | None = None, kind: str = "entity"
 ) -> NameIndex:
-    """Index the names of ``graph``'s entities of ``classes`` (default: every data entity)."""
-    wanted = set(classes) if classes is not None else None
-    entities: dict[URIRef, tuple[str, str, list[str]]] = {}
-    for entity, cls in graph.subject_objects(RDF.type):
-        if not isinstance(entity, URIRef) or not str(entity).startswith(str(GKR)):
-            continue
-        if cls == GK.Citation or (wanted is not None and cls not in wanted):
-            continue
-        label = str(graph.value(entity, RDFS.label) or entity_id(entity))
-        names = [str(o) for prop in NAME_PROPERTIES for o in graph.objects(entity, prop)]
-        previous = entities.get(entity, ("", "", []))[2]
-        entities[entity] = (str(cls).removeprefix(str(GK)), label, [*previous, *names])
-    return build_name_index(entities, kind)
-
-
-def source_name_index(
-    source: Any, classes: Iterable[URIRef] | None = None, kind: str = "entity"
-) -> NameIndex:
-    """:func:`name_index` of a graph, store or endpoint (see :mod:`graphkit.sparql.backends`), read
-    as rows with the SELECT query ``graphkit/queries/tables/names-of-class.rq`` instead of
-    through an rdflib graph; the same index for the same triples."""
+    """Index the names of the entities of ``classes`` (default: every data entity) of ``graph``
+    (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`), read as rows
+    with the SELECT query ``graphkit/queries/tables/names-of-class.rq``."""
     import math
-
-    from graphkit.sparql.backends import select_table
 
     def text(value: object) -> str:
         return (
@@ -118,7 +98,7 @@ def source_name_index(
 
     entities: dict[URIRef, tuple[str, str, list[str]]] = {}
     for cls in list(classes) if classes is not None else [None]:
-        rows = select_table(source, "names-of-class", {"class": cls} if cls is not None else None)
+        rows = select_table(graph, "names-of-class", {"class": cls} if cls is not None else None)
         columns = (rows[c] for c in ("entity", "class", "property", "name"))
         for entity, found_class, prop, name in zip(*columns, strict=True):
             iri = URIRef(entity)
@@ -134,7 +114,7 @@ def source_name_index(
 
 
 def resolve_name(
-    graph: Graph, name: str, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+    graph: Queryable, name: str, classes: Iterable[URIRef] | None = None, kind: str = "entity"
 ) -> URIRef:
     """The entity of ``classes`` in ``graph`` called ``name`` (id or any label)."""
     return name_index(graph, classes, kind).resolve(name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TypedDict, Unpack
 
 import networkx as nx
 import pandas as pd
@@ -465,8 +466,22 @@ class NodeMeasures:
     betweenness_sample: int | None
 
 
+class Sampling(TypedDict, total=False):
+    """How betweenness is computed on large graphs (see :func:`centrality`)."""
+
+    exact: bool
+    sample_threshold: int
+    sample_size: int
+    seed: int
+
+
 def _betweenness(
-    g: nx.Graph, exact: bool, sample_threshold: int, sample_size: int, seed: int
+    g: nx.Graph,
+    *,
+    exact: bool = False,
+    sample_threshold: int = SAMPLE_THRESHOLD,
+    sample_size: int = SAMPLE_SIZE,
+    seed: int = SEED,
 ) -> tuple[dict[str, float], int | None]:
     sample = None
     if not exact and g.number_of_nodes() > sample_threshold:
@@ -474,21 +489,14 @@ def _betweenness(
     return nx.betweenness_centrality(g, k=sample, seed=seed), sample
 
 
-def centrality(
-    g: nx.Graph,
-    *,
-    exact: bool = False,
-    sample_threshold: int = SAMPLE_THRESHOLD,
-    sample_size: int = SAMPLE_SIZE,
-    seed: int = SEED,
-) -> NodeMeasures:
+def centrality(g: nx.Graph, **sampling: Unpack[Sampling]) -> NodeMeasures:
     """Degree, betweenness, PageRank and reach of every node of ``g``.
 
     Args:
         g: any projection (parallel edges are merged into weights first).
-        exact: always compute betweenness exactly; otherwise graphs of more than
-            ``sample_threshold`` nodes use ``sample_size`` sampled sources (seeded).
-        seed: the seed of the sampling.
+        sampling: ``exact``: always compute betweenness exactly; otherwise graphs of more than
+            ``sample_threshold`` nodes use ``sample_size`` sampled sources (seeded with
+            ``seed``).
 
     Returns:
         Columns ``id``, ``label``, ``type``, ``degree`` (links to distinct nodes),
@@ -498,7 +506,7 @@ def centrality(
         direction of transfers in a directed graph). Sorted by degree, reach, then PageRank.
     """
     simple = simple_graph(g)
-    between, sample = _betweenness(simple, exact, sample_threshold, sample_size, seed)
+    between, sample = _betweenness(simple, **sampling)
     pagerank = page_rank(simple)
     if simple.is_directed():
         reach = {n: len(nx.descendants(simple, n)) for n in simple}
@@ -528,19 +536,12 @@ def centrality(
     return NodeMeasures(table, sample)
 
 
-def brokers(
-    g: nx.Graph,
-    *,
-    exact: bool = False,
-    sample_threshold: int = SAMPLE_THRESHOLD,
-    sample_size: int = SAMPLE_SIZE,
-    seed: int = SEED,
-) -> NodeMeasures:
+def brokers(g: nx.Graph, **sampling: Unpack[Sampling]) -> NodeMeasures:
     """The nodes that broker between others: who sits on the paths between the rest.
 
     Args:
         g: any projection; directions are ignored for Burt's measures.
-        exact, sample_threshold, sample_size, seed: as for :func:`centrality`.
+        sampling: as for :func:`centrality`.
 
     Returns:
         Columns ``id``, ``label``, ``type``, ``betweenness`` (share of shortest paths through
@@ -550,7 +551,7 @@ def brokers(
         then constraint (lowest first).
     """
     simple = simple_graph(g)
-    between, sample = _betweenness(simple, exact, sample_threshold, sample_size, seed)
+    between, sample = _betweenness(simple, **sampling)
     undirected = simple.to_undirected()
     constraint, effective = burt_measures(undirected)
     columns = {

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from graphkit.analysis.names import NameIndex, source_name_index
+from graphkit.analysis.names import NameIndex, name_index
 from graphkit.data.load import fold
 from graphkit.errors import (
     ForbiddenQueryError,
@@ -385,7 +385,7 @@ def parameter_terms(
         elif parameter.kind == "concept":
             terms[name] = _concept_index(names(), parameter.scheme).resolve(value)
         else:
-            index = source_name_index(graph, parameter.classes, kind=parameter.name)
+            index = name_index(graph, parameter.classes, kind=parameter.name)
             terms[name] = index.resolve(value)
     return terms
 

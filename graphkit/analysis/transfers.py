@@ -25,7 +25,7 @@ import pandas as pd
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from graphkit.analysis.names import entity_id, name_index, source_name_index
+from graphkit.analysis.names import entity_id, name_index
 from graphkit.analysis.network import (
     actor_graph,
     label_of,
@@ -125,7 +125,7 @@ def transfers_table(
     source = as_backend(graph)
 
     def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
-        return source_name_index(source, [cls], kind).resolve(name)
+        return name_index(source, [cls], kind).resolve(name)
 
     origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
     target_id = entity_id(resolve(target, GK.City, "city")) if target else None

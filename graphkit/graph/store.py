@@ -31,7 +31,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict, Unpack
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -286,19 +286,25 @@ def _write_database(
     return count, tables
 
 
+class BuildOptions(TypedDict, total=False):
+    """How :func:`open_store` builds a store that is missing or out of date."""
+
+    dataset: Any
+    on_build: Callable[[str], None] | None
+    tables: Mapping[str, TableMaker] | None
+
+
 def open_store(
     folders: Sequence[Path | str] | None = None,
     store_dir: Path | str | None = None,
-    *,
-    dataset: Any = None,
-    on_build: Callable[[str], None] | None = None,
-    tables: Mapping[str, TableMaker] | None = None,
+    **options: Unpack[BuildOptions],
 ) -> ox.Store:
     """The persistent store of the graph of ``folders``, built first if needed.
 
     Args:
         folders: the data folders (default: the bundled datasets).
         store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
+        options: how to build it if needed (:class:`BuildOptions`):
         dataset: the already loaded :class:`graphkit.data.load.Dataset` of ``folders``, to save
             loading it again when the store has to be built.
         on_build: called with a message when the store is (re)built, e.g. to show progress.
@@ -313,9 +319,7 @@ def open_store(
         graphkit.errors.DatasetError: the data has problems (the store is left as it was).
         StoreError: the store folder cannot be written.
     """
-    return open_store_database(
-        folders, store_dir, dataset=dataset, on_build=on_build, tables=tables
-    )[0]
+    return open_store_database(folders, store_dir, **options)[0]
 
 
 def open_store_database(

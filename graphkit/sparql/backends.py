@@ -28,7 +28,6 @@ import collections
 import contextlib
 import functools
 import io
-import itertools
 import os
 import pickle
 import select
@@ -36,9 +35,9 @@ import signal
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -47,13 +46,17 @@ from graphkit.errors import QueryError, QueryTimeoutError, UnknownQueryError
 from graphkit.graph.terms import store_to_rdflib, to_oxigraph
 from graphkit.locations import QUERIES_DIR
 from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
-from graphkit.sparql.results import QueryResult
+from graphkit.sparql.results import QueryResult, take_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "SUBGRAPHS_DIR",
     "Answers",
     "Backend",
     "GraphBackend",
+    "Queryable",
     "RdflibBackend",
     "StoreBackend",
     "as_backend",
@@ -70,94 +73,63 @@ T = TypeVar("T")
 Term = URIRef | Literal
 
 
+Terms = Mapping[str, Term]
+Bindings = Terms | None
+Seconds = float | None
+
+
 @runtime_checkable
 class Backend(Protocol):
     """Where the graph lives, as everything downstream sees it: a store, a graph or a SPARQL
-    endpoint that answers checked queries, each under a timeout (``None``: no limit)."""
+    endpoint. It answers checked queries (:meth:`run`) and SELECT, CONSTRUCT and ASK text, each
+    under a timeout in seconds (``None``: no limit, or an endpoint's own)."""
 
     description: str
 
     def run(
-        self,
-        checked: CheckedQuery,
-        terms: Mapping[str, Term],
-        *,
-        max_rows: int | None,
-        timeout: float | None,
-    ) -> QueryResult:
-        """Run ``checked`` (a :class:`graphkit.sparql.checked.CheckedQuery`) with ``terms`` bound."""
-        ...
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
+    ) -> QueryResult: ...
 
     def select(
-        self,
-        text: str,
-        bindings: Mapping[str, Term] | None = None,
-        *,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        """The rows of a SELECT query."""
-        ...
+        self, query: str, bindings: Bindings = None, *, timeout: Seconds = None
+    ) -> QueryResult: ...
 
     def construct(
-        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
-    ) -> Graph:
-        """The graph a CONSTRUCT (or DESCRIBE) query builds, as an rdflib graph."""
-        ...
+        self, query: str, bindings: Bindings = None, *, timeout: Seconds = None
+    ) -> Graph: ...
 
-    def ask(
-        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
-    ) -> bool:
-        """The answer of an ASK query."""
-        ...
+    def ask(self, query: str, bindings: Bindings = None, *, timeout: Seconds = None) -> bool: ...
+
+
+# What analyses and queries accept: an rdflib graph, a pyoxigraph store or a backend.
+Queryable = Graph | ox.Store | Backend
 
 
 class Answers:
-    """:meth:`select`, :meth:`construct` and :meth:`ask` of a :class:`Backend`, over its
-    ``run``: every backend inherits them, so each has to implement ``run`` only."""
+    """:meth:`select`, :meth:`construct` and :meth:`ask` over a backend's ``run``: every backend
+    inherits them, so each implements ``run`` (and names itself in ``description``) only."""
 
-    def run(
-        self,
-        checked: CheckedQuery,
-        terms: Mapping[str, Term],
-        *,
-        max_rows: int | None,
-        timeout: float | None,
-    ) -> QueryResult:
-        raise NotImplementedError
+    run: Callable[..., QueryResult]
 
-    def _checked(self, text: str, form: str) -> CheckedQuery:
-        checked = check_query(text)
+    def _run_text(self, query: str, form: str, bindings: Bindings, **limits: Any) -> QueryResult:
+        checked = check_query(query)
         if checked.form != form and not (form == "CONSTRUCT" and checked.form == "DESCRIBE"):
             raise QueryError(f"Expected a {form} query, got {checked.form}.")
-        return checked
+        return self.run(checked, dict(bindings or {}), **limits)
 
     def select(
-        self,
-        text: str,
-        bindings: Mapping[str, Term] | None = None,
-        *,
-        timeout: float | None = None,
-        max_rows: int | None = None,
+        self, query: str, bindings: Bindings = None, *, timeout: Seconds = None
     ) -> QueryResult:
-        """The rows of the SELECT query ``text`` with ``bindings`` bound (``.frame()`` gives a
-        DataFrame)."""
-        checked = self._checked(text, "SELECT")
-        return self.run(checked, dict(bindings or {}), max_rows=max_rows, timeout=timeout)
+        """Every row of the SELECT ``query`` with ``bindings`` bound (``.frame()``: a DataFrame)."""
+        return self._run_text(query, "SELECT", bindings, max_rows=None, timeout=timeout)
 
-    def construct(
-        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
-    ) -> Graph:
-        """The graph the CONSTRUCT (or DESCRIBE) query ``text`` builds, as an rdflib graph."""
-        checked = self._checked(text, "CONSTRUCT")
-        return self.run(checked, dict(bindings or {}), max_rows=None, timeout=timeout).graph()
+    def construct(self, query: str, bindings: Bindings = None, *, timeout: Seconds = None) -> Graph:
+        """The graph the CONSTRUCT (or DESCRIBE) ``query`` builds, as an rdflib graph."""
+        return self._run_text(query, "CONSTRUCT", bindings, max_rows=None, timeout=timeout).graph()
 
-    def ask(
-        self, text: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
-    ) -> bool:
-        """The answer of the ASK query ``text`` with ``bindings`` bound."""
-        checked = self._checked(text, "ASK")
-        return bool(self.run(checked, dict(bindings or {}), max_rows=1, timeout=timeout).boolean)
+    def ask(self, query: str, bindings: Bindings = None, *, timeout: Seconds = None) -> bool:
+        """The answer of the ASK ``query`` with ``bindings`` bound."""
+        return bool(self._run_text(query, "ASK", bindings, max_rows=1, timeout=timeout).boolean)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,13 +298,6 @@ def call_with_timeout(
     return pickle.loads(data)  # our own child's data
 
 
-def _take(items: Iterable[T], max_rows: int | None) -> tuple[list[T], bool]:
-    if max_rows is None:
-        return list(items), False
-    taken = list(itertools.islice(items, max_rows + 1))
-    return taken[:max_rows], len(taken) > max_rows
-
-
 # ---------------------------------------------------------------------------------------------
 # Oxigraph stores
 # ---------------------------------------------------------------------------------------------
@@ -383,9 +348,9 @@ class StoreBackend(Answers):
                 return QueryResult("ASK", boolean=bool(answer))
             if checked.form == "SELECT":
                 variables = [v.value for v in answer.variables]
-                rows, cut = _take(map(tuple, answer), max_rows)
+                rows, cut = take_rows(map(tuple, answer), max_rows)
                 return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
-            triples, cut = _take(answer, max_rows)
+            triples, cut = take_rows(answer, max_rows)
             return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
         except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
             raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
@@ -418,12 +383,7 @@ class StoreBackend(Answers):
         return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
 
     def run(
-        self,
-        checked: CheckedQuery,
-        terms: Mapping[str, Term],
-        *,
-        max_rows: int | None,
-        timeout: float | None,
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
     ) -> QueryResult:
         """Run ``checked`` on the store; see the module's notes on timeouts."""
         if timeout is None:
@@ -495,9 +455,9 @@ class RdflibBackend(Answers):
                 return QueryResult("ASK", boolean=bool(answer.askAnswer))
             if checked.form == "SELECT":
                 variables = [str(v) for v in answer.vars or ()]
-                rows, cut = _take(map(tuple, answer), max_rows)
+                rows, cut = take_rows(map(tuple, answer), max_rows)
                 return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
-            triples, cut = _take(iter(answer), max_rows)
+            triples, cut = take_rows(iter(answer), max_rows)
             return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
         except QueryError:
             raise
@@ -505,37 +465,32 @@ class RdflibBackend(Answers):
             raise QueryError(f"rdflib could not run the query: {exc}") from exc
 
     def run(
-        self,
-        checked: CheckedQuery,
-        terms: Mapping[str, Term],
-        *,
-        max_rows: int | None,
-        timeout: float | None,
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
     ) -> QueryResult:
         """Run ``checked`` with rdflib's engine under ``timeout``."""
         return call_with_timeout(lambda: self._direct(checked, terms, max_rows), timeout)
 
 
-def as_backend(source: Any, engine: str = "oxigraph") -> Backend:
-    """The backend for ``source``: an rdflib ``Graph``, a ``pyoxigraph.Store`` or a backend.
+def as_backend(graph: Queryable, engine: str = "oxigraph") -> Backend:
+    """The backend for ``graph``: an rdflib ``Graph``, a ``pyoxigraph.Store`` or a backend.
 
     ``engine="rdflib"`` answers with rdflib's engine; a store is then read into an rdflib graph
     first (fine for small graphs only).
     """
     if engine not in ("oxigraph", "rdflib"):
         raise QueryError(f"Unknown engine {engine!r}; use oxigraph or rdflib.")
-    if isinstance(source, Graph):
-        return RdflibBackend(source) if engine == "rdflib" else GraphBackend(source)
-    if isinstance(source, ox.Store):
+    if isinstance(graph, Graph):
+        return RdflibBackend(graph) if engine == "rdflib" else GraphBackend(graph)
+    if isinstance(graph, ox.Store):
         if engine == "rdflib":
-            return RdflibBackend(store_to_rdflib(source))
-        return StoreBackend(source)
-    if isinstance(source, Backend):
-        if engine == "rdflib" and not isinstance(source, RdflibBackend):
-            raise QueryError(f"The rdflib engine cannot run on {source.description}.")
-        return source
+            return RdflibBackend(store_to_rdflib(graph))
+        return StoreBackend(graph)
+    if isinstance(graph, Backend):
+        if engine == "rdflib" and not isinstance(graph, RdflibBackend):
+            raise QueryError(f"The rdflib engine cannot run on {graph.description}.")
+        return graph
     raise TypeError(
-        f"Cannot query {type(source).__name__}: give an rdflib Graph, a store or an endpoint."
+        f"Cannot query {type(graph).__name__}: give an rdflib Graph, a store or an endpoint."
     )
 
 
@@ -557,11 +512,7 @@ def subgraph_names() -> list[str]:
 
 
 def subgraph(
-    source: Any,
-    name: str,
-    bindings: Mapping[str, Term] | None = None,
-    *,
-    timeout: float | None = None,
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
 ) -> Graph:
     """The part of the graph that the analysis ``name`` needs, as an rdflib graph.
 
@@ -573,12 +524,12 @@ def subgraph(
         UnknownQueryError: no subgraph query has this name.
         QueryError: the query failed or timed out.
     """
-    if isinstance(source, Graph):
-        return source
+    if isinstance(graph, Graph):
+        return graph
     texts = _subgraph_texts()
     if name not in texts:
         raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
-    return as_backend(source).construct(texts[name], bindings, timeout=timeout)
+    return as_backend(graph).construct(texts[name], bindings, timeout=timeout)
 
 
 @functools.cache
@@ -590,17 +541,13 @@ def _table_text(name: str) -> str:
 
 
 def select_table(
-    source: Any,
-    name: str,
-    bindings: Mapping[str, Term] | None = None,
-    *,
-    timeout: float | None = None,
-) -> Any:
-    """The rows of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``source`` (a
-    graph, store or endpoint), with ``bindings`` bound, as a DataFrame (see
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+) -> pd.DataFrame:
+    """The rows of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``graph`` (an
+    rdflib graph, a store or a backend), with ``bindings`` bound, as a DataFrame (see
     :meth:`graphkit.sparql.results.QueryResult.frame`).
 
     Analyses use these to read what they need from a large store or an endpoint as rows,
     without building an rdflib graph at all.
     """
-    return as_backend(source).select(_table_text(name), bindings, timeout=timeout).frame()
+    return as_backend(graph).select(_table_text(name), bindings, timeout=timeout).frame()

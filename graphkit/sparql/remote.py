@@ -24,7 +24,6 @@ import base64
 import contextlib
 import http.client
 import io
-import itertools
 import re
 import time
 import urllib.error
@@ -42,9 +41,9 @@ from rdflib.plugins.sparql.parser import parseQuery
 from graphkit.errors import EndpointError, EndpointTimeoutError, ParameterError, QueryError
 from graphkit.graph.namespaces import PREFIXES
 from graphkit.graph.terms import to_oxigraph
-from graphkit.sparql.backends import Answers
+from graphkit.sparql.backends import Answers, Seconds, Terms
 from graphkit.sparql.checked import CheckedQuery, check_query
-from graphkit.sparql.results import QueryResult
+from graphkit.sparql.results import QueryResult, take_rows
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -309,13 +308,6 @@ class _Service:
                 yield quad.triple
 
 
-def _take(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
-    if max_rows is None:
-        return list(items), False
-    taken = list(itertools.islice(items, max_rows + 1))
-    return taken[:max_rows], len(taken) > max_rows
-
-
 # ---------------------------------------------------------------------------------------------
 # Queries
 # ---------------------------------------------------------------------------------------------
@@ -388,12 +380,7 @@ class Endpoint(Answers, _Service):
     )
 
     def run(
-        self,
-        checked: CheckedQuery,
-        terms: Mapping[str, URIRef | Literal],
-        *,
-        max_rows: int | None,
-        timeout: float | None,
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
     ) -> QueryResult:
         """Send a checked query, with ``terms`` bound, and return its result.
 
@@ -427,7 +414,7 @@ class Endpoint(Answers, _Service):
         ) as response:
             answer = self._answer(response, timeout, deadline)
             if graph_form:
-                triples, truncated = _take(self._triples(answer), max_rows)
+                triples, truncated = take_rows(self._triples(answer), max_rows)
                 return QueryResult(
                     checked.form, triples=triples, truncated=truncated, max_rows=max_rows
                 )
@@ -449,7 +436,7 @@ class Endpoint(Answers, _Service):
                 raise ValueError("a SELECT query needs rows, not a boolean")
             variables = [variable.value for variable in parsed.variables]
             solutions = (tuple(solution[v] for v in variables) for solution in parsed)
-            rows, truncated = _take(solutions, max_rows)
+            rows, truncated = take_rows(solutions, max_rows)
         return QueryResult("SELECT", variables, rows, truncated=truncated, max_rows=max_rows)
 
     def count_triples(self) -> int:

@@ -9,8 +9,9 @@ works with rdflib.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from rdflib import Graph
@@ -20,7 +21,9 @@ from graphkit.errors import QueryError
 from graphkit.graph.namespaces import bind_prefixes
 from graphkit.graph.terms import from_oxigraph, term_value, to_rdflib
 
-__all__ = ["QueryResult"]
+__all__ = ["QueryResult", "take_rows"]
+
+T = TypeVar("T")
 
 
 def _rdflib_triple(triple: Any) -> tuple[Node, Node, Node]:
@@ -42,6 +45,14 @@ def _triple_terms(triple: Any) -> tuple[object, object, object]:
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
+
+
+def take_rows(items: Iterable[T], max_rows: int | None) -> tuple[list[T], bool]:
+    """At most ``max_rows`` of ``items`` (all for ``None``), and whether more were there."""
+    if max_rows is None:
+        return list(items), False
+    taken = list(itertools.islice(items, max_rows + 1))
+    return taken[:max_rows], len(taken) > max_rows
 
 
 class QueryResult:

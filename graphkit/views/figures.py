@@ -13,20 +13,7 @@ import math
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from graphkit.views.style import (
-    EDGE_LABEL_CHARACTERS,
-    PLAIN_EDGE_COLOR,
-    SEED,
-    TRANSFER_COLOR,
-    edge_items,
-    is_transfer,
-    node_label,
-    node_sizes,
-    node_type,
-    short_label,
-    type_label,
-    type_style,
-)
+from graphkit.views import style
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,7 +28,7 @@ PNG_DPI = 200
 GAP = 0.6
 
 
-def layout(view: nx.Graph, *, seed: int = SEED) -> dict[Any, tuple[float, float]]:
+def layout(view: nx.Graph, *, seed: int = style.SEED) -> dict[Any, tuple[float, float]]:
     """Node positions with a fixed seed (same graph, same picture).
 
     Each connected component gets its own force-directed layout, scaled with the square root
@@ -136,7 +123,7 @@ def draw_figure(
     fmt: str = "svg",
     size_by: str = "degree",
     title: str | None = None,
-    seed: int = SEED,
+    seed: int = style.SEED,
 ) -> bytes:
     """A static figure of ``view`` as SVG or PNG bytes (callers write the file).
 
@@ -162,7 +149,7 @@ def draw_figure(
     if fmt not in FIGURE_FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(FIGURE_FORMATS)}, not {fmt!r}")
     positions = layout(view, seed=seed)
-    sizes = node_sizes(view, size_by)
+    sizes = style.node_sizes(view, size_by)
     scale = _radius_scale(len(view))
     radius = {node: size * scale for node, size in sizes.items()}
 
@@ -174,23 +161,25 @@ def draw_figure(
 
     plain = [
         (positions[u], positions[v])
-        for u, v, _, attrs in edge_items(view)
-        if not is_transfer(attrs)
+        for u, v, _, attrs in style.edge_items(view)
+        if not style.is_transfer(attrs)
     ]
-    axes.add_collection(LineCollection(plain, colors=PLAIN_EDGE_COLOR, linewidths=0.6, zorder=1))
+    axes.add_collection(
+        LineCollection(plain, colors=style.PLAIN_EDGE_COLOR, linewidths=0.6, zorder=1)
+    )
 
     by_type: dict[str, list[Any]] = defaultdict(list)
     for node, attrs in view.nodes(data=True):
-        by_type[node_type(attrs)].append(node)
+        by_type[style.node_type(attrs)].append(node)
     counts = Counter({t: len(nodes) for t, nodes in by_type.items()})
     for kind, nodes in sorted(by_type.items()):
-        style = type_style(kind)
+        look = style.type_style(kind)
         axes.scatter(
             [positions[n][0] for n in nodes],
             [positions[n][1] for n in nodes],
             s=[(2 * radius[n]) ** 2 for n in nodes],
-            c=style.color,
-            marker=style.marker,
+            c=look.color,
+            marker=look.marker,
             edgecolors="#333333",
             linewidths=0.5,
             zorder=3,
@@ -198,8 +187,8 @@ def draw_figure(
 
     transfers: dict[tuple[Any, Any], list[str]] = defaultdict(list)
     practice_labels: list[Text] = []
-    for u, v, _, attrs in edge_items(view):
-        if is_transfer(attrs):
+    for u, v, _, attrs in style.edge_items(view):
+        if style.is_transfer(attrs):
             transfers[(u, v)].append(str(attrs.get("label") or attrs.get("practice") or ""))
     for (u, v), practices in transfers.items():
         (x1, y1), (x2, y2) = positions[u], positions[v]
@@ -211,7 +200,7 @@ def draw_figure(
                 (x2, y2),
                 arrowstyle="-|>",
                 mutation_scale=14,
-                color=TRANSFER_COLOR,
+                color=style.TRANSFER_COLOR,
                 linewidth=1.8,
                 connectionstyle=f"arc3,rad={bend}",
                 shrinkA=radius[u] + 1,
@@ -223,7 +212,10 @@ def draw_figure(
         practice_labels.append(
             axes.text(
                 *middle,
-                "\n".join(short_label(p, EDGE_LABEL_CHARACTERS) for p in sorted(set(practices))),
+                "\n".join(
+                    style.short_label(p, style.EDGE_LABEL_CHARACTERS)
+                    for p in sorted(set(practices))
+                ),
                 fontsize=7.5,
                 color="#4a2d6b",
                 ha="center",
@@ -233,10 +225,10 @@ def draw_figure(
             )
         )
 
-    ranked = sorted(view.nodes, key=lambda n: (-sizes[n], node_label(n, view.nodes[n])))
+    ranked = sorted(view.nodes, key=lambda n: (-sizes[n], style.node_label(n, view.nodes[n])))
     node_labels = [
         axes.annotate(
-            short_label(node_label(node, view.nodes[node])),
+            style.short_label(style.node_label(node, view.nodes[node])),
             positions[node],
             xytext=(0, -(radius[node] + 3)),
             textcoords="offset points",
@@ -264,11 +256,11 @@ def draw_figure(
             [],
             [],
             linestyle="",
-            marker=type_style(kind).marker,
+            marker=style.type_style(kind).marker,
             markersize=9,
-            markerfacecolor=type_style(kind).color,
+            markerfacecolor=style.type_style(kind).color,
             markeredgecolor="#333333",
-            label=f"{type_label(kind)} ({count})",
+            label=f"{style.type_label(kind)} ({count})",
         )
         for kind, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
@@ -277,7 +269,7 @@ def draw_figure(
             Line2D(
                 [],
                 [],
-                color=TRANSFER_COLOR,
+                color=style.TRANSFER_COLOR,
                 linewidth=2,
                 marker=">",
                 markevery=[1],

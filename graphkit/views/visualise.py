@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from graphkit.errors import ViewError
 from graphkit.locations import STATIC_DIR
@@ -511,6 +511,16 @@ def _with_transfer_themes(graph: Graph, view: nx.Graph) -> nx.Graph:
     return view
 
 
+class ViewFilters(TypedDict, total=False):
+    """What narrows a view: see :func:`select_view`."""
+
+    center: str | None
+    depth: int
+    project: str | None
+    theme: str | None
+    since: int | None
+
+
 def select_view(
     graph: Graph,
     view: str = "full",
@@ -621,18 +631,16 @@ def draw_view(
     graph: Graph,
     view: str = "full",
     *,
-    center: str | None = None,
-    depth: int = 1,
-    project: str | None = None,
-    theme: str | None = None,
-    since: int | None = None,
     fmt: str = "html",
     size_by: str = "degree",
     max_nodes: int = DEFAULT_MAX_NODES,
+    **filters: Unpack[ViewFilters],
 ) -> Picture:
     """Select a view (see :func:`select_view`) and draw it as a page or a static figure.
 
     Args:
+        filters: ``center``, ``depth``, ``project``, ``theme``, ``since``, as for
+            :func:`select_view`.
         fmt: "html" (interactive page, :func:`render_html`), "svg" or "png"
             (:func:`graphkit.views.figures.draw_figure`).
         max_nodes: refuse views larger than this, which would freeze a browser or make an
@@ -643,9 +651,7 @@ def draw_view(
     """
     if fmt not in PICTURE_FORMATS:
         raise ViewError(f"Unknown format {fmt!r}; choose one of {', '.join(PICTURE_FORMATS)}.")
-    selected = select_view(
-        graph, view, center=center, depth=depth, project=project, theme=theme, since=since
-    )
+    selected = select_view(graph, view, **filters)
     title = selected.graph["title"]
     count = selected.number_of_nodes()
     if count == 0:
