@@ -230,29 +230,10 @@ def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
       graphkit stats
       graphkit stats --by source --format csv
     """
-    from graphkit.views.output import render_frame
+    from graphkit.views.output import render_sections
 
     result = kg.stats()
-    sections = {"class": result.by_class, "project": result.by_project, "source": result.by_source}
-    chosen = sections if by == "all" else {by: sections[by]}
-    if fmt == "json" and by == "all":
-        import json
-
-        click.echo(
-            json.dumps(
-                {
-                    "triples": result.triples,
-                    **{k: json.loads(render_frame(v, "json")) for k, v in chosen.items()},
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    for title, frame in chosen.items():
-        if len(chosen) > 1 and fmt in ("table", "md"):
-            click.echo(f"\nPer {title}:")
-        click.echo(render_frame(frame, fmt))
+    click.echo(render_sections(result.sections(by), fmt, {"triples": result.triples}))
 
 
 @main.command("lint-data")

@@ -30,6 +30,11 @@ class GraphStats:
     by_project: pd.DataFrame
     by_source: pd.DataFrame
 
+    def sections(self, by: str = "all") -> dict[str, pd.DataFrame]:
+        """The count tables by name (``class``, ``project``, ``source``), or only ``by``'s."""
+        tables = {"class": self.by_class, "project": self.by_project, "source": self.by_source}
+        return tables if by == "all" else {by: tables[by]}
+
 
 def _label(graph: Graph, term: URIRef) -> str:
     return str(graph.value(term, RDFS.label) or term)

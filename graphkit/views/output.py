@@ -118,3 +118,23 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table") -> str:
     if fmt == "md":
         return frame_to_markdown(frame)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FRAME_FORMATS)}")
+
+
+def render_sections(
+    sections: dict[str, pd.DataFrame], fmt: str = "table", totals: dict[str, object] | None = None
+) -> str:
+    """Several tables as one text: each under a "Per NAME:" heading in a table or Markdown,
+    one after the other in csv or tsv; in JSON, several tables become one object of
+    ``totals`` and the tables by name."""
+    if fmt == "json" and len(sections) > 1:
+        content = {
+            **(totals or {}),
+            **{k: json.loads(frame_to_json(v)) for k, v in sections.items()},
+        }
+        return json.dumps(content, ensure_ascii=False, indent=2)
+    parts = []
+    for title, frame in sections.items():
+        if len(sections) > 1 and fmt in ("table", "md"):
+            parts.append(f"\nPer {title}:")
+        parts.append(render_frame(frame, fmt))
+    return "\n".join(parts)
