@@ -50,15 +50,10 @@ from graphkit.errors import (
 from graphkit.graph.namespaces import GKV
 from graphkit.graph.terms import term_value
 from graphkit.locations import QUERIES_DIR
-from graphkit.sparql.backends import (
-    Backend,
-    as_backend,
-    call_with_timeout,
-    oxigraph_store,
-    subgraph,
-)
+from graphkit.sparql.backends import Backend, as_backend, oxigraph_store, subgraph
 from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
 from graphkit.sparql.results import QueryResult
+from graphkit.sparql.timeouts import call_with_timeout
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
