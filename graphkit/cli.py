@@ -892,12 +892,10 @@ def serve_command(
       graphkit serve
       graphkit serve --port 8080 --timeout 10
     """
-    from graphkit.views.serve import endpoint_url, is_loopback, make_server
+    from graphkit.views.serve import endpoint_url, is_loopback
 
-    graph = kg.store if engine == "oxigraph" else kg.graph()
     try:
-        server = make_server(
-            graph,
+        server = kg.server(
             host,
             port,
             engine=engine,
@@ -911,7 +909,8 @@ def serve_command(
     if not is_loopback(host):
         progress(f"Warning: listening on {host}: other machines can query this endpoint.")
     url = endpoint_url(server)
-    click.echo(f"Serving {len(graph)} triples at {url} (SPARQL endpoint {url}sparql).")
+    triples = len(server.settings.graph)
+    click.echo(f"Serving {triples} triples at {url} (SPARQL endpoint {url}sparql).")
     click.echo("Press Ctrl+C to stop.")
     try:
         server.serve_forever()

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from graphkit.data.load import Dataset
     from graphkit.sparql.backends import Backend
     from graphkit.sparql.results import QueryResult
+    from graphkit.views.serve import SparqlServer
     from graphkit.views.visualise import Picture
 
 __all__ = ["EXPORT_SUBGRAPHS", "NETWORK_SUBGRAPHS", "VIEW_SUBGRAPHS", "KnowledgeGraph", "open"]
@@ -354,6 +355,22 @@ class KnowledgeGraph:
         if view not in VIEW_SUBGRAPHS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
         return draw_view(self.graph(VIEW_SUBGRAPHS[view]), view, **options)
+
+    def server(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 7878,
+        *,
+        engine: str = "oxigraph",
+        **settings: Any,
+    ) -> SparqlServer:
+        """A read-only SPARQL endpoint over the graph (call ``serve_forever()`` on it): Oxigraph
+        answers on the store itself, rdflib's engine on an rdflib copy; ``settings`` (timeout,
+        max_rows, cors_origin, allow_hosts) as for :func:`graphkit.views.serve.make_server`."""
+        from graphkit.views.serve import make_server
+
+        graph = self.store if engine == "oxigraph" else self.graph()
+        return make_server(graph, host, port, engine=engine, **settings)
 
 
 def open(
