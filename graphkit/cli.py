@@ -19,6 +19,7 @@ import click
 from graphkit import __version__
 
 if TYPE_CHECKING:
+    from graphkit.analysis.network import NodeMeasures
     from graphkit.knowledge_graph import KnowledgeGraph
 
 
@@ -439,7 +440,7 @@ def node_measures_options(top: int) -> Callable[..., Any]:
     return decorate
 
 
-def echo_node_measures(result: Any, top: int, fmt: str) -> None:
+def echo_node_measures(result: NodeMeasures, top: int, fmt: str) -> None:
     """Print the first ``top`` rows of a :class:`graphkit.analysis.network.NodeMeasures`."""
     from graphkit.views.output import render_frame
 

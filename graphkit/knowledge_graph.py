@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from graphkit.sparql.backends import Backend
     from graphkit.sparql.results import QueryResult
     from graphkit.views.serve import SparqlServer
-    from graphkit.views.visualise import Picture
+    from graphkit.views.visualise import Picture, ViewOptions
 
 __all__ = ["EXPORT_SUBGRAPHS", "NETWORK_SUBGRAPHS", "VIEW_SUBGRAPHS", "KnowledgeGraph", "open"]
 
@@ -336,7 +336,9 @@ class KnowledgeGraph:
 
     # --- Exports and pictures ------------------------------------------------------------
 
-    def export(self, fmt: str, kind: str = "knowledge", out: Path | None = None) -> dict:
+    def export(
+        self, fmt: str, kind: str = "knowledge", out: Path | None = None
+    ) -> dict[Path, bytes]:
         """The files that export the graph (RDF formats) or its ``kind`` network (graphml,
         gexf, json, csv), as ``{path: content}``; see :func:`graphkit.views.export.export_files`."""
         from graphkit.views.export import RDF_FORMATS, export_files
@@ -346,7 +348,7 @@ class KnowledgeGraph:
         graph = self.graph(None if fmt in RDF_FORMATS else EXPORT_SUBGRAPHS[kind])
         return export_files(graph, fmt, kind, out)
 
-    def view(self, view: str = "full", **options: Any) -> Picture:
+    def view(self, view: str = "full", **options: Unpack[ViewOptions]) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
         filters ``center``, ``depth``, ``project``, ``theme``, ``since``)."""

@@ -521,6 +521,14 @@ class ViewFilters(TypedDict, total=False):
     since: int | None
 
 
+class ViewOptions(ViewFilters, total=False):
+    """How a view is drawn, besides what narrows it: see :func:`draw_view`."""
+
+    fmt: str
+    size_by: str
+    max_nodes: int
+
+
 def select_view(
     graph: Graph,
     view: str = "full",
