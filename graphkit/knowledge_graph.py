@@ -302,10 +302,9 @@ class KnowledgeGraph:
         """Everything the graph says about the entity called ``name``, each fact with its
         source and quote; see :func:`graphkit.analysis.explain.explain`."""
         from graphkit.analysis.explain import explain
-        from graphkit.analysis.names import entity_id
 
-        found = self.resolve(name)
-        return explain(self.graph("explain", {"entity": found}), entity_id(found))
+        found = self.resolve(name)  # once, then only its subgraph is fetched
+        return explain(self.graph("explain", {"entity": found}), found)
 
     def stats(self) -> GraphStats:
         """Entities per class, links per project and facts per source document."""

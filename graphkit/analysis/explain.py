@@ -125,14 +125,15 @@ def _fact(
     return (direction, _label(graph, prop), _label(graph, other), other_id, details, source, quote)
 
 
-def explain(graph: Graph, name: str) -> Explanation:
-    """Everything ``graph`` says about the entity called ``name`` (id or any of its names).
+def explain(graph: Graph, name: str | URIRef) -> Explanation:
+    """Everything ``graph`` says about the entity called ``name`` (id or any of its names), or
+    about the entity ``name`` when it is already an IRI (found by :func:`graphkit.analysis.names.name_index`).
 
     Raises:
         graphkit.errors.UnknownNameError: no entity has this name (with the closest names).
         graphkit.errors.AmbiguousNameError: several entities have it (with their ids).
     """
-    entity = resolve_name(graph, name)
+    entity = name if isinstance(name, URIRef) else resolve_name(graph, name)
     rows = []
     for prop, value in graph.predicate_objects(entity):
         if prop in _ROW_MACHINERY or prop in _SHORTCUTS:
