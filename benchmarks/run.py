@@ -71,9 +71,9 @@ def _build_figures(folders: list[Path], store_dir: Path, work: Path) -> dict[str
     """Build (CSV to store) from scratch, then the ingest limit on the same triples."""
     import pyoxigraph as ox
 
-    from graphkit.build import dataset_ntriples, vocabulary_graph
-    from graphkit.load import load_datasets
-    from graphkit.store import open_store
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import dataset_ntriples, vocabulary_graph
+    from graphkit.graph.store import open_store
 
     shutil.rmtree(store_dir, ignore_errors=True)
     build_s, store = _timed(lambda: open_store(folders, store_dir))
@@ -134,7 +134,7 @@ def _query_figures(store: Any, graph: Any) -> dict[str, Any]:
     """Every bundled query on graphkit's engine and on raw pyoxigraph, both on the persistent
     store that commands use, and on rdflib's engine (on the rdflib graph of the same triples).
 
-    "Ours" is ``graphkit.query.run_query`` as a command runs it: checked, parameters bound,
+    "Ours" is ``graphkit.analysis.query.run_query`` as a command runs it: checked, parameters bound,
     under the default timeout (so in a child process that can be killed), every row returned
     as terms. "Raw" is ``store.query`` with every row read. "frame" adds turning the rows into
     the DataFrame that ``graphkit.query()`` returns.
@@ -142,7 +142,7 @@ def _query_figures(store: Any, graph: Any) -> dict[str, Any]:
     import pyoxigraph as ox
 
     try:
-        from graphkit import query as gq
+        from graphkit.analysis import query as gq
 
         names = sorted(gq.bundled_queries())
     except (ImportError, AttributeError):
@@ -251,8 +251,8 @@ def _command_figures(synth: Path, store_dir: Path) -> dict[str, Any]:
 def _html_figures(graph: Any) -> dict[str, Any]:
     """HTML for a view of 1,000 nodes: the best-connected entities of the knowledge graph."""
     try:
-        from graphkit.network import knowledge_graph
-        from graphkit.visualise import render_html
+        from graphkit.analysis.network import knowledge_graph
+        from graphkit.views.visualise import render_html
     except ImportError:
         return {"html_1000_nodes_s": NOT_AVAILABLE}
     whole = knowledge_graph(graph)
@@ -270,8 +270,8 @@ def _html_figures(graph: Any) -> dict[str, Any]:
 
 def measure_size(size: int, seed: int, work: Path) -> dict[str, Any]:
     """Every figure for one size; run in a fresh process (see :func:`main`)."""
-    from graphkit.paths import DATASETS_DIR
-    from graphkit.store import graph_from_store, open_store
+    from graphkit.graph.store import graph_from_store, open_store
+    from graphkit.locations import DATASETS_DIR
 
     synth = work / "synth"
     rows = max(50, round(size / TRIPLES_PER_ROW))

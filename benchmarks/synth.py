@@ -1,6 +1,6 @@
 """Synthetic graphkit datasets of any size, deterministic by seed, for benchmarks.
 
-Writes every file of the data dictionary (:data:`graphkit.schema.TABLES`) plus a ``sources/``
+Writes every file of the data dictionary (:data:`graphkit.data.schema.TABLES`) plus a ``sources/``
 folder whose two synthetic texts contain every quote the rows cite, so the folder passes all of
 the loader's checks and builds a graph that conforms to the SHACL shapes::
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graphkit.schema import TABLES
+from graphkit.data.schema import TABLES
 
 CORPUS = "synthetic-corpus.txt"
 WEB_URL = "https://example.org/synthetic-programme-database"

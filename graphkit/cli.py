@@ -12,69 +12,110 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from graphkit import __version__
 
-STORE_KEY = "graphkit.store_dir"
-ENDPOINT_KEY = "graphkit.endpoint"
-SOURCE_KEY = "graphkit.source"
+if TYPE_CHECKING:
+    from graphkit.analysis.network import NodeMeasures
+    from graphkit.knowledge_graph import KnowledgeGraph
 
 
-def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--data DIR`` (repeatable) and ``--no-bundled``: which CSV folders the graph is built from;
-    ``--store DIR``: where the persistent graph store lives.
+def graph_options(*, endpoint: bool = True) -> Callable[..., Any]:
+    """The options that say where the graph lives, turned into the command's ``kg`` argument
+    (a :class:`graphkit.KnowledgeGraph`, opened by :func:`open_graph`).
 
-    The command receives ``folders``: the bundled datasets (unless ``--no-bundled``) followed by
-    every ``--data`` folder. The store folder goes to the click context, for :func:`load_graph`.
+    ``--data DIR`` (repeatable) and ``--no-bundled``: which CSV folders the graph is built from;
+    ``--store DIR``: where the persistent graph store lives; with ``endpoint``, also
+    ``--endpoint URL`` and ``--endpoint-graph IRI``: read the graph from a SPARQL 1.1 endpoint
+    instead. Problems with the data, names or options become readable CLI errors.
     """
 
-    @click.option(
-        "--data",
-        "data_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="A folder of your own CSVs (same schema as the bundled ones); repeatable.",
-    )
-    @click.option(
-        "--no-bundled",
-        is_flag=True,
-        help="Use only the --data folders, not the bundled datasets (your rows may then refer "
-        "only to ids in your own folders).",
-    )
-    @click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of the persistent graph store, rebuilt when the data changes "
-        "[default: one per set of data folders, in graphkit's cache folder].",
-    )
-    @functools.wraps(command)
-    def wrapper(
-        *args: Any,
-        data_dirs: tuple[Path, ...],
-        no_bundled: bool,
-        store_dir: Path | None,
-        **kwargs: Any,
-    ) -> Any:
-        from graphkit.paths import DATASETS_DIR
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(
+            *args: Any,
+            data_dirs: tuple[Path, ...],
+            no_bundled: bool,
+            store_dir: Path | None,
+            endpoint: str | None = None,
+            endpoint_graph: str | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            if no_bundled and not data_dirs:
+                raise click.UsageError(
+                    "--no-bundled needs at least one --data folder, e.g. --no-bundled --data "
+                    "my-data/."
+                )
+            if endpoint_graph and not endpoint:
+                raise click.UsageError("--endpoint-graph needs --endpoint URL.")
+            if endpoint and (data_dirs or no_bundled or store_dir is not None):
+                raise click.UsageError(
+                    "--endpoint reads the graph from the endpoint: --data, --no-bundled and "
+                    "--store do not apply (use 'graphkit push' to upload your data first)."
+                )
+            with domain_errors():
+                kg = open_graph(
+                    data_dirs,
+                    bundled=not no_bundled,
+                    store=store_dir,
+                    endpoint=endpoint,
+                    endpoint_graph=endpoint_graph,
+                )
+                return command(*args, kg=kg, **kwargs)
 
-        if no_bundled and not data_dirs:
-            raise click.UsageError(
-                "--no-bundled needs at least one --data folder, e.g. --no-bundled --data my-data/."
-            )
-        click.get_current_context().meta[STORE_KEY] = store_dir
-        folders = [*([] if no_bundled else [DATASETS_DIR]), *data_dirs]
-        return command(*args, folders=folders, **kwargs)
+        if endpoint:
+            wrapper = click.option(
+                "--endpoint-graph",
+                metavar="IRI",
+                help="With --endpoint: the named graph holding graphkit's data (e.g. the --graph "
+                "of 'graphkit push') [default: the endpoint's default graph].",
+            )(wrapper)
+            wrapper = click.option(
+                "--endpoint",
+                metavar="URL",
+                help="Run against this SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Neptune, "
+                "an Oxigraph server...) instead of the local store; only the part of the graph "
+                "the command needs is fetched. Credentials may be given as "
+                "https://user:password@host/...",
+            )(wrapper)
+        wrapper = click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder of the persistent graph store, rebuilt when the data changes "
+            "[default: one per set of data folders, in graphkit's cache folder].",
+        )(wrapper)
+        wrapper = click.option(
+            "--no-bundled",
+            is_flag=True,
+            help="Use only the --data folders, not the bundled datasets (your rows may then "
+            "refer only to ids in your own folders).",
+        )(wrapper)
+        return click.option(
+            "--data",
+            "data_dirs",
+            multiple=True,
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="A folder of your own CSVs (same schema as the bundled ones); repeatable.",
+        )(wrapper)
 
-    return wrapper
+    return decorate
+
+
+def open_graph(data: tuple[Path, ...], **options: Any) -> KnowledgeGraph:
+    """The command's :class:`graphkit.KnowledgeGraph` (see :func:`graphkit.open`); slow steps
+    report their progress on stderr."""
+    from graphkit.knowledge_graph import open as open_knowledge_graph
+
+    return open_knowledge_graph(list(data), on_build=progress, **options)
 
 
 def frame_format_option(default: str = "table") -> Callable[..., Any]:
     """``--format table|csv|tsv|json|md`` for commands that print a table."""
-    from graphkit.output import FRAME_FORMATS
+    from graphkit.views.output import FRAME_FORMATS
 
     return click.option(
         "--format",
@@ -84,128 +125,6 @@ def frame_format_option(default: str = "table") -> Callable[..., Any]:
         show_default=True,
         help="How to print the result.",
     )
-
-
-def load_dataset(folders: list[Path]):
-    """Load and check the datasets, turning problems into a readable CLI error."""
-    from graphkit.load import DatasetError, load_datasets
-
-    try:
-        return load_datasets(folders)
-    except DatasetError as exc:
-        raise data_problems(exc) from exc
-
-
-def data_problems(exc: Exception) -> click.ClickException:
-    """The CLI error for a :class:`graphkit.load.DatasetError`: every problem, then what to do."""
-    return click.ClickException(
-        f"{exc}\nFix the rows above and run the command again; nothing was written."
-    )
-
-
-def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--endpoint URL`` and ``--endpoint-graph IRI``: read the graph from a SPARQL 1.1
-    endpoint instead of the local store (see :func:`graph_source`)."""
-
-    @click.option(
-        "--endpoint",
-        metavar="URL",
-        help="Run against this SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Neptune, an "
-        "Oxigraph server...) instead of the local store; only the part of the graph the "
-        "command needs is fetched. Credentials may be given as https://user:password@host/...",
-    )
-    @click.option(
-        "--endpoint-graph",
-        metavar="IRI",
-        help="With --endpoint: the named graph holding graphkit's data (e.g. the --graph of "
-        "'graphkit push') [default: the endpoint's default graph].",
-    )
-    @functools.wraps(command)
-    def wrapper(*args: Any, endpoint: str | None, endpoint_graph: str | None, **kwargs: Any) -> Any:
-        if endpoint_graph and not endpoint:
-            raise click.UsageError("--endpoint-graph needs --endpoint URL.")
-        click.get_current_context().meta[ENDPOINT_KEY] = (endpoint, endpoint_graph)
-        return command(*args, **kwargs)
-
-    return wrapper
-
-
-def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options of commands that read the graph from the local store or an endpoint."""
-    return data_options(endpoint_options(command))
-
-
-def graph_source(folders: list[Path]):
-    """Where the command's graph lives: the ``--endpoint`` (a :class:`graphkit.remote.Endpoint`)
-    or else the persistent store of ``folders``, built first if the data changed. Opened once
-    per command."""
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return _open_source(folders)
-    key = (SOURCE_KEY, tuple(map(str, folders)))
-    if key not in context.meta:
-        context.meta[key] = _open_source(folders)
-    return context.meta[key]
-
-
-def _open_source(folders: list[Path]):
-    from graphkit.load import DatasetError
-    from graphkit.paths import DATASETS_DIR
-    from graphkit.store import StoreError, open_backend
-
-    context = click.get_current_context(silent=True)
-    endpoint, endpoint_graph = (
-        context.meta.get(ENDPOINT_KEY, (None, None)) if context else (None, None)
-    )
-    if endpoint:
-        from graphkit.remote import Endpoint
-
-        if list(folders) != [DATASETS_DIR] or store_option() is not None:
-            raise click.UsageError(
-                "--endpoint reads the graph from the endpoint: --data, --no-bundled and --store "
-                "do not apply (use 'graphkit push' to upload your data first)."
-            )
-        with domain_errors():
-            return Endpoint(endpoint, graph=endpoint_graph)
-    try:
-        return open_backend(folders, store_option(), on_build=progress)
-    except DatasetError as exc:
-        raise data_problems(exc) from exc
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def load_graph(
-    folders: list[Path], need: str | tuple[str, ...] | None = None, bindings: dict | None = None
-):
-    """The knowledge graph of ``folders`` (or the part of it a command needs), as rdflib graph.
-
-    Every command that reads the graph gets it here: from the persistent store (``--store``),
-    which is built first when the data, ontology or graphkit changed since it was written, or
-    from the ``--endpoint``. ``need`` names the subgraph queries of
-    ``graphkit/queries/subgraphs/`` whose union is wanted (``None``: the whole graph),
-    ``bindings`` their parameters.
-    """
-    from graphkit.backends import StoreBackend, subgraph
-    from graphkit.store import to_rdflib
-
-    source = graph_source(folders)
-    with domain_errors():
-        if need is None and isinstance(source, StoreBackend):
-            import pyoxigraph as ox
-
-            return to_rdflib(source.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        names = (need,) if isinstance(need, str) else need or ("everything",)
-        graph = subgraph(source, names[0], bindings)
-        for name in names[1:]:
-            graph += subgraph(source, name, bindings)
-        return graph
-
-
-def store_option() -> Path | None:
-    """The ``--store`` folder of the running command (None: the default one)."""
-    context = click.get_current_context(silent=True)
-    return context.meta.get(STORE_KEY) if context else None
 
 
 def progress(message: str) -> None:
@@ -233,7 +152,7 @@ def main() -> None:
 
 
 @main.command()
-@data_options
+@graph_options(endpoint=False)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -247,7 +166,7 @@ def main() -> None:
     show_default=True,
     help="RDF serialisation.",
 )
-def build(folders: list[Path], out: Path | None, fmt: str) -> None:
+def build(kg: KnowledgeGraph, out: Path | None, fmt: str) -> None:
     """Build the knowledge graph from the CSV datasets and write it as RDF.
 
     Every row is checked first; if any is wrong, all problems are listed and nothing is written.
@@ -258,27 +177,23 @@ def build(folders: list[Path], out: Path | None, fmt: str) -> None:
       graphkit build --out kg.ttl
       graphkit build --data my-cities/ --format nt --out kg.nt
     """
-    from graphkit.build import build_graph, default_output, serialize
-    from graphkit.output import render_frame, write_atomic
-    from graphkit.stats import graph_stats
-    from graphkit.store import StoreError, open_store
+    from graphkit.analysis.stats import graph_stats
+    from graphkit.files import write_atomic
+    from graphkit.graph.build import default_output, serialise
+    from graphkit.views.output import render_frame
 
-    dataset = load_dataset(folders)
-    progress(f"Loaded {dataset.row_count()} rows from {len(folders)} folder(s); building…")
-    graph = build_graph(dataset)
-    target = write_atomic(out or default_output(fmt), serialize(graph, fmt))
-    try:
-        open_store(folders, store_option(), dataset=dataset, on_build=progress)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    dataset = kg.dataset()
+    progress(f"Loaded {dataset.row_count()} rows from {len(kg.folders)} folder(s); building…")
+    graph = kg.build()
+    target = write_atomic(out or default_output(fmt), serialise(graph, fmt))
     stats = graph_stats(graph)
     click.echo(f"Wrote {len(graph)} triples to {target}")
     click.echo(render_frame(stats.by_class, "table"))
 
 
 @main.command()
-@data_options
-def validate(folders: list[Path]) -> None:
+@graph_options(endpoint=False)
+def validate(kg: KnowledgeGraph) -> None:
     """Validate the built graph against the SHACL shapes (ontology/shapes.ttl).
 
     Each violation names the CSV file, line and column behind it. Exits with status 1 when the
@@ -289,19 +204,16 @@ def validate(folders: list[Path]) -> None:
       graphkit validate
       graphkit validate --data my-cities/
     """
-    from graphkit.build import build_graph
-    from graphkit.validate import validate_graph
-
-    dataset = load_dataset(folders)
+    kg.dataset()  # checked first: a problem in the rows stops here
     progress("Building the graph and running SHACL…")
-    report = validate_graph(build_graph(dataset), dataset)
+    report = kg.validate()
     click.echo(report.text())
     if not report.conforms:
         sys.exit(1)
 
 
 @main.command()
-@data_options
+@graph_options(endpoint=False)
 @frame_format_option()
 @click.option(
     "--by",
@@ -310,7 +222,7 @@ def validate(folders: list[Path]) -> None:
     show_default=True,
     help="Which counts to show.",
 )
-def stats(folders: list[Path], fmt: str, by: str) -> None:
+def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
     """Count the graph's entities per class, the links of each project and the facts each source
     document supports.
 
@@ -319,30 +231,10 @@ def stats(folders: list[Path], fmt: str, by: str) -> None:
       graphkit stats
       graphkit stats --by source --format csv
     """
-    from graphkit.output import render_frame
-    from graphkit.stats import graph_stats
+    from graphkit.views.output import render_sections
 
-    result = graph_stats(load_graph(folders))
-    sections = {"class": result.by_class, "project": result.by_project, "source": result.by_source}
-    chosen = sections if by == "all" else {by: sections[by]}
-    if fmt == "json" and by == "all":
-        import json
-
-        click.echo(
-            json.dumps(
-                {
-                    "triples": result.triples,
-                    **{k: json.loads(render_frame(v, "json")) for k, v in chosen.items()},
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    for title, frame in chosen.items():
-        if len(chosen) > 1 and fmt in ("table", "md"):
-            click.echo(f"\nPer {title}:")
-        click.echo(render_frame(frame, fmt))
+    result = kg.stats()
+    click.echo(render_sections(result.sections(by), fmt, {"triples": result.triples}))
 
 
 @main.command("lint-data")
@@ -356,8 +248,8 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
       graphkit lint-data datasets/
       graphkit lint-data --check datasets/
     """
-    from graphkit.lint import lint_folder
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.data.lint import lint_folder
+    from graphkit.locations import DATASETS_DIR
 
     changed = [p for f in (folders or (DATASETS_DIR,)) for p in lint_folder(f, write=not check)]
     for path in changed:
@@ -373,34 +265,20 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
 NETWORK_GRAPHS = ("cities", "transfers", "organisations", "actors")
 EXPORT_GRAPHS = ("knowledge", *NETWORK_GRAPHS)
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "json", "csv")
-# The subgraphs (graphkit/queries/subgraphs/NAME.rq) each network, export and view needs.
-NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
-    "cities": ("actors",),
-    "organisations": ("actors",),
-    "actors": ("actors",),
-    "transfers": ("transfers",),
-}
-# Exports and pictures also show the sources, quotes and themes of the transfer network's nodes.
-EXPORT_SUBGRAPHS = {
-    **NETWORK_SUBGRAPHS,
-    "transfers": ("transfers", "transfer-network"),
-    "knowledge": ("everything",),
-}
-VIEW_SUBGRAPHS = {
-    **EXPORT_SUBGRAPHS,
-    "full": ("everything",),
-    "ego": ("everything",),
-    "project": ("everything",),
-}
 
 
 @contextlib.contextmanager
 def domain_errors() -> Iterator[None]:
-    """Turn a problem with the user's data, names, query or options into a readable CLI error."""
-    from graphkit.errors import GraphkitError
+    """Turn a problem with the user's data, names, query or options into a readable CLI error
+    (for data: every problem, then what to do)."""
+    from graphkit.errors import DatasetError, GraphkitError
 
     try:
         yield
+    except DatasetError as exc:
+        raise click.ClickException(
+            f"{exc}\nFix the rows above and run the command again; nothing was written."
+        ) from exc
     except (GraphkitError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -447,7 +325,7 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command("transfers")
-@source_options
+@graph_options()
 @click.option("--from", "origin", metavar="CITY", help="Only transfers from this city.")
 @click.option("--to", "target", metavar="CITY", help="Only transfers to this (named) city.")
 @click.option("--project", metavar="PROJECT", help="Only transfers through this project.")
@@ -456,17 +334,7 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--since", type=int, metavar="YEAR", help="Only transfers in or after YEAR.")
 @click.option("--until", type=int, metavar="YEAR", help="Only transfers in or before YEAR.")
 @frame_format_option()
-def transfers_command(
-    folders: list[Path],
-    origin: str | None,
-    target: str | None,
-    project: str | None,
-    practice: str | None,
-    theme: str | None,
-    since: int | None,
-    until: int | None,
-    fmt: str,
-) -> None:
+def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     """Which practices travelled from which city to which, how, and with what result.
 
     One entry per transfer: practice, origin city, receiving city (or "4 unnamed cities" where
@@ -488,21 +356,10 @@ def transfers_command(
     """
     import shutil
 
-    from graphkit.output import render_frame
-    from graphkit.transfers import transfers_table, transfers_text
+    from graphkit.analysis.transfers import transfers_text
+    from graphkit.views.output import render_frame
 
-    source = graph_source(folders)  # read as rows with SELECT queries, no rdflib graph
-    with domain_errors():
-        table = transfers_table(
-            source,
-            origin=origin,
-            target=target,
-            project=project,
-            practice=practice,
-            theme=theme,
-            since=since,
-            until=until,
-        )
+    table = kg.transfers(**filters)
     if fmt == "table":
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
         click.echo(transfers_text(table, width=width))
@@ -511,11 +368,11 @@ def transfers_command(
 
 
 @main.command()
-@source_options
+@graph_options()
 @click.argument("origin", metavar="FROM")
 @click.argument("target", metavar="TO")
 @frame_format_option()
-def paths(folders: list[Path], origin: str, target: str, fmt: str) -> None:
+def paths(kg: KnowledgeGraph, origin: str, target: str, fmt: str) -> None:
     """How practices could travel from city FROM to city TO.
 
     Lists the chains of practice transfers from FROM to TO (a chain never goes back in time
@@ -529,12 +386,9 @@ def paths(folders: list[Path], origin: str, target: str, fmt: str) -> None:
       graphkit paths Wien Taranto
       graphkit paths Kosice Budapest --format csv
     """
-    from graphkit.output import render_frame
-    from graphkit.transfers import transfer_paths
+    from graphkit.views.output import render_frame
 
-    graph = load_graph(folders, "paths")
-    with domain_errors():
-        result = transfer_paths(graph, origin, target)
+    result = kg.paths(origin, target)
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
 
 
@@ -557,10 +411,10 @@ def network() -> None:
 
 
 @network.command("summary")
-@source_options
+@graph_options()
 @network_graph_option
 @frame_format_option()
-def network_summary(folders: list[Path], kind: str, fmt: str) -> None:
+def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
     """Size and shape of a network: nodes, edges, density, components, diameter.
 
     \b
@@ -568,23 +422,37 @@ def network_summary(folders: list[Path], kind: str, fmt: str) -> None:
       graphkit network summary
       graphkit network summary --graph transfers --format json
     """
-    from graphkit.network import projection, summary
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
-    click.echo(
-        render_frame(summary(projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind)), fmt)
-    )
+    click.echo(render_frame(kg.summary(kind), fmt))
+
+
+def node_measures_options(top: int) -> Callable[..., Any]:
+    """The options of a command that prints one row per node of a network, ``top`` rows by
+    default (centrality, brokers)."""
+    options = (graph_options(), network_graph_option, top_option(top), exact_option, seed_option)
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in (frame_format_option(), *reversed(options)):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def echo_node_measures(result: NodeMeasures, top: int, fmt: str) -> None:
+    """Print the first ``top`` rows of a :class:`graphkit.analysis.network.NodeMeasures`."""
+    from graphkit.views.output import render_frame
+
+    if result.betweenness_sample:
+        progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
+    click.echo(render_frame(result.table.head(top), fmt))
 
 
 @network.command("centrality")
-@source_options
-@network_graph_option
-@top_option(20)
-@exact_option
-@seed_option
-@frame_format_option()
+@node_measures_options(20)
 def network_centrality(
-    folders: list[Path], kind: str, top: int, exact: bool, seed: int, fmt: str
+    kg: KnowledgeGraph, kind: str, top: int, exact: bool, seed: int, fmt: str
 ) -> None:
     """Degree, betweenness, PageRank and reach of every node, most connected first.
 
@@ -596,26 +464,13 @@ def network_centrality(
       graphkit network centrality --top 10
       graphkit network centrality --graph transfers --format csv > transfer-centrality.csv
     """
-    from graphkit.network import centrality, projection
-    from graphkit.output import render_frame
-
-    result = centrality(
-        projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind), exact=exact, seed=seed
-    )
-    if result.betweenness_sample:
-        progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
-    click.echo(render_frame(result.table.head(top), fmt))
+    echo_node_measures(kg.centrality(kind, exact=exact, seed=seed), top, fmt)
 
 
 @network.command("brokers")
-@source_options
-@network_graph_option
-@top_option(10)
-@exact_option
-@seed_option
-@frame_format_option()
+@node_measures_options(10)
 def network_brokers(
-    folders: list[Path], kind: str, top: int, exact: bool, seed: int, fmt: str
+    kg: KnowledgeGraph, kind: str, top: int, exact: bool, seed: int, fmt: str
 ) -> None:
     """The brokers: nodes on many shortest paths between others, whose contacts are not
     linked to each other (high betweenness, low Burt constraint).
@@ -625,19 +480,12 @@ def network_brokers(
       graphkit network brokers
       graphkit network brokers --graph organisations --top 5
     """
-    from graphkit.network import brokers, projection
-    from graphkit.output import render_frame
-
-    network_graph = projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind)
     progress(f"Measuring brokerage in the {kind} network…")
-    result = brokers(network_graph, exact=exact, seed=seed)
-    if result.betweenness_sample:
-        progress(f"Betweenness estimated from {result.betweenness_sample} sampled nodes.")
-    click.echo(render_frame(result.table.head(top), fmt))
+    echo_node_measures(kg.brokers(kind, exact=exact, seed=seed), top, fmt)
 
 
 @network.command("communities")
-@source_options
+@graph_options()
 @network_graph_option
 @top_option(None)
 @click.option(
@@ -650,7 +498,7 @@ def network_brokers(
 @seed_option
 @frame_format_option()
 def network_communities(
-    folders: list[Path], kind: str, top: int | None, resolution: float, seed: int, fmt: str
+    kg: KnowledgeGraph, kind: str, top: int | None, resolution: float, seed: int, fmt: str
 ) -> None:
     """Communities (Louvain): groups of nodes linked more to each other than to the rest.
 
@@ -662,25 +510,18 @@ def network_communities(
       graphkit network communities
       graphkit network communities --graph organisations --resolution 1.5 --top 3
     """
-    from graphkit.network import communities, projection
-    from graphkit.output import render_frame
+    from graphkit.views.output import render_frame
 
-    result = communities(
-        projection(load_graph(folders, NETWORK_SUBGRAPHS[kind]), kind),
-        resolution=resolution,
-        seed=seed,
-    )
-    count = int(result.table["community"].max()) if len(result.table) else 0
+    result = kg.communities(kind, resolution=resolution, seed=seed)
     modularity = "undefined (no links)" if result.modularity is None else result.modularity
-    progress(f"{count} communities, modularity {modularity}")
-    table = result.table if top is None else result.table[result.table["community"] <= top]
-    click.echo(render_frame(table, fmt))
+    progress(f"{result.count} communities, modularity {modularity}")
+    click.echo(render_frame(result.largest(top), fmt))
 
 
 @main.command()
-@source_options
+@graph_options()
 @frame_format_option("csv")
-def cascades(folders: list[Path], fmt: str) -> None:
+def cascades(kg: KnowledgeGraph, fmt: str) -> None:
     """Practice adoption cascades: one row per practice and adopting city, with the year, the
     city it came from and the project.
 
@@ -699,14 +540,13 @@ def cascades(folders: list[Path], fmt: str) -> None:
       graphkit cascades > cascades.csv
       graphkit cascades --format json
     """
-    from graphkit.output import render_frame
-    from graphkit.transfers import cascades as practice_cascades
+    from graphkit.views.output import render_frame
 
-    click.echo(render_frame(practice_cascades(load_graph(folders, "transfers")), fmt))
+    click.echo(render_frame(kg.cascades(), fmt))
 
 
 @main.command()
-@source_options
+@graph_options()
 @click.option(
     "--format",
     "fmt",
@@ -729,7 +569,7 @@ def cascades(folders: list[Path], fmt: str) -> None:
     help="Output file [default: graphkit-<graph>.<format>]. For csv: x.csv writes "
     "x-nodes.csv and x-edges.csv; a path without .csv is a folder for nodes.csv and edges.csv.",
 )
-def export(folders: list[Path], fmt: str, kind: str | None, out: Path | None) -> None:
+def export(kg: KnowledgeGraph, fmt: str, kind: str | None, out: Path | None) -> None:
     """Export the graph or one of its networks for Gephi, Cytoscape, R or a spreadsheet.
 
     GraphML and GEXF attributes are plain values (lists joined with "; "). CSV files are
@@ -743,14 +583,12 @@ def export(folders: list[Path], fmt: str, kind: str | None, out: Path | None) ->
       graphkit export --format csv --graph cities --out cities.csv
       graphkit export --format ttl --out graphkit.ttl
     """
-    from graphkit.export import RDF_FORMATS, export_files
-    from graphkit.output import write_atomic
+    from graphkit.files import write_atomic
+    from graphkit.views.export import RDF_FORMATS
 
     if kind is not None and fmt in RDF_FORMATS:
         raise click.UsageError("--graph applies to graphml, gexf, json and csv, not to RDF.")
-    kind = kind or "knowledge"
-    graph = load_graph(folders, None if fmt in RDF_FORMATS else EXPORT_SUBGRAPHS[kind])
-    files = export_files(graph, fmt, kind, out)
+    files = kg.export(fmt, kind or "knowledge", out)
     for path, content in files.items():
         click.echo(f"Wrote {write_atomic(path, content)}")
 
@@ -758,15 +596,22 @@ def export(folders: list[Path], fmt: str, kind: str | None, out: Path | None) ->
 # --- Pictures ------------------------------------------------------------------------------
 
 
-def visualise_setting(name: str) -> Any:
-    """A constant of :mod:`graphkit.visualise` (a light import) for an option's choices."""
-    import graphkit.visualise
+def style_setting(name: str) -> Any:
+    """A constant of :mod:`graphkit.views.style` (a light import) for an option's choices."""
+    import graphkit.views.style
 
-    return getattr(graphkit.visualise, name)
+    return getattr(graphkit.views.style, name)
+
+
+def visualise_setting(name: str) -> Any:
+    """A constant of :mod:`graphkit.views.visualise` (a light import) for an option's choices."""
+    import graphkit.views.visualise
+
+    return getattr(graphkit.views.visualise, name)
 
 
 @main.command()
-@source_options
+@graph_options()
 @click.option(
     "--view",
     type=click.Choice(visualise_setting("VIEWS")),
@@ -797,7 +642,7 @@ def visualise_setting(name: str) -> Any:
 )
 @click.option(
     "--size-by",
-    type=click.Choice(visualise_setting("SIZE_MEASURES")),
+    type=click.Choice(style_setting("SIZE_MEASURES")),
     default="degree",
     show_default=True,
     help="What node size shows.",
@@ -815,17 +660,7 @@ def visualise_setting(name: str) -> Any:
     help="Output file [default: graphkit-<view>.<format>].",
 )
 def visualise(
-    folders: list[Path],
-    view: str,
-    center: str | None,
-    depth: int,
-    project: str | None,
-    theme: str | None,
-    since: int | None,
-    fmt: str | None,
-    size_by: str,
-    max_nodes: int,
-    out: Path | None,
+    kg: KnowledgeGraph, view: str, fmt: str | None, out: Path | None, **options: Any
 ) -> None:
     """Draw a network view as an interactive page or a static figure.
 
@@ -840,36 +675,23 @@ def visualise(
       graphkit visualise --view ego --center Košice --depth 2
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
     """
-    from graphkit.output import write_atomic
-    from graphkit.visualise import PICTURE_FORMATS, draw_view
+    from graphkit.files import write_atomic
+    from graphkit.views.visualise import PICTURE_FORMATS
 
     suffix = out.suffix.lower().lstrip(".") if out else ""
     if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
         raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
     fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
-    graph = load_graph(folders, VIEW_SUBGRAPHS[view])
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
-    with domain_errors():
-        picture = draw_view(
-            graph,
-            view,
-            center=center,
-            depth=depth,
-            project=project,
-            theme=theme,
-            since=since,
-            fmt=fmt,
-            size_by=size_by,
-            max_nodes=max_nodes,
-        )
+    picture = kg.view(view, fmt=fmt, **options)
     target = write_atomic(out or Path(f"graphkit-{view}.{fmt}"), picture.content)
     click.echo(f"Wrote {picture.title}: {picture.nodes} nodes, {picture.edges} edges, to {target}")
 
 
 # --- SPARQL queries, explanations and the endpoint -------------------------------------------
 
-# The query engines of graphkit.query.ENGINES and its defaults (kept here so --help stays fast).
+# The query engines of graphkit.analysis.query.ENGINES and its defaults (kept here so --help stays fast).
 QUERY_ENGINES = ("oxigraph", "rdflib")
 QUERY_TIMEOUT = 30.0
 QUERY_ROW_CAP = 10_000
@@ -913,7 +735,7 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command("query")
-@source_options
+@graph_options()
 @click.argument("query_text", metavar="QUERY")
 @click.option(
     "--param",
@@ -926,7 +748,7 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 @frame_format_option()
 @query_run_options
 def query_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     query_text: str,
     params: tuple[str, ...],
     fmt: str,
@@ -946,16 +768,11 @@ def query_command(
       graphkit query project-partners --param project=MiStra --format csv > mistra.csv
       graphkit query "SELECT ?c WHERE { ?c a gk:City }" --limit 5
     """
-    from graphkit.output import render_frame
-    from graphkit.query import compact_frame, run_query_with_values
+    from graphkit.analysis.query import compact_frame
+    from graphkit.views.output import render_frame
 
     values = _parameter_values(params)
-    # Oxigraph answers on the store (or endpoint) itself; rdflib's engine needs the rdflib graph.
-    source = load_graph(folders) if engine == "rdflib" else graph_source(folders)
-    with domain_errors():
-        result = run_query_with_values(
-            query_text, values, source, engine=engine, timeout=timeout, max_rows=limit
-        )
+    result = kg.query(query_text, values, engine=engine, timeout=timeout, max_rows=limit)
     frame = result.frame()
     click.echo(render_frame(compact_frame(frame) if fmt in ("table", "md") else frame, fmt))
     if result.truncated:
@@ -981,7 +798,7 @@ def queries_command(fmt: str) -> None:
     """
     import json
 
-    from graphkit.query import bundled_queries
+    from graphkit.analysis.query import bundled_queries
 
     listing = bundled_queries()
     if fmt == "json":
@@ -1000,10 +817,10 @@ def queries_command(fmt: str) -> None:
 
 
 @main.command("explain")
-@source_options
+@graph_options()
 @click.argument("entity")
 @frame_format_option()
-def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
+def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     """Show everything the graph says about an entity, each fact with its source and quote.
 
     ENTITY is an id or any name of a city, organisation, project, practice, person, event,
@@ -1016,16 +833,10 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
     """
     import json
 
-    from graphkit.explain import explain
-    from graphkit.names import entity_id, source_name_index
-    from graphkit.output import render_frame
-    from graphkit.query import compact_frame
+    from graphkit.analysis.query import compact_frame
+    from graphkit.views.output import render_frame
 
-    with domain_errors():
-        found = source_name_index(graph_source(folders)).resolve(entity)
-    graph = load_graph(folders, "explain", {"entity": found})  # all explain shows, no more
-    with domain_errors():
-        result = explain(graph, entity_id(found))
+    result = kg.explain(entity)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -1037,7 +848,7 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
 
 
 @main.command("serve")
-@data_options
+@graph_options(endpoint=False)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -1062,7 +873,7 @@ def explain_command(folders: list[Path], entity: str, fmt: str) -> None:
 )
 @query_run_options
 def serve_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     host: str,
     port: int,
     cors_origin: str | None,
@@ -1082,12 +893,10 @@ def serve_command(
       graphkit serve
       graphkit serve --port 8080 --timeout 10
     """
-    from graphkit.serve import endpoint_url, is_loopback, make_server
+    from graphkit.views.serve import endpoint_url, is_loopback
 
-    graph = graph_source(folders).store if engine == "oxigraph" else load_graph(folders)
     try:
-        server = make_server(
-            graph,
+        server = kg.server(
             host,
             port,
             engine=engine,
@@ -1101,7 +910,8 @@ def serve_command(
     if not is_loopback(host):
         progress(f"Warning: listening on {host}: other machines can query this endpoint.")
     url = endpoint_url(server)
-    click.echo(f"Serving {len(graph)} triples at {url} (SPARQL endpoint {url}sparql).")
+    triples = len(server.settings.graph)
+    click.echo(f"Serving {triples} triples at {url} (SPARQL endpoint {url}sparql).")
     click.echo("Press Ctrl+C to stop.")
     try:
         server.serve_forever()
@@ -1115,7 +925,7 @@ def serve_command(
 
 
 @main.command("push")
-@data_options
+@graph_options(endpoint=False)
 @click.option(
     "--endpoint",
     "store_url",
@@ -1151,7 +961,7 @@ def serve_command(
     help="Replace what the graph holds (the first request is a PUT) instead of adding to it.",
 )
 def push_command(
-    folders: list[Path],
+    kg: KnowledgeGraph,
     store_url: str,
     graph_iri: str | None,
     batch_size: int,
@@ -1171,19 +981,17 @@ def push_command(
       graphkit push --endpoint http://localhost:7878/store --graph https://example.org/graphkit \\
           --query-endpoint http://localhost:7878/query
     """
-    from graphkit.remote import push_graph
+    from graphkit.sparql.remote import push_graph
 
-    store = graph_source(folders).store
-    with domain_errors():
-        report = push_graph(
-            store,
-            store_url,
-            graph=graph_iri,
-            batch_size=batch_size,
-            replace=replace,
-            query_url=query_endpoint,
-            on_progress=progress,
-        )
+    report = push_graph(
+        kg.store,
+        store_url,
+        graph=graph_iri,
+        batch_size=batch_size,
+        replace=replace,
+        query_url=query_endpoint,
+        on_progress=progress,
+    )
     if not report.verified:
         raise click.ClickException(report.message())
     click.echo(report.message())

@@ -44,7 +44,7 @@ def mini_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def bundled_dataset():
     """The bundled datasets, loaded and checked once per test session."""
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
 
     return load_datasets()
 
@@ -52,7 +52,7 @@ def bundled_dataset():
 @pytest.fixture(scope="session")
 def bundled_graph(bundled_dataset):
     """The knowledge graph built from the bundled datasets, once per test session."""
-    from graphkit.build import build_graph
+    from graphkit.graph.build import build_graph
 
     return build_graph(bundled_dataset)
 
@@ -60,8 +60,8 @@ def bundled_graph(bundled_dataset):
 @pytest.fixture(scope="session")
 def mini_graph():
     """The knowledge graph of the TESTNET dataset alone."""
-    from graphkit.build import build_graph
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
 
     return build_graph(load_datasets([MINI_DIR]))
 
@@ -73,8 +73,8 @@ CHAINS_DIR = TESTS_DIR / "data" / "chains"
 def chains_graph():
     """The CHAINS dataset alone: known transfer chains, connections and communities
     (see tests/data/chains/README.md for the answers derived by hand)."""
-    from graphkit.build import build_graph
-    from graphkit.load import load_datasets
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
 
     return build_graph(load_datasets([CHAINS_DIR]))
 
@@ -83,16 +83,19 @@ def chains_graph():
 def cli_uses_bundled_graph(monkeypatch, bundled_graph):
     """CLI commands get the session's bundled graph instead of building it again (speed only:
     one test per command still builds it the real way)."""
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders, *_args: bundled_graph)
+    from graphkit.knowledge_graph import KnowledgeGraph
+
+    monkeypatch.setattr(KnowledgeGraph, "graph", lambda self, *_args: bundled_graph)
 
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Oxigraph server on 127.0.0.1 (its /query and /store endpoints), empty at the
-    start of the session; skipped only when the oxigraph binary (the test extra) is missing."""
+    start of the session. The binary comes with the test extra (a declared dependency), so a
+    missing one fails the tests that need it instead of skipping them."""
     from tests.oxigraph_server import oxigraph_binary, running_oxigraph
 
     if oxigraph_binary() is None:
-        pytest.skip("the Oxigraph server binary is missing: pip install -e '.[test]' installs it")
+        pytest.fail("the Oxigraph server binary is missing: pip install -e '.[test]' installs it")
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
         yield server

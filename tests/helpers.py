@@ -17,7 +17,7 @@ def bundled_csv(name: str):
     so that tests derive what they expect from the curated data, not from graphkit's output."""
     import pandas as pd
 
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.locations import DATASETS_DIR
 
     return pd.read_csv(DATASETS_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
 

@@ -11,20 +11,22 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphkit.backends import StoreBackend, as_backend, subgraph, subgraph_names
+from graphkit.analysis.query import bundled_queries, query, run_query
 from graphkit.cli import main
-from graphkit.paths import DATASETS_DIR
-from graphkit.query import (
-    QueryTimeoutError,
-    UnknownQueryError,
-    bundled_queries,
-    check_query,
-    query,
-    run_query,
-)
-from graphkit.store import open_backend, open_store
+from graphkit.errors import QueryTimeoutError, UnknownQueryError
+from graphkit.graph.store import open_store
+from graphkit.locations import DATASETS_DIR
+from graphkit.sparql.backends import StoreBackend, as_backend, subgraph, subgraph_names
+from graphkit.sparql.checked import check_query
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+def open_backend(folders, store_dir):
+    """The persistent store of ``folders`` (default: the bundled data) as graphkit opens it."""
+    from graphkit.knowledge_graph import KnowledgeGraph
+
+    return KnowledgeGraph(folders=folders or (DATASETS_DIR,), store_dir=store_dir).backend
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def test_every_bundled_query_answers_the_same_from_the_store_as_from_the_graph(
 def test_row_cap_cuts_the_answer_and_says_so(
     text: str, unit: str, isolate: bool, bundled_store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graphkit.backends.can_fork", lambda: isolate)
+    monkeypatch.setattr("graphkit.sparql.backends.can_fork", lambda: isolate)
     result = run_query(text, graph=bundled_store, max_rows=7)
     assert len(result) == 7
     assert result.truncated
@@ -124,7 +126,7 @@ def test_every_subgraph_query_is_a_safe_construct() -> None:
 def test_the_names_subgraph_resolves_names_like_the_whole_graph(
     bundled_store, bundled_graph
 ) -> None:
-    from graphkit.names import resolve_name
+    from graphkit.analysis.names import resolve_name
 
     names = subgraph(bundled_store, "names")
     assert len(names) < len(bundled_store) / 2
@@ -186,7 +188,7 @@ def transfer_datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, lis
     """Datasets with transfers of every shape: bundled (unnamed groups, candidates, events),
     the chains fixture, the mini fixture alone, and synthetic data next to the bundled data."""
     from benchmarks.synth import generate
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.locations import DATASETS_DIR
     from tests.conftest import CHAINS_DIR, MINI_DIR
 
     synthetic = tmp_path_factory.mktemp("synthetic")
@@ -205,11 +207,11 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
 ) -> None:
     """The table read as rows (from the kept rows, the on-disk store and an in-memory graph)
     lists the same transfers as the transfer network that pictures and exports draw."""
-    from graphkit.build import build_graph
-    from graphkit.load import load_datasets
-    from graphkit.names import UnknownNameError
-    from graphkit.network import transfer_graph
-    from graphkit.transfers import short_name, transfers_table
+    from graphkit.analysis.network import transfer_graph
+    from graphkit.analysis.transfers import short_name, transfers_table
+    from graphkit.data.load import load_datasets
+    from graphkit.errors import UnknownNameError
+    from graphkit.graph.build import build_graph
 
     folders = transfer_datasets[name]
     graph = build_graph(load_datasets(folders))
@@ -275,8 +277,8 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
 def test_the_store_keeps_the_transfer_rows_and_a_lost_or_damaged_copy_is_not_trusted(
     tmp_path: Path, bundled_graph
 ) -> None:
-    from graphkit.store import MARKER
-    from graphkit.transfers import transfers_table
+    from graphkit.analysis.transfers import transfers_table
+    from graphkit.graph.store import MARKER
 
     store_dir = tmp_path / "store"
     store = open_backend(None, store_dir)
@@ -299,14 +301,14 @@ def json_marker(path: Path) -> dict:
 def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import graphkit.transfers
-    from graphkit.transfers import transfers_table
+    import graphkit.analysis.transfers
+    from graphkit.analysis.transfers import transfers_table
 
     store = open_backend(None, tmp_path / "store")
     asked: list[str] = []
-    real = graphkit.transfers.select_table
+    real = graphkit.analysis.transfers.select_table
     monkeypatch.setattr(
-        graphkit.transfers,
+        graphkit.analysis.transfers,
         "select_table",
         lambda source, name, *args, **kwargs: (
             asked.append(name) or real(source, name, *args, **kwargs)
@@ -320,14 +322,14 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
 
 
 @pytest.mark.parametrize("classes", [None, ["City"], ["Project", "Event"]], ids=str)
-def test_names_read_as_rows_index_every_entity_as_the_graph_does(
+def test_the_name_index_of_the_store_is_the_name_index_of_the_graph(
     classes, bundled_store, bundled_graph
 ) -> None:
-    from graphkit.names import name_index, source_name_index
-    from graphkit.namespaces import GK
+    from graphkit.analysis.names import name_index
+    from graphkit.graph.namespaces import GK
 
     wanted = None if classes is None else [GK[c] for c in classes]
-    from_rows = source_name_index(bundled_store, wanted, "entity")
+    from_rows = name_index(bundled_store, wanted, "entity")
     from_graph = name_index(bundled_graph, wanted, "entity")
     assert from_rows.keys == from_graph.keys
     assert from_rows.display == from_graph.display

@@ -15,9 +15,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graphkit.build import build_graph
-from graphkit.load import load_datasets
-from graphkit.visualise import render_html, select_view
+from graphkit.data.load import load_datasets
+from graphkit.graph.build import build_graph
+from graphkit.views.visualise import render_html, select_view
 from tests.helpers import replace_in
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -227,7 +227,7 @@ def test_a_thousand_node_view_settles_and_stays_usable(browser, tmp_path):
 
 
 def test_notebook_output_draws_inside_its_sandboxed_iframe(browser, tmp_path):
-    from graphkit.visualise import show
+    from graphkit.views.visualise import show
 
     graph = nx.path_graph(["Vienna", "Taranto", "Košice"])
     nx.set_node_attributes(graph, "City", "type")

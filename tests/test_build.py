@@ -11,9 +11,9 @@ import pytest
 from rdflib import XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from graphkit.build import build_graph, citation_node, node, serialize
-from graphkit.load import load_datasets
-from graphkit.namespaces import GK, GKR, concept
+from graphkit.data.load import load_datasets
+from graphkit.graph.build import build_graph, citation_node, node, serialise
+from graphkit.graph.namespaces import GK, GKR, concept
 
 
 def test_every_row_becomes_a_typed_labelled_node(mini_dir: Path, mini_graph: Graph) -> None:
@@ -70,7 +70,7 @@ def test_local_names_and_spellings_are_labels(mini_graph: Graph) -> None:
 
 
 def test_memberships_give_the_org_shortcut(mini_graph: Graph) -> None:
-    from graphkit.namespaces import ORG
+    from graphkit.graph.namespaces import ORG
 
     assert (node("kosice"), ORG.memberOf, node("testnet")) in mini_graph
     label = str(mini_graph.value(node("testnet-kosice-lead-partner"), RDFS.label))
@@ -98,7 +98,7 @@ def test_bundled_graph_has_provenance_on_every_data_node(bundled_graph: Graph) -
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
 def test_serialisations_parse_back_to_the_same_graph(mini_graph: Graph, fmt: str) -> None:
-    data = serialize(mini_graph, fmt)
+    data = serialise(mini_graph, fmt)
     parsed = Graph().parse(
         data=data, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
     )
@@ -108,9 +108,9 @@ def test_serialisations_parse_back_to_the_same_graph(mini_graph: Graph, fmt: str
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
 def test_build_output_is_byte_identical_across_processes(mini_dir: Path, fmt: str) -> None:
     script = (
-        "import sys; from graphkit.build import build_graph, serialize;"
-        "from graphkit.load import load_datasets;"
-        f"sys.stdout.buffer.write(serialize(build_graph(load_datasets([{str(mini_dir)!r}])), "
+        "import sys; from graphkit.graph.build import build_graph, serialise;"
+        "from graphkit.data.load import load_datasets;"
+        f"sys.stdout.buffer.write(serialise(build_graph(load_datasets([{str(mini_dir)!r}])), "
         f"{fmt!r}))"
     )
     outputs = []

@@ -113,7 +113,7 @@ def test_endpoint_and_local_data_options_do_not_mix(oxigraph_server, tmp_path: P
 def test_the_endpoint_is_asked_only_for_the_part_of_the_graph_a_command_needs(
     endpoint: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graphkit import backends
+    from graphkit.sparql import backends
 
     asked: list[str] = []
     real = backends.subgraph

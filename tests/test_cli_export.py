@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from graphkit import export, network
+from graphkit.analysis import network
 from graphkit.cli import EXPORT_FORMATS, EXPORT_GRAPHS, NETWORK_GRAPHS, main
+from graphkit.views import export
 from tests.conftest import CHAINS_DIR
 
 CHAINS = ("--no-bundled", "--data", str(CHAINS_DIR))

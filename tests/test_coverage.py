@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphkit.coverage import END_MARK, START_MARK, transfer_coverage, with_coverage
-from graphkit.paths import DATASETS_DIR
+from graphkit.data.coverage import END_MARK, START_MARK, transfer_coverage, with_coverage
+from graphkit.locations import DATASETS_DIR
 from tests.helpers import bundled_csv
 
 
@@ -11,7 +11,7 @@ def test_the_data_dictionary_carries_the_current_coverage_summary(bundled_datase
     readme = (DATASETS_DIR / "README.md").read_text(encoding="utf-8")
     summary = transfer_coverage(bundled_dataset).markdown()
     assert with_coverage(readme, summary) == readme, (
-        "datasets/README.md's coverage is out of date: run python -m graphkit.coverage --write"
+        "datasets/README.md's coverage is out of date: run python -m graphkit.data.coverage --write"
     )
     assert readme.index(START_MARK) < readme.index(END_MARK)
 

@@ -11,8 +11,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from graphkit.lint import lint_folder
-from graphkit.paths import DATASETS_DIR, SOURCES_DIR
+from graphkit.data.lint import lint_folder
+from graphkit.locations import DATASETS_DIR, SOURCES_DIR
 
 
 @pytest.fixture(scope="module")

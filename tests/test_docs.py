@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graphkit import __version__
+from graphkit.analysis.query import bundled_queries
 from graphkit.cli import main
-from graphkit.query import bundled_queries
 from tests.conftest import REPO_DIR
 
 README = REPO_DIR / "README.md"
@@ -111,21 +111,21 @@ def readme_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_graph
     read as they do from the repository root and written files land here; graph stores go to
     a temporary cache. Commands on the bundled data alone get the session's graph (speed only;
     --data folders are built for real)."""
-    from graphkit import cli
-    from graphkit.paths import DATASETS_DIR
+    from graphkit.knowledge_graph import KnowledgeGraph
+    from graphkit.locations import DATASETS_DIR
 
     shutil.copytree(EXAMPLES_DIR, tmp_path / "datasets" / "examples")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GRAPHKIT_CACHE", str(tmp_path.parent / f"{tmp_path.name}-cache"))
     monkeypatch.setenv("COLUMNS", "100")
-    real_load_graph = cli.load_graph
+    real_graph = KnowledgeGraph.graph
 
-    def load_graph(folders: list[Path], *args: Any):
-        if list(folders) == [DATASETS_DIR] and not args:
+    def graph(self: KnowledgeGraph, need: Any = None, bindings: Any = None):
+        if self.folders == (DATASETS_DIR,) and need is None:
             return bundled_graph
-        return real_load_graph(folders, *args)
+        return real_graph(self, need, bindings)
 
-    monkeypatch.setattr(cli, "load_graph", load_graph)
+    monkeypatch.setattr(KnowledgeGraph, "graph", graph)
     return tmp_path
 
 

@@ -14,10 +14,10 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 
 from graphkit.cli import main
-from graphkit.lint import lint_folder
-from graphkit.load import quote_occurs
-from graphkit.namespaces import GK, GKR
-from graphkit.schema import TABLES
+from graphkit.data.lint import lint_folder
+from graphkit.data.load import quote_occurs
+from graphkit.data.schema import TABLES
+from graphkit.graph.namespaces import GK, GKR
 from tests.conftest import REPO_DIR
 
 EXAMPLE = REPO_DIR / "datasets" / "examples" / "valmora"

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit import cli
-from graphkit.explain import explain
-from graphkit.names import UnknownNameError
-from graphkit.namespaces import GKR
+from graphkit.analysis.explain import explain
+from graphkit.errors import UnknownNameError
+from graphkit.graph.namespaces import GKR
+from graphkit.knowledge_graph import KnowledgeGraph
 
 
 def facts_of(explanation) -> set[tuple[str, str, str]]:
@@ -110,7 +111,7 @@ def test_cli_explain_prints_a_header_and_the_facts(mini_dir):
 
 
 def test_cli_explain_json(monkeypatch, mini_graph):
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders, *_args: mini_graph)
+    monkeypatch.setattr(KnowledgeGraph, "graph", lambda self, *_args: mini_graph)
     result = CliRunner().invoke(cli.main, ["explain", "kosice", "--format", "json"])
     data = json.loads(result.stdout)
     assert (data["id"], data["label"], data["class"]) == ("kosice", "Košice", "city")
@@ -118,7 +119,7 @@ def test_cli_explain_json(monkeypatch, mini_graph):
 
 
 def test_cli_explain_unknown_name_fails_with_suggestions(monkeypatch, mini_graph):
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders, *_args: mini_graph)
+    monkeypatch.setattr(KnowledgeGraph, "graph", lambda self, *_args: mini_graph)
     result = CliRunner().invoke(cli.main, ["explain", "Tarantto"])
     assert result.exit_code == 1
     assert "No entity is called 'Tarantto'" in result.output

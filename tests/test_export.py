@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from rdflib import Graph
 
-from graphkit.export import (
+from graphkit.analysis.network import PROJECTIONS, projection
+from graphkit.views.export import (
     EXPORT_FORMATS,
     csv_paths,
     export_files,
@@ -24,7 +25,6 @@ from graphkit.export import (
     to_graphml,
     to_node_link_json,
 )
-from graphkit.network import PROJECTIONS, projection
 from tests.helpers import bundled_csv, city_names
 
 KINDS = sorted(PROJECTIONS)

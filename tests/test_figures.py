@@ -11,8 +11,8 @@ import matplotlib.image
 import networkx as nx
 import pytest
 
-from graphkit.figures import EDGE_LABEL_LIMIT, LABEL_LIMIT, draw_figure, layout
-from graphkit.visualise import select_view
+from graphkit.views.figures import EDGE_LABEL_LIMIT, LABEL_LIMIT, draw_figure, layout
+from graphkit.views.visualise import select_view
 from tests.conftest import MINI_DIR
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -98,7 +98,7 @@ def test_large_views_label_their_largest_nodes_that_fit_and_say_so() -> None:
 def test_node_labels_do_not_overlap_each_other_or_a_practice() -> None:
     from matplotlib.figure import Figure
 
-    from graphkit.figures import drop_overlapping_labels
+    from graphkit.views.figures import drop_overlapping_labels
 
     figure = Figure(figsize=(4, 3))
     axes = figure.add_subplot()

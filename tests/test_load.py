@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.load import DatasetError, LoadError, load_datasets, quote_occurs
+from graphkit.data.load import LoadError, load_datasets, quote_occurs
+from graphkit.errors import DatasetError
 from tests.helpers import replace_in
 
 

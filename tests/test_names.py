@@ -1,11 +1,12 @@
-"""Finding entities by the names researchers type (graphkit.names)."""
+"""Finding entities by the names researchers type (graphkit.analysis.names)."""
 
 from __future__ import annotations
 
 import pytest
 
-from graphkit.names import AmbiguousNameError, UnknownNameError, resolve_name
-from graphkit.namespaces import GKR
+from graphkit.analysis.names import resolve_name
+from graphkit.errors import AmbiguousNameError, UnknownNameError
+from graphkit.graph.namespaces import GKR
 
 
 @pytest.mark.parametrize(

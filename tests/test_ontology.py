@@ -1,5 +1,5 @@
 """The ontology, the enumeration vocabulary and the SHACL shapes agree with each other, with
-``graphkit.namespaces`` and with the data dictionary, and the shapes accept good graphs and reject
+``graphkit.graph.namespaces`` and with the data dictionary, and the shapes accept good graphs and reject
 bad ones for the right reasons."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from graphkit.namespaces import GK, GKR, GKV, PREFIXES, SCHEMES, bind_prefixes, concept
-from graphkit.paths import ONTOLOGY_FILE, SHAPES_FILE, VOCAB_FILE
+from graphkit.graph.namespaces import GK, GKR, GKV, PREFIXES, SCHEMES, bind_prefixes, concept
+from graphkit.locations import ONTOLOGY_FILE, SHAPES_FILE, VOCAB_FILE
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/graphkit/ontology")
 GK_NS = str(GK)
@@ -179,7 +179,7 @@ def test_concept_rejects_an_unknown_scheme():
 
 
 def test_every_enumeration_value_of_the_schema_has_a_concept_and_vice_versa(vocab):
-    from graphkit import schema
+    from graphkit.data import schema
 
     expected = set()
     class_valued = set()
@@ -196,9 +196,8 @@ def test_every_enumeration_value_of_the_schema_has_a_concept_and_vice_versa(voca
 
 
 def test_every_table_of_the_schema_maps_to_an_ontology_class(ontology):
-    schema = pytest.importorskip(
-        "graphkit.schema", reason="graphkit/schema.py (the data dictionary in code) is absent"
-    )
+    from graphkit.data import schema  # the data dictionary in code: missing is a failure
+
     classes = gk_terms(ontology, OWL.Class)
     for table in schema.TABLES.values():
         assert GK[table.rdf_class] in classes, f"{table.name}: {table.rdf_class}"

@@ -11,9 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from graphkit.build import build_graph
-from graphkit.load import DatasetError, load_datasets
-from graphkit.validate import validate_graph
+from graphkit.analysis.validate import validate_graph
+from graphkit.data.load import load_datasets
+from graphkit.errors import DatasetError
+from graphkit.graph.build import build_graph
 from tests.conftest import MINI_DIR
 
 GOOD_QUOTES = ["Vienna lies in Austria", "Theme: housing.", "Košice lies in Slovakia"]

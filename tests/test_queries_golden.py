@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from rdflib import Literal, URIRef
 
-from graphkit.namespaces import GKR, concept
-from graphkit.query import bundled_queries, compact_frame, query
+from graphkit.analysis.query import bundled_queries, compact_frame, query
+from graphkit.graph.namespaces import GKR, concept
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "data" / "golden"
 

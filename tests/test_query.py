@@ -14,18 +14,12 @@ from rdflib.namespace import RDFS
 from rdflib.plugins.sparql import prepareQuery
 
 import graphkit
-import graphkit.query as gq
+import graphkit.analysis.query as gq
 from graphkit import cli
-from graphkit.namespaces import GK, GKR, GKV, PREFIXES
-from graphkit.query import (
-    BundledQuery,
-    ParameterError,
-    UnknownQueryError,
-    bundled_queries,
-    parameter_terms,
-    query,
-    run_query,
-)
+from graphkit.analysis.query import BundledQuery, bundled_queries, parameter_terms, query, run_query
+from graphkit.errors import ParameterError, QueryError, UnknownQueryError
+from graphkit.graph.namespaces import GK, GKR, GKV, PREFIXES
+from graphkit.knowledge_graph import KnowledgeGraph
 
 CITIES = "SELECT ?city ?name WHERE { ?city a gk:City ; rdfs:label ?name } ORDER BY ?name"
 
@@ -43,7 +37,7 @@ def mini_args(mini_dir) -> list[str]:
 def cli_uses_mini_graph(monkeypatch, mini_graph):
     """CLI commands get the session's TESTNET graph instead of building it again (speed only:
     test_cli_query_finds_the_city_by_its_german_name builds it the real way)."""
-    monkeypatch.setattr("graphkit.cli.load_graph", lambda folders: mini_graph)
+    monkeypatch.setattr(KnowledgeGraph, "graph", lambda self, *_args: mini_graph)
 
 
 # --- The library ------------------------------------------------------------------------------
@@ -106,7 +100,7 @@ def test_construct_and_describe_give_graphs(mini_graph):
 
 
 def test_a_select_result_has_no_graph(mini_graph):
-    with pytest.raises(gq.QueryError, match="no graph"):
+    with pytest.raises(QueryError, match="no graph"):
         run_query(CITIES, graph=mini_graph).graph()
 
 
@@ -161,7 +155,7 @@ def test_row_cap_truncates_and_says_so(mini_graph):
 
 
 def test_unknown_engine_is_refused(mini_graph):
-    with pytest.raises(gq.QueryError, match="Unknown engine"):
+    with pytest.raises(QueryError, match="Unknown engine"):
         run_query(CITIES, graph=mini_graph, engine="virtuoso")
 
 
@@ -197,7 +191,7 @@ def test_inline_query_values_are_iris_when_written_as_iris_else_literals(mini_gr
 
 
 def test_unknown_city_lists_the_closest_names(mini_graph):
-    from graphkit.names import UnknownNameError
+    from graphkit.errors import UnknownNameError
 
     with pytest.raises(UnknownNameError, match="Closest matches: Taranto"):
         parameter_terms(mini_graph, "transfers-into-city", {"city": "Tarantto"})
@@ -357,8 +351,8 @@ def test_commands_have_help_with_an_example(runner, command):
 
 
 def test_concatenated_lists_are_sorted_so_answers_repeat(bundled_graph) -> None:
-    from graphkit.load import fold
-    from graphkit.query import query
+    from graphkit.analysis.query import query
+    from graphkit.data.load import fold
 
     frame = query("cities-ranked-by-projects", graph=bundled_graph)
     lists = [cell.split("; ") for cell in frame["project_names"] if isinstance(cell, str)]
@@ -368,7 +362,7 @@ def test_concatenated_lists_are_sorted_so_answers_repeat(bundled_graph) -> None:
 
 
 def test_group_concat_sorting_leaves_space_separated_lists_alone(mini_graph) -> None:
-    from graphkit.query import query
+    from graphkit.analysis.query import query
 
     text = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     PREFIX gk: <https://w3id.org/graphkit/ontology#>

@@ -14,19 +14,17 @@ import pytest
 import rdflib.plugins.sparql
 from rdflib import Literal, URIRef
 
-import graphkit.query as gq
-from graphkit.names import AmbiguousNameError, UnknownNameError
-from graphkit.namespaces import GKR
-from graphkit.query import (
+import graphkit.analysis.query as gq
+from graphkit.analysis.query import bundled_queries, query, run_query, run_query_with_values
+from graphkit.errors import (
+    AmbiguousNameError,
     ForbiddenQueryError,
     ParameterError,
     QueryTimeoutError,
+    UnknownNameError,
     UpdateRefusedError,
-    bundled_queries,
-    query,
-    run_query,
-    run_query_with_values,
 )
+from graphkit.graph.namespaces import GKR
 
 ENGINES = gq.ENGINES
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?i"
@@ -172,10 +170,10 @@ def test_cli_service_query_is_refused_before_any_socket_is_opened(mini_dir):
 def test_load_query_and_export_use_no_network_and_queries_write_no_file(mini_dir):
     report = run_audited(
         f"""
-        from graphkit.build import build_graph
-        from graphkit.load import load_datasets
-        from graphkit.output import render_frame
-        from graphkit.query import bundled_queries, run_query
+        from graphkit.graph.build import build_graph
+        from graphkit.data.load import load_datasets
+        from graphkit.views.output import render_frame
+        from graphkit.analysis.query import bundled_queries, run_query
         graph = build_graph(load_datasets([{str(mini_dir)!r}]))
         watch_writes[0] = True
         rows = 0

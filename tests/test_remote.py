@@ -1,5 +1,5 @@
 """graphkit and a real SPARQL server (Oxigraph, on 127.0.0.1): ``graphkit push`` uploads the
-graph and checks it arrived whole; queries through :class:`graphkit.remote.Endpoint` answer as
+graph and checks it arrived whole; queries through :class:`graphkit.sparql.remote.Endpoint` answer as
 they do locally; errors name the URL (never the password) and say what to check."""
 
 from __future__ import annotations
@@ -17,18 +17,13 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
+from graphkit.analysis.query import bundled_queries, run_query
 from graphkit.cli import main
-from graphkit.namespaces import GKR
-from graphkit.paths import DATASETS_DIR
-from graphkit.query import (
-    ParameterError,
-    QueryTimeoutError,
-    bundled_queries,
-    check_query,
-    run_query,
-)
-from graphkit.remote import Endpoint, EndpointError, GraphStore, push_graph
-from graphkit.results import QueryError
+from graphkit.errors import EndpointError, ParameterError, QueryError, QueryTimeoutError
+from graphkit.graph.namespaces import GKR
+from graphkit.locations import DATASETS_DIR
+from graphkit.sparql.checked import check_query
+from graphkit.sparql.remote import Endpoint, GraphStore, push_graph
 from tests.oxigraph_server import free_port
 
 BUNDLED = "https://example.org/graphkit-tests/bundled"
@@ -43,7 +38,7 @@ INJECTIONS = (
 @pytest.fixture(scope="module")
 def local_store() -> ox.Store:
     """The persistent store of the bundled datasets: what ``graphkit push`` uploads."""
-    from graphkit.store import open_store
+    from graphkit.graph.store import open_store
 
     return open_store()
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from graphkit.paths import DATASETS_DIR
-from graphkit.schema import TABLES
+from graphkit.data.schema import TABLES
+from graphkit.locations import DATASETS_DIR
 
 
 def dictionary() -> dict[str, list[tuple[str, bool, str]]]:

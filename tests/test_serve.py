@@ -26,10 +26,10 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from graphkit.namespaces import GK, GKR, PREFIXES
-from graphkit.paths import STATIC_DIR
-from graphkit.query import bundled_queries, run_query
-from graphkit.serve import make_server
+from graphkit.analysis.query import bundled_queries, run_query
+from graphkit.graph.namespaces import GK, GKR, PREFIXES
+from graphkit.locations import STATIC_DIR
+from graphkit.views.serve import make_server
 
 MINI_DIR = Path(__file__).resolve().parent / "data" / "mini"
 CITIES = "SELECT ?city ?name WHERE { ?city a gk:City ; rdfs:label ?name } ORDER BY ?name"

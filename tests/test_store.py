@@ -13,10 +13,11 @@ from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
-from graphkit.build import build_graph, node
 from graphkit.cli import main
-from graphkit.load import DatasetError, load_datasets
-from graphkit.store import MARKER, graph_from_store, input_key, open_store
+from graphkit.data.load import load_datasets
+from graphkit.errors import DatasetError
+from graphkit.graph.build import build_graph, node
+from graphkit.graph.store import MARKER, graph_from_store, input_key, open_store
 from tests.conftest import REPO_DIR
 from tests.helpers import replace_in
 
@@ -145,7 +146,7 @@ def test_database_in_use_survives_a_rebuild(mini_copy: Path, tmp_path: Path) -> 
 
 BUILDER = """
 import sys
-from graphkit.store import open_store
+from graphkit.graph.store import open_store
 builds = []
 store = open_store([sys.argv[1]], sys.argv[2], on_build=builds.append)
 print(len(store), len(builds))

@@ -1,7 +1,7 @@
 """Every analysis answers the same on the subgraph it fetches as on the whole graph.
 
 Commands never read the whole graph store: each fetches the part its analysis reads with a
-CONSTRUCT query of ``graphkit/queries/subgraphs/`` (:func:`graphkit.backends.subgraph`). Here
+CONSTRUCT query of ``graphkit/queries/subgraphs/`` (:func:`graphkit.sparql.backends.subgraph`). Here
 each analysis runs, with its options, on that subgraph and on the whole graph of five datasets
 (the bundled data, the TESTNET and CHAINS fixtures, the Valmora example next to the bundled
 data, and a synthetic programme database), and the answers must be the same: tables, networks
@@ -24,17 +24,24 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from benchmarks.synth import generate
-from graphkit import names, network, transfers
-from graphkit.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
-from graphkit.explain import explain
-from graphkit.export import NETWORK_FORMATS, export_files
-from graphkit.names import entity_id, resolve_name
-from graphkit.namespaces import GK, GKR
-from graphkit.paths import DATASETS_DIR
-from graphkit.query import check_query
-from graphkit.store import open_store, to_rdflib
-from graphkit.transfers import cascades, short_name, transfer_paths, transfers_table, transfers_text
-from graphkit.visualise import render_html, select_view
+from graphkit.analysis import names, network, transfers
+from graphkit.analysis.explain import explain
+from graphkit.analysis.names import entity_id, resolve_name
+from graphkit.analysis.transfers import (
+    cascades,
+    short_name,
+    transfer_paths,
+    transfers_table,
+    transfers_text,
+)
+from graphkit.graph.namespaces import GK, GKR
+from graphkit.graph.store import open_store
+from graphkit.graph.terms import to_rdflib
+from graphkit.locations import DATASETS_DIR
+from graphkit.sparql.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
+from graphkit.sparql.checked import check_query
+from graphkit.views.export import NETWORK_FORMATS, export_files
+from graphkit.views.visualise import render_html, select_view
 from tests.conftest import CHAINS_DIR, MINI_DIR
 
 DATASETS = ("bundled", "mini", "chains", "valmora", "synthetic")
@@ -87,11 +94,13 @@ class Data:
 
 
 def once_per_graph(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function(graph, ...)``, computed once per graph (and other arguments)."""
+    """``function(graph, ...)``, computed once per rdflib graph (and other arguments)."""
     results: dict[tuple, tuple[Graph, int, Any]] = {}
 
     @functools.wraps(function)
     def wrapper(graph: Graph, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(graph, Graph):  # a store or endpoint: nothing to save
+            return function(graph, *args, **kwargs)
         key = (id(graph), repr(args), repr(sorted(kwargs.items())))
         cached = results.get(key)
         if cached is None or cached[0] is not graph or cached[1] != len(graph):

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from benchmarks.synth import CORPUS, WEB_RECORD, generate
-from graphkit.build import build_graph
-from graphkit.load import load_datasets
-from graphkit.paths import DATASETS_DIR
-from graphkit.schema import TABLES
-from graphkit.validate import validate_graph
+from graphkit.analysis.validate import validate_graph
+from graphkit.data.load import load_datasets
+from graphkit.data.schema import TABLES
+from graphkit.graph.build import build_graph
+from graphkit.locations import DATASETS_DIR
 from tests.conftest import REPO_DIR
 
 

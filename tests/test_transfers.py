@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.names import UnknownNameError
-from graphkit.transfers import cascades, transfer_paths, transfers_table, transfers_text
+from graphkit.analysis.transfers import cascades, transfer_paths, transfers_table, transfers_text
+from graphkit.errors import UnknownNameError
 from tests.helpers import bundled_csv, city_names
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
-from graphkit.build import build_graph, node
-from graphkit.load import load_datasets
-from graphkit.namespaces import GK
-from graphkit.validate import validate_graph
+from graphkit.analysis.validate import validate_graph
+from graphkit.data.load import load_datasets
+from graphkit.graph.build import build_graph, node
+from graphkit.graph.namespaces import GK
 
 
 def test_bundled_graph_conforms(bundled_graph: Graph, bundled_dataset) -> None:

@@ -16,19 +16,12 @@ import pytest
 from click.testing import CliRunner
 from pyvis.network import Network
 
-from graphkit import visualise
 from graphkit.cli import main
-from graphkit.names import UnknownNameError
-from graphkit.paths import DATASETS_DIR, PACKAGE_DIR
-from graphkit.visualise import (
-    TYPE_STYLES,
-    ViewError,
-    draw_view,
-    render_html,
-    select_view,
-    show,
-    to_pyvis,
-)
+from graphkit.errors import UnknownNameError, ViewError
+from graphkit.locations import DATASETS_DIR, PACKAGE_DIR
+from graphkit.views import visualise
+from graphkit.views.style import TYPE_STYLES
+from graphkit.views.visualise import draw_view, render_html, select_view, show, to_pyvis
 from tests.conftest import MINI_DIR, REPO_DIR
 from tests.helpers import replace_in
 
@@ -92,7 +85,7 @@ class Page(HTMLParser):
 
 
 def payload_transfers() -> nx.MultiDiGraph:
-    """Two transfers, as :func:`graphkit.network.transfer_graph` gives them, with markup,
+    """Two transfers, as :func:`graphkit.analysis.network.transfer_graph` gives them, with markup,
     a closing script tag and a link in labels, sources, quotes and project names."""
     g = nx.MultiDiGraph(title=f"Transfers {IMG}")
     common = {"themes": [], "projects": ["testnet"], "iri": "https://w3id.org/graphkit/id/x"}
@@ -366,7 +359,7 @@ def test_show_displays_inline_in_a_jupyter_notebook() -> None:
 
     code = (
         "import networkx as nx\n"
-        "from graphkit.visualise import show\n"
+        "from graphkit.views.visualise import show\n"
         "show(nx.path_graph(['Vienna', 'Taranto']))"
     )
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])

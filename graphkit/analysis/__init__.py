@@ -1,0 +1,1 @@
+"""What researchers ask: names, transfers and paths, networks, explanations, counts, checks."""

@@ -1,0 +1,590 @@
+"""Which practices travelled from which city to which, how, and with what result.
+
+- :func:`transfers_table`: one row per practice transfer, filtered by the names a researcher
+  types (cities, project, practice, theme) and by years;
+- :func:`transfer_paths`: the chains of transfers from one city to another (time-respecting
+  where years are known) or, if there are none, the shortest connections through shared
+  projects and events, explained hop by hop;
+- :func:`cascades`: practice adoption cascades in the long format of R's NetworkInference.
+
+Names are matched by :mod:`graphkit.analysis.names` (id or any label, ignoring case and accents, local
+names such as "Wien" included); an unknown name raises
+:class:`graphkit.errors.UnknownNameError` with the closest matches.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from itertools import islice, pairwise
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from graphkit.analysis.names import entity_id, name_index
+from graphkit.analysis.network import (
+    actor_graph,
+    label_of,
+    local_name,
+    name_order,
+    transfer_graph,
+    year_of,
+)
+from graphkit.graph.namespaces import GK, GKR
+from graphkit.sparql.backends import as_backend, select_table
+
+TRANSFER_COLUMNS = [
+    "transfer",
+    "practice",
+    "origin",
+    "target",
+    "candidates",
+    "project",
+    "event",
+    "mechanism",
+    "roles",
+    "direction",
+    "year",
+    "status",
+    "status_quote",
+    "outcome",
+    "resulting_practice",
+    "source",
+    "quote",
+    "target_match",
+]
+CASCADE_COLUMNS = [
+    "practice_id",
+    "practice",
+    "city_id",
+    "city",
+    "year",
+    "source_city_id",
+    "source_city",
+    "project_id",
+    "project",
+    "transfer",
+]
+FIELD_WIDTH = 12
+MAX_CHAIN_HOPS = 6
+MAX_ROUTES = 20
+MAX_CONNECTIONS = 5
+
+
+def short_name(graph: Graph, entity_id_: str) -> str:
+    """An entity's acronym if it has one (``MiStra``), else its label; "" for no entity."""
+    if not entity_id_:
+        return ""
+    iri = GKR[entity_id_]
+    return str(graph.value(iri, GK.acronym) or graph.value(iri, SKOS.prefLabel) or entity_id_)
+
+
+def _resolve(graph: Graph, name: str, cls: URIRef, kind: str) -> str:
+    return entity_id(name_index(graph, [cls], kind).resolve(name))
+
+
+def transfers_table(
+    graph: Any,
+    *,
+    origin: str | None = None,
+    target: str | None = None,
+    project: str | None = None,
+    practice: str | None = None,
+    theme: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+) -> pd.DataFrame:
+    """One row per practice transfer, optionally filtered.
+
+    Args:
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or an endpoint
+            (:mod:`graphkit.sparql.backends`). The table is read with a few SELECT queries
+            (``graphkit/queries/tables/``); the persistent store keeps its rows.
+        origin: only transfers from this city (id or any name, e.g. "Wien").
+        target: only transfers to this city: those that name it as their target, and those
+            to unnamed cities that list it among their candidates (``target_match`` then says
+            "candidate").
+        project: only transfers through this project or one of its parts (directly or
+            through an event of it).
+        practice: only transfers of this practice, or that resulted in it.
+        theme: only transfers whose practice (or resulting practice) has this theme or a
+            narrower one.
+        since, until: only transfers whose year is known and within these years (inclusive).
+
+    Returns:
+        Columns ``transfer`` (id), ``practice``, ``origin``, ``target`` (a city, or e.g.
+        "4 unnamed cities"), ``candidates`` (cities an unnamed target may be among, joined by
+        "; "), ``project`` (acronym or name), ``event``, ``mechanism``, ``roles`` (e.g. "lead
+        partner → partner", where the source gives them), ``direction`` ("stated" or
+        "inferred from roles"), ``year`` (nullable integer), ``status``, ``status_quote`` (the
+        quote that shows the status), ``outcome``, ``resulting_practice``, ``source`` (the
+        source document's file name or URL), ``quote`` and ``target_match`` ("candidate" when
+        the ``target`` filter matched one of the candidates, else empty). Sorted by year
+        (unknown last), practice and transfer id.
+
+    Raises:
+        graphkit.errors.UnknownNameError: a name matches nothing (it lists the closest names).
+        graphkit.errors.AmbiguousNameError: a name matches several entities.
+    """
+    source = as_backend(graph)
+
+    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
+        return name_index(source, [cls], kind).resolve(name)
+
+    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
+    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
+    projects = practices = themes = None
+    if project:
+        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
+        projects = {entity_id(URIRef(p)) for p in parts}
+    if practice:
+        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
+    transfer_themes: dict[str, set[str]] = {}
+    if theme:
+        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
+        pairs = select_table(source, "transfer-themes")
+        for transfer_iri, theme_iri in zip(pairs["transfer"], pairs["theme"], strict=True):
+            transfer_themes.setdefault(_id(transfer_iri), set()).add(theme_iri)
+    kept = getattr(source, "kept_table", None)  # the persistent store keeps the rows
+    rows = kept("transfer-rows") if kept is not None else None
+    rows = rows if rows is not None else transfer_rows(source)
+
+    def matches(row: dict[str, Any]) -> bool:
+        year = None if pd.isna(row["year"]) else int(row["year"])
+        return not (
+            (origin_id and row["origin_id"] != origin_id)
+            or (
+                target_id
+                and row["target_id"] != target_id
+                and target_id not in row["candidate_ids"]
+            )
+            or (projects is not None and not set(row["project_ids"]) & projects)
+            or (practices is not None and not set(row["practice_ids"]) & practices)
+            or (themes is not None and not transfer_themes.get(row["transfer"], set()) & themes)
+            or (since is not None and (year is None or year < since))
+            or (until is not None and (year is None or year > until))
+        )
+
+    chosen = [row for row in rows.to_dict("records") if matches(row)]
+    for row in chosen:
+        row["target_match"] = "candidate" if target_id and row["target_id"] != target_id else ""
+    table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
+    return table.sort_values(
+        ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True
+    )
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _id(value: object) -> str:
+    return entity_id(URIRef(_text(value))) if _text(value) else ""
+
+
+def _label(iri: object, label: object) -> str:
+    """:func:`graphkit.analysis.network.label_of` from a row: the label, else the id or local name."""
+    if _text(label):
+        return _text(label)
+    return "" if not _text(iri) else label_of(Graph(), URIRef(_text(iri)))
+
+
+def _year(value: object) -> int | None:
+    text = _text(value)
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
+    rows = select_table(source, name, {"root": root})
+    return {_text(v) for v in rows[column]}
+
+
+# What a filter of transfers_table matches, kept with each row read from a store or endpoint.
+MATCH_COLUMNS = ["origin_id", "target_id", "candidate_ids", "project_ids", "practice_ids"]
+
+
+def transfer_rows(source: Any) -> pd.DataFrame:
+    """Every transfer of ``source`` (a store or endpoint) as a :func:`transfers_table` row,
+    unsorted, with the ids its filters match on (:data:`MATCH_COLUMNS`: origin and target
+    city, the projects it went through, directly or by its event, and its practices).
+
+    Read with the SELECT queries of ``graphkit/queries/tables/``; :mod:`graphkit.graph.store` keeps
+    the result of the bundled store next to it, so ``graphkit transfers`` need not ask again.
+    """
+    lists: dict[tuple[str, str], list[str]] = {}
+    candidate_ids: dict[str, list[str]] = {}
+    extra = select_table(source, "transfer-lists")
+    for transfer, kind, value, label in extra.itertuples(index=False, name=None):
+        if kind == "mechanism":
+            shown = _text(label) or local_name(URIRef(value)).replace("_", " ")
+        else:
+            shown = _label(value, label)
+            candidate_ids.setdefault(_id(transfer), []).append(_id(value))
+        lists.setdefault((_id(transfer), kind), []).append(shown)
+    facts = select_table(source, "transfer-facts").drop_duplicates("transfer")
+    rows = []
+    for row in facts.to_dict("records"):
+        transfer = _id(row["transfer"])
+        # The project it went through, else its event's project: acronym, label or id.
+        shown = "project" if _text(row["project"]) else "event_project"
+        year = _year(row["date"])
+        if year is None and _text(row["event"]):
+            year = _year(row["event_date"])
+        status = _text(row["status"])
+        rows.append(
+            {
+                "transfer": transfer,
+                "practice": _label(row["practice"], row["practice_label"]),
+                "origin": _label(row["origin"], row["origin_label"]),
+                "target": _label(row["target"], row["target_label"]),
+                "candidates": "; ".join(sorted(lists.get((transfer, "candidate"), []))),
+                "project": _text(row[f"{shown}_acronym"])
+                or _text(row[f"{shown}_pref_label"])
+                or _id(row[shown]),
+                "event": _label(row["event"], row["event_label"]),
+                "mechanism": ", ".join(sorted(lists.get((transfer, "mechanism"), []))),
+                "roles": _roles(row["origin_role_label"], row["target_role_label"]),
+                "direction": _text(row["direction_label"])
+                or local_name(URIRef(_text(row["direction"]) or "stated")).replace("_", " "),
+                "year": year,
+                "status": _text(row["status_label"])
+                or (local_name(URIRef(status)).replace("_", " ") if status else ""),
+                "status_quote": _text(row["status_quote"]),
+                "outcome": _text(row["outcome"]),
+                "resulting_practice": _label(row["resulting"], row["resulting_label"]),
+                "source": _text(row["source_id"]) or _id(row["source"]),
+                "quote": _text(row["quote"]),
+                "target_match": "",
+                "origin_id": _id(row["origin"]),
+                "target_id": _id(row["target"]),
+                "candidate_ids": sorted(candidate_ids.get(transfer, [])),
+                "project_ids": sorted({_id(row["project"]), _id(row["event_project"])} - {""}),
+                "practice_ids": sorted({_id(row["practice"]), _id(row["resulting"])} - {""}),
+            }
+        )
+    return pd.DataFrame(rows, columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+
+
+def _roles(origin_role: object, target_role: object) -> str:
+    """The roles the source gives origin and target, e.g. "lead partner → partner"."""
+    origin, target = _text(origin_role), _text(target_role)
+    if not origin and not target:
+        return ""
+    return f"{origin or 'role not given'} → {target or 'role not given'}"
+
+
+def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
+    """A :func:`transfers_table` for reading in a terminal: one block per transfer.
+
+    The first line of a block says what went where and when ("Integrationshaus: Vienna →
+    Taranto, 2013"); the indented lines give candidates, project and event, mechanism, status,
+    resulting practice, outcome, source, quote and id, wrapped to ``width`` columns.
+    """
+    if table.empty:
+        return "No transfer matches."
+    count = len(table)
+    blocks = [f"{count} transfer{'' if count == 1 else 's'}"]
+    for row in table.to_dict(orient="records"):
+        year = "" if pd.isna(row["year"]) else f", {row['year']}"
+        lines = [f"{row['practice']}: {row['origin']} → {row['target']}{year}"]
+        inferred = row["direction"] not in ("", "stated")
+        fields = {
+            "candidates": f"one of {row['candidates']}" if row["candidates"] else "",
+            "match": "a candidate target, not a named one"
+            if row.get("target_match") == "candidate"
+            else "",
+            "through": " / ".join(filter(None, [row["project"], row["event"]])),
+            "mechanism": row["mechanism"],
+            "roles": row["roles"],
+            "direction": f"{row['direction']}: the source gives roles, not who learnt from whom"
+            if inferred
+            else "",
+            "status": row["status"],
+            "evidence": f"“{row['status_quote']}”"
+            if row["status_quote"] and row["status_quote"] != row["quote"]
+            else "",
+            "result": row["resulting_practice"],
+            "outcome": row["outcome"],
+            "source": row["source"],
+            "quote": f"“{row['quote']}”" if row["quote"] else "",
+            "id": row["transfer"],
+        }
+        indent = " " * (FIELD_WIDTH + 2)
+        for name, value in fields.items():
+            if value:
+                first = f"  {name.ljust(FIELD_WIDTH)}"
+                lines.append(
+                    textwrap.fill(
+                        value,
+                        width=max(width, len(first) + 20),
+                        initial_indent=first,
+                        subsequent_indent=indent,
+                        break_on_hyphens=False,
+                    )
+                )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a route: from one node to the next, and what links them."""
+
+    source: str
+    source_label: str
+    link: str
+    target: str
+    target_label: str
+    forward: bool
+    via: str
+    year: int | None
+    document: str
+
+    def arrow(self) -> str:
+        """The link drawn as an arrow: ``—partner in→`` forward, ``←lead partner—`` back."""
+        return f"—{self.link}→" if self.forward else f"←{self.link}—"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A chain of transfers, or a connection through shared projects and events."""
+
+    kind: str
+    hops: tuple[Hop, ...]
+
+    def text(self) -> str:
+        """The route on one line: ``Košice —partner in→ ROMA-NET ←lead partner— Budapest``."""
+        parts = [self.hops[0].source_label]
+        for hop in self.hops:
+            parts += [hop.arrow(), hop.target_label]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """How one city is linked to another.
+
+    ``kind`` is "transfers" (chains of practice transfers from ``origin`` to ``target``),
+    "connections" (no chain; the shortest connections through shared projects and events) or
+    "none".
+    """
+
+    origin: str
+    target: str
+    kind: str
+    routes: tuple[Route, ...]
+
+    def text(self) -> str:
+        """The routes for reading, one numbered line each, under a sentence saying what they are."""
+        if self.kind == "none":
+            return (
+                f"{self.origin} and {self.target} are linked neither by practice transfers nor "
+                "through projects and events they took part in."
+            )
+        if self.kind == "transfers":
+            heading = f"Chains of practice transfers from {self.origin} to {self.target}:"
+        else:
+            heading = (
+                f"No chain of practice transfers leads from {self.origin} to {self.target}. "
+                "Shortest connections through the projects and events they took part in:"
+            )
+        lines = [f"  {n}. {route.text()}" for n, route in enumerate(self.routes, start=1)]
+        return "\n".join([heading, *lines])
+
+    def frame(self) -> pd.DataFrame:
+        """One row per hop: ``route``, ``hop``, ``kind``, ``from``, ``link``, ``to``,
+        ``direction``, ``via`` (transfer or project/event id), ``year``, ``source`` and the
+        route's ``explanation``."""
+        rows = [
+            {
+                "route": number,
+                "hop": step,
+                "kind": route.kind,
+                "from": hop.source_label,
+                "link": hop.link,
+                "to": hop.target_label,
+                "direction": "forward" if hop.forward else "backward",
+                "via": hop.via,
+                "year": hop.year,
+                "source": hop.document,
+                "explanation": route.text(),
+            }
+            for number, route in enumerate(self.routes, start=1)
+            for step, hop in enumerate(route.hops, start=1)
+        ]
+        columns = ["route", "hop", "kind", "from", "link", "to", "direction", "via", "year"]
+        frame = pd.DataFrame(rows, columns=[*columns, "source", "explanation"])
+        frame["year"] = frame["year"].astype("Int64")
+        return frame
+
+
+def _time_respecting(years: list[int | None]) -> bool:
+    known = [y for y in years if y is not None]
+    return known == sorted(known)
+
+
+def _transfer_routes(graph: Graph, origin: str, target: str) -> list[Route]:
+    tg = transfer_graph(graph)
+    if origin not in tg or target not in tg:
+        return []
+    routes = []
+    chains = nx.all_simple_edge_paths(tg, origin, target, cutoff=MAX_CHAIN_HOPS)
+    for chain in chains:
+        edges = [tg.edges[e] for e in chain]
+        if not _time_respecting([e["year"] for e in edges]):
+            continue
+        hops = tuple(
+            Hop(
+                source=u,
+                source_label=tg.nodes[u]["label"],
+                link=_transfer_link(graph, facts),
+                target=v,
+                target_label=tg.nodes[v]["label"],
+                forward=True,
+                via=facts["transfer"],
+                year=facts["year"],
+                document=facts["source"],
+            )
+            for (u, v, _), facts in zip(chain, edges, strict=True)
+        )
+        routes.append(Route("transfer chain", hops))
+    routes.sort(key=lambda r: (len(r.hops), r.text()))
+    return routes[:MAX_ROUTES]
+
+
+def _transfer_link(graph: Graph, facts: dict) -> str:
+    details = [short_name(graph, facts["project_id"]), str(facts["year"] or "")]
+    shown = ", ".join(d for d in details if d)
+    return f"{facts['practice']} ({shown})" if shown else facts["practice"]
+
+
+def _connection_routes(graph: Graph, origin: str, target: str) -> list[Route]:
+    actors = actor_graph(graph)
+    if origin not in actors or target not in actors or not nx.has_path(actors, origin, target):
+        return []
+    routes = []
+    for path in islice(nx.all_shortest_paths(actors, origin, target), MAX_CONNECTIONS):
+        hops = []
+        for u, v in pairwise(path):
+            edge = actors.edges[u, v]
+            forward = actors.nodes[u]["bipartite"] == 0
+            group = v if forward else u
+            roles = " / ".join(edge["role"])
+            hops.append(
+                Hop(
+                    source=u,
+                    source_label=_node_name(graph, actors, u),
+                    link=f"{roles} in" if forward else roles,
+                    target=v,
+                    target_label=_node_name(graph, actors, v),
+                    forward=forward,
+                    via=group,
+                    year=year_of(graph.value(GKR[group], GK.startDate)),
+                    document=edge["source"],
+                )
+            )
+        routes.append(Route("shared project", tuple(hops)))
+    routes.sort(key=Route.text)
+    return routes
+
+
+def _node_name(graph: Graph, g: nx.Graph, node: str) -> str:
+    return short_name(graph, node) if g.nodes[node]["type"] == "Project" else g.nodes[node]["label"]
+
+
+def transfer_paths(graph: Graph, origin: str, target: str) -> Paths:
+    """How practices could have travelled from one city to another.
+
+    Args:
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        origin, target: city names (id or any name).
+
+    Returns:
+        The chains of transfers from ``origin`` to ``target`` (at most six hops; the years
+        of a chain's transfers, where known, never go back in time), shortest first; if there
+        are none, up to five shortest connections through projects and events both cities
+        (and the actors between them) took part in, e.g.
+        "Košice —partner in→ ROMA-NET ←lead partner— Budapest".
+
+    Raises:
+        graphkit.errors.UnknownNameError: a city name matches nothing.
+        ValueError: origin and target are the same city.
+    """
+    origin_id = _resolve(graph, origin, GK.City, "city")
+    target_id = _resolve(graph, target, GK.City, "city")
+    if origin_id == target_id:
+        raise ValueError(f"{origin!r} and {target!r} are the same city; give two cities.")
+    names = (short_name(graph, origin_id), short_name(graph, target_id))
+    routes = _transfer_routes(graph, origin_id, target_id)
+    if routes:
+        return Paths(*names, "transfers", tuple(routes))
+    routes = _connection_routes(graph, origin_id, target_id)
+    return Paths(*names, "connections" if routes else "none", tuple(routes))
+
+
+def cascades(graph: Graph) -> pd.DataFrame:
+    """Practice adoption cascades, one row per (practice, adopting city).
+
+    A practice's origin city adopts it first (``year`` = the practice's start, if known; no
+    source city); each transfer adds its receiving city (``year`` = the transfer's year) with
+    the transferring city as ``source_city``. An unnamed group of receiving cities is one
+    "city" (``city_id`` ``<transfer-id>/targets``, ``city`` e.g. "4 unnamed cities").
+
+    This is the long format of R's NetworkInference: ``practice_id`` is the cascade, ``city_id``
+    the node and ``year`` the event time. In R, drop rows without a year first::
+
+        df <- read.csv("cascades.csv", fileEncoding = "UTF-8-BOM")
+        df <- df[!is.na(df$year), ]
+        casc <- as_cascade_long(df, cascade_node_name = "city_id",
+                                event_time = "year", cascade_id = "practice_id")
+
+    Returns:
+        Columns ``practice_id``, ``practice``, ``city_id``, ``city``, ``year`` (nullable
+        integer), ``source_city_id``, ``source_city``, ``project_id``, ``project`` and
+        ``transfer``, sorted by practice, then the origin, then the receiving cities by year
+        (unknown last).
+    """
+    tg = transfer_graph(graph)
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for u, v, facts in tg.edges(data=True):
+        practice = GKR[facts["practice_id"]]
+        common = {
+            "practice_id": facts["practice_id"],
+            "practice": facts["practice"],
+            "project_id": facts["project_id"],
+            "project": short_name(graph, facts["project_id"]),
+        }
+        rows.setdefault(
+            (facts["practice_id"], u),
+            {
+                **common,
+                "city_id": u,
+                "city": tg.nodes[u]["label"],
+                "year": year_of(graph.value(practice, GK.startDate)),
+                "source_city_id": "",
+                "source_city": "",
+                "transfer": "",
+            },
+        )
+        rows[(facts["practice_id"], v)] = {
+            **common,
+            "city_id": v,
+            "city": tg.nodes[v]["label"],
+            "year": facts["year"],
+            "source_city_id": u,
+            "source_city": tg.nodes[u]["label"],
+            "transfer": facts["transfer"],
+        }
+    table = pd.DataFrame(list(rows.values()), columns=CASCADE_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
+    # The origin (no transfer) comes first in its cascade, whatever its year.
+    order = table.assign(adopter=table["transfer"] != "")
+    order = order.sort_values(
+        ["practice_id", "adopter", "year", "city_id"], na_position="last", kind="stable"
+    )
+    return table.loc[order.index].reset_index(drop=True)

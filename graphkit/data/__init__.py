@@ -1,0 +1,1 @@
+"""The curated CSVs: their schema, loading and checking them, and writing them canonically."""

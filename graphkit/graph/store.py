@@ -1,0 +1,409 @@
+"""A persistent on-disk Oxigraph store of the built graph, rebuilt only when its inputs change.
+
+Building the graph means reading and checking every CSV row; on a large programme database that
+takes a while. The store keeps the built graph (data, ontology and vocabulary, in the default
+graph) in an on-disk Oxigraph database, keyed by a content hash of everything the graph depends
+on: the dataset CSVs and source texts of every folder, the ontology files, the graphkit version
+and the code that builds the graph. A command whose inputs did not change opens it at once.
+
+Layout of a store folder (by default one per combination of data folders, under
+:func:`graphkit.locations.cache_dir`; ``--store DIR`` chooses one)::
+
+    graphkit-store.json    completion marker: key, triple count, data folder (written last)
+    data-<key>-<nonce>/    the Oxigraph (RocksDB) database the marker points to
+    lock                   serialises builders; builders wait for each other, then reuse
+
+A store is trusted only if the marker names the current key, its database opens and holds the
+number of triples the marker recorded; anything else (a build killed half-way, a truncated file)
+is rebuilt, never used. Databases stay read-only once written: a rebuild writes a new folder and
+then replaces the marker, so processes still reading the old one are not disturbed, and old
+folders are removed once no process has them open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, TypedDict, Unpack
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from graphkit import __version__
+from graphkit.errors import StoreError
+from graphkit.graph.terms import store_to_rdflib, to_rdflib
+from graphkit.locations import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
+
+try:
+    import fcntl
+except ImportError:  # Windows: builders still exclude each other (see _exclusive)
+    fcntl = None  # type: ignore[assignment]
+
+MARKER = "graphkit-store.json"
+LOCK = "lock"
+# Bump when the store's layout or content changes in a way the key would not notice.
+STORE_FORMAT = 2
+# The modules whose code decides what the built graph and its kept tables hold.
+BUILDER_MODULES = (
+    "data/schema.py",
+    "data/load.py",
+    "graph/build.py",
+    "graph/namespaces.py",
+    "analysis/transfers.py",
+    "analysis/network.py",
+)
+# A table kept beside the database, made from the freshly built store (see open_store's tables).
+TableMaker = Callable[[ox.Store], Any]
+
+# Shared locks on the databases this process has open, so no other process deletes them.
+_IN_USE: dict[Path, IO[bytes]] = {}
+
+
+def _folders(folders: Sequence[Path | str] | None) -> tuple[Path, ...]:
+    return tuple(Path(f) for f in (folders if folders else [DATASETS_DIR]))
+
+
+def default_store_dir(folders: Sequence[Path | str] | None = None) -> Path:
+    """Where the store of ``folders`` lives unless ``--store`` says otherwise.
+
+    One store per combination of data folders, so switching between datasets does not rebuild.
+    """
+    names = "\n".join(str(f.resolve()) for f in _folders(folders))
+    return cache_dir() / "store" / hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
+
+
+def input_key(folders: Sequence[Path | str] | None = None) -> str:
+    """The content hash the store of ``folders`` is keyed by.
+
+    It covers every CSV and source text of every folder (names and bytes, in folder order), the
+    ontology and vocabulary files, the graphkit version and the code of the builder modules.
+    """
+    digest = hashlib.sha256(f"graphkit-store {STORE_FORMAT} {__version__}\n".encode())
+
+    def add(label: str, path: Path) -> None:
+        with path.open("rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest.update(f"{label}\t{content}\n".encode())
+
+    for name in BUILDER_MODULES:
+        add(f"code/{name}", PACKAGE_DIR / name)
+    for path in sorted((PACKAGE_DIR / "queries" / "tables").glob("*.rq")):
+        add(f"table/{path.name}", path)
+    add("ontology", ONTOLOGY_FILE)
+    add("vocab", VOCAB_FILE)
+    for number, folder in enumerate(_folders(folders)):
+        digest.update(f"folder {number}\n".encode())
+        for path in sorted(folder.glob("*.csv")):
+            add(f"csv/{path.name}", path)
+        sources = folder / "sources"
+        if sources.is_dir():
+            for path in sorted(p for p in sources.rglob("*") if p.is_file()):
+                add(f"source/{path.relative_to(sources).as_posix()}", path)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold the store's lock file exclusively (one builder at a time, across processes)."""
+    with path.open("a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:  # pragma: no cover - Windows
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _hold(database: Path) -> bool:
+    """Mark ``database`` as in use by this process (until :func:`_release` or the process ends).
+
+    Returns whether this call marked it (False if it already was, or cannot be).
+    """
+    if fcntl is None or database in _IN_USE:
+        return False
+    handle = database.with_name(database.name + ".inuse").open("a+b")
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    _IN_USE[database] = handle
+    return True
+
+
+def _release(database: Path) -> None:
+    handle = _IN_USE.pop(database, None)
+    if handle is not None:
+        handle.close()
+
+
+def _remove_unused(store_dir: Path, keep: Path) -> None:
+    """Delete databases other than ``keep`` that no process has open, and unfinished builds."""
+    for path in store_dir.iterdir():
+        if path.name.startswith("building-") and path.is_file():
+            path.unlink(missing_ok=True)  # a kept table of a build that did not finish
+        if path == keep or not path.is_dir():
+            continue
+        if path.name.startswith("building-"):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith("data-") and path not in _IN_USE:
+            flag = path.with_name(path.name + ".inuse")
+            with flag.open("a+b") as handle:
+                if fcntl is not None:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except OSError:
+                        continue  # another process is reading it
+                shutil.rmtree(path, ignore_errors=True)
+                for table in path.parent.glob(f"{path.name}.*.json"):  # its kept tables
+                    table.unlink(missing_ok=True)
+            flag.unlink(missing_ok=True)
+
+
+def _read_marker(store_dir: Path) -> dict[str, Any] | None:
+    try:
+        marker = json.loads((store_dir / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
+    """The finished store for ``key`` and its database folder, or None if it is missing,
+    stale or damaged."""
+    marker = _read_marker(store_dir)
+    if not marker or marker.get("key") != key or not isinstance(marker.get("data"), str):
+        return None
+    database = store_dir / marker["data"]
+    if (
+        database.parent != store_dir
+        or not database.name.startswith("data-")
+        or not database.is_dir()
+    ):
+        return None
+    # Held before opening, so that no rebuild elsewhere deletes it while it is being opened.
+    held_here = _hold(database)
+    try:
+        store = ox.Store.read_only(str(database))
+        if len(store) != marker.get("triples"):
+            raise OSError(f"{database} does not hold the triples its marker records")
+    except (OSError, RuntimeError, ValueError):
+        if held_here:
+            _release(database)
+        return None
+    return store, database
+
+
+def _table_path(database: Path, name: str) -> Path:
+    return database.with_name(f"{database.name}.{name}.json")
+
+
+def kept_table(database: Path, name: str) -> Any:
+    """The table ``name`` kept beside the store ``database`` when it was built (see
+    :func:`open_store`'s ``tables``), as a DataFrame; ``None`` if there is none or it cannot be
+    read (callers then compute it)."""
+    import pandas as pd
+
+    try:
+        content = json.loads(_table_path(database, name).read_text(encoding="utf-8"))
+        return pd.DataFrame(content["rows"], columns=content["columns"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str]:
+    """The tables ``makers`` make from a freshly written store, as JSON text."""
+    tables = {}
+    for name, make in makers.items():
+        frame = make(store)
+        content = {"columns": list(frame.columns), "rows": frame.to_dict("records")}
+        tables[name] = json.dumps(content, ensure_ascii=False, default=_plain)
+    return tables
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and missing values as JSON values."""
+    import pandas as pd
+
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over text chunks, so Oxigraph can parse N-Triples while they are made."""
+
+    def __init__(self, chunks: Iterable[str]):
+        self._chunks = iter(chunks)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk.encode("utf-8")
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def _write_database(
+    database: Path, folders: tuple[Path, ...], dataset: Any, makers: Mapping[str, TableMaker]
+) -> tuple[int, dict[str, str]]:
+    """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
+    return its triple count and the tables ``makers`` make from it."""
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import dataset_ntriples, vocabulary_graph
+
+    dataset = dataset if dataset is not None else load_datasets(folders)
+    store = ox.Store(str(database))
+    for path in (ONTOLOGY_FILE, VOCAB_FILE):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset, vocabulary_graph())))
+    store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    count = len(store)
+    tables = _kept_tables(store, makers)
+    del store  # closes the database before it is renamed
+    return count, tables
+
+
+class BuildOptions(TypedDict, total=False):
+    """How :func:`open_store` builds a store that is missing or out of date."""
+
+    dataset: Any
+    on_build: Callable[[str], None] | None
+    tables: Mapping[str, TableMaker] | None
+
+
+def open_store(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    **options: Unpack[BuildOptions],
+) -> ox.Store:
+    """The persistent store of the graph of ``folders``, built first if needed.
+
+    Args:
+        folders: the data folders (default: the bundled datasets).
+        store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
+        options: how to build it if needed (:class:`BuildOptions`):
+        dataset: the already loaded :class:`graphkit.data.load.Dataset` of ``folders``, to save
+            loading it again when the store has to be built.
+        on_build: called with a message when the store is (re)built, e.g. to show progress.
+        tables: tables to keep beside a newly built store, by name (read back with
+            :func:`kept_table`): each function gets the new store and returns a DataFrame. The
+            code of the modules that make them must be in :data:`BUILDER_MODULES`.
+
+    Returns:
+        A read-only :class:`pyoxigraph.Store` holding the data, ontology and vocabulary.
+
+    Raises:
+        graphkit.errors.DatasetError: the data has problems (the store is left as it was).
+        StoreError: the store folder cannot be written.
+    """
+    return open_store_database(folders, store_dir, **options)[0]
+
+
+def open_store_database(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    *,
+    dataset: Any = None,
+    on_build: Callable[[str], None] | None = None,
+    tables: Mapping[str, TableMaker] | None = None,
+) -> tuple[ox.Store, Path]:
+    """:func:`open_store`, also returning the database folder (for :func:`kept_table`)."""
+    paths = _folders(folders)
+    store_dir = Path(store_dir) if store_dir is not None else default_store_dir(paths)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store folder {store_dir}: {exc}") from exc
+    key = input_key(paths)
+    opened = _open_verified(store_dir, key)
+    if opened is not None:
+        return opened
+    try:
+        return _build(store_dir, key, paths, dataset, on_build, tables or {})
+    except OSError as exc:
+        raise StoreError(f"cannot write the graph store in {store_dir}: {exc}") from exc
+
+
+def _build(
+    store_dir: Path,
+    key: str,
+    paths: tuple[Path, ...],
+    dataset: Any,
+    on_build: Callable[[str], None] | None,
+    makers: Mapping[str, TableMaker],
+) -> tuple[ox.Store, Path]:
+    with _exclusive(store_dir / LOCK):
+        # Another process may have built it while this one waited for the lock.
+        opened = _open_verified(store_dir, key)
+        if opened is not None:
+            return opened
+        if on_build:
+            on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
+        building = store_dir / f"building-{uuid.uuid4().hex}"
+        try:
+            count, tables = _write_database(building, paths, dataset, makers)
+            database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
+            for name, content in tables.items():
+                written = _table_path(building, name)
+                written.write_text(content, encoding="utf-8")
+                written.replace(_table_path(database, name))
+            building.rename(database)
+            marker = {"key": key, "triples": count, "data": database.name, "graphkit": __version__}
+            temporary = store_dir / f"{MARKER}.{uuid.uuid4().hex}.tmp"
+            temporary.write_text(json.dumps(marker, indent=1), encoding="utf-8")
+            os.replace(temporary, store_dir / MARKER)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+        opened = _open_verified(store_dir, key)
+        if opened is None:
+            raise StoreError(f"the store in {store_dir} could not be read back after building it")
+        _remove_unused(store_dir, keep=database)
+        return opened
+
+
+def graph_from_store(
+    folders: Sequence[Path | str] | None = None,
+    store_dir: Path | str | None = None,
+    *,
+    construct: str | None = None,
+    on_build: Callable[[str], None] | None = None,
+) -> Graph:
+    """The graph of ``folders`` as an rdflib graph, read from the persistent store.
+
+    Args:
+        folders: the data folders (default: the bundled datasets).
+        store_dir: the store folder (default: :func:`default_store_dir` of ``folders``).
+        construct: a SPARQL CONSTRUCT query: fetch only the subgraph it builds (default: all of
+            the graph, the same triples as :func:`graphkit.graph.build.build_graph`).
+        on_build: called with a message when the store has to be built first.
+
+    Returns:
+        The graph (or subgraph), with graphkit's prefixes bound.
+    """
+    store = open_store(folders, store_dir, on_build=on_build)
+    if construct is None:
+        return store_to_rdflib(store)
+    return to_rdflib(store.query(construct))

@@ -1,0 +1,1 @@
+"""Asking the graph in SPARQL: checked queries, results, the engines and remote endpoints."""

@@ -1,0 +1,377 @@
+"""Where the graph lives and how a checked query is run there.
+
+A *backend* answers checked queries (:class:`graphkit.sparql.checked.CheckedQuery`) with a
+:class:`graphkit.sparql.results.QueryResult`. graphkit has four:
+
+- :class:`StoreBackend`: a pyoxigraph store, such as the persistent on-disk store every command
+  uses (:func:`graphkit.graph.store.open_store`). Queries run on it directly.
+- :class:`GraphBackend`: an rdflib graph (the Python API's default), queried through an
+  in-memory Oxigraph copy made once per graph.
+- :class:`RdflibBackend`: an rdflib graph queried with rdflib's own engine (``engine="rdflib"``).
+- :class:`graphkit.sparql.remote.Endpoint`: any SPARQL 1.1 endpoint.
+
+:func:`as_backend` picks the right one for a graph, store or endpoint; :func:`subgraph` fetches
+the part of the graph an analysis needs with one of the CONSTRUCT queries in
+``graphkit/queries/subgraphs/``, so analyses never need the whole graph from a large store or a
+remote endpoint.
+
+Timeouts are :mod:`graphkit.sparql.timeouts`'s.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import io
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from graphkit.errors import QueryError, UnknownQueryError
+from graphkit.graph.terms import store_to_rdflib, to_oxigraph
+from graphkit.locations import QUERIES_DIR
+from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
+from graphkit.sparql.results import QueryResult, take_rows
+from graphkit.sparql.timeouts import call_with_timeout, can_fork, in_child_process, in_thread
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "SUBGRAPHS_DIR",
+    "Answers",
+    "Backend",
+    "GraphBackend",
+    "Queryable",
+    "RdflibBackend",
+    "StoreBackend",
+    "as_backend",
+    "oxigraph_store",
+    "select_table",
+    "subgraph",
+    "subgraph_names",
+]
+
+SUBGRAPHS_DIR = QUERIES_DIR / "subgraphs"
+TABLES_DIR = QUERIES_DIR / "tables"
+T = TypeVar("T")
+Term = URIRef | Literal
+
+
+Terms = Mapping[str, Term]
+Bindings = Terms | None
+Seconds = float | None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Where the graph lives, as everything downstream sees it: a store, a graph or a SPARQL
+    endpoint. It answers checked queries (:meth:`run`) and SELECT, CONSTRUCT and ASK text, each
+    under a timeout in seconds (``None``: no limit, or an endpoint's own)."""
+
+    description: str
+
+    def run(
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
+    ) -> QueryResult: ...
+
+    def select(
+        self, query: str, bindings: Bindings = None, *, timeout: Seconds = None
+    ) -> QueryResult: ...
+
+    def construct(
+        self, query: str, bindings: Bindings = None, *, timeout: Seconds = None
+    ) -> Graph: ...
+
+    def ask(self, query: str, bindings: Bindings = None, *, timeout: Seconds = None) -> bool: ...
+
+
+# What analyses and queries accept: an rdflib graph, a pyoxigraph store or a backend.
+Queryable = Graph | ox.Store | Backend
+
+
+class Answers:
+    """:meth:`select`, :meth:`construct` and :meth:`ask` over a backend's ``run``: every backend
+    inherits them, so each implements ``run`` (and names itself in ``description``) only."""
+
+    run: Callable[..., QueryResult]
+
+    def _run_text(self, query: str, form: str, bindings: Bindings, **limits: Any) -> QueryResult:
+        checked = check_query(query)
+        if checked.form != form and not (form == "CONSTRUCT" and checked.form == "DESCRIBE"):
+            raise QueryError(f"Expected a {form} query, got {checked.form}.")
+        return self.run(checked, dict(bindings or {}), **limits)
+
+    def select(
+        self, query: str, bindings: Bindings = None, *, timeout: Seconds = None
+    ) -> QueryResult:
+        """Every row of the SELECT ``query`` with ``bindings`` bound (``.frame()``: a DataFrame)."""
+        return self._run_text(query, "SELECT", bindings, max_rows=None, timeout=timeout)
+
+    def construct(self, query: str, bindings: Bindings = None, *, timeout: Seconds = None) -> Graph:
+        """The graph the CONSTRUCT (or DESCRIBE) ``query`` builds, as an rdflib graph."""
+        return self._run_text(query, "CONSTRUCT", bindings, max_rows=None, timeout=timeout).graph()
+
+    def ask(self, query: str, bindings: Bindings = None, *, timeout: Seconds = None) -> bool:
+        """The answer of the ASK ``query`` with ``bindings`` bound."""
+        return bool(self._run_text(query, "ASK", bindings, max_rows=1, timeout=timeout).boolean)
+
+
+# ---------------------------------------------------------------------------------------------
+# Oxigraph stores
+# ---------------------------------------------------------------------------------------------
+
+
+def _substitutions(terms: Mapping[str, Term]) -> dict[ox.Variable, Any]:
+    return {ox.Variable(name): to_oxigraph(term) for name, term in terms.items()}
+
+
+class StoreBackend(Answers):
+    """Queries on a pyoxigraph store (on disk or in memory), run directly on it."""
+
+    def __init__(
+        self,
+        store: ox.Store,
+        description: str = "the graph store",
+        *,
+        database: Path | None = None,
+    ) -> None:
+        self.store = store
+        self.description = description
+        self.database = database
+
+    def kept_table(self, name: str) -> Any:
+        """A table kept beside the persistent store's ``database`` folder when it was built
+        (see :func:`graphkit.graph.store.kept_table`), or ``None``."""
+        from graphkit.graph.store import kept_table
+
+        return None if self.database is None else kept_table(self.database, name)
+
+    def __repr__(self) -> str:
+        return f"<StoreBackend {self.description}>"
+
+    def _answer(self, checked: CheckedQuery, terms: Mapping[str, Term]) -> Any:
+        try:
+            return self.store.query(
+                checked.text, prefixes=NAMESPACES, substitutions=_substitutions(terms)
+            )
+        except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
+            raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
+
+    def _direct(
+        self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
+    ) -> QueryResult:
+        answer = self._answer(checked, terms)
+        try:
+            if checked.form == "ASK":
+                return QueryResult("ASK", boolean=bool(answer))
+            if checked.form == "SELECT":
+                variables = [v.value for v in answer.variables]
+                rows, cut = take_rows(map(tuple, answer), max_rows)
+                return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
+            triples, cut = take_rows(answer, max_rows)
+            return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
+        except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
+            raise QueryError(f"Oxigraph could not run the query: {exc}") from exc
+
+    def _forked(
+        self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None, timeout: float
+    ) -> QueryResult:
+        """Run in a child that streams the answer in Rust: TSV rows, N-Triples, or a boolean."""
+
+        def produce(output: io.BufferedWriter) -> None:
+            answer = self._answer(checked, terms)
+            if checked.form == "ASK":
+                output.write(b"true" if answer else b"false")
+            elif checked.form == "SELECT":
+                answer.serialize(output, ox.QueryResultsFormat.TSV)
+            else:
+                ox.serialize(answer, output, ox.RdfFormat.N_TRIPLES)
+
+        header = 1 if checked.form == "SELECT" else 0
+        limit = None if max_rows is None or checked.form == "ASK" else max_rows + header
+        data, cut = in_child_process(produce, timeout, max_lines=limit)
+        if checked.form == "ASK":
+            return QueryResult("ASK", boolean=data == b"true")
+        if checked.form == "SELECT":
+            solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+            variables = [v.value for v in solutions.variables]
+            rows = list(map(tuple, solutions))
+            return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
+        triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
+
+    def run(
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
+    ) -> QueryResult:
+        """Run ``checked`` on the store; see the module's notes on timeouts."""
+        if timeout is None:
+            return self._direct(checked, terms, max_rows)
+        if timeout <= 0:
+            raise ValueError("the timeout must be positive")
+        if can_fork():
+            return self._forked(checked, terms, max_rows, timeout)
+        return in_thread(lambda: self._direct(checked, terms, max_rows), timeout)
+
+
+_STORE_CACHE_SIZE = 4
+_stores: collections.OrderedDict[int, tuple[weakref.ref[Graph], int, ox.Store]] = (
+    collections.OrderedDict()
+)
+_stores_lock = threading.Lock()
+
+
+def oxigraph_store(graph: Graph) -> ox.Store:
+    """An in-memory Oxigraph store holding ``graph``'s triples.
+
+    The last few stores are cached per graph object, so repeated queries do not reload; a graph
+    whose size changed since it was loaded is loaded again.
+    """
+    key = id(graph)
+    with _stores_lock:
+        cached = _stores.get(key)
+        if cached is not None and cached[0]() is graph and cached[1] == len(graph):
+            _stores.move_to_end(key)
+            return cached[2]
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        _stores[key] = (weakref.ref(graph), len(graph), store)
+        while len(_stores) > _STORE_CACHE_SIZE:
+            _stores.popitem(last=False)
+        return store
+
+
+class GraphBackend(StoreBackend):
+    """An rdflib graph, queried through its in-memory Oxigraph copy (made on first use)."""
+
+    def __init__(self, graph: Graph, description: str = "the graph") -> None:
+        self.graph = graph
+        self.description = description
+        self.database = None  # nothing is kept beside an in-memory copy
+
+    @property  # type: ignore[override]
+    def store(self) -> ox.Store:
+        """The Oxigraph copy of the graph (cached, reloaded if the graph changed)."""
+        return oxigraph_store(self.graph)
+
+    def __repr__(self) -> str:
+        return f"<GraphBackend {len(self.graph)} triples>"
+
+
+class RdflibBackend(Answers):
+    """An rdflib graph queried with rdflib's own SPARQL engine (slow, but pure Python)."""
+
+    def __init__(self, graph: Graph, description: str = "the graph (rdflib engine)") -> None:
+        self.graph = graph
+        self.description = description
+
+    def _direct(
+        self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
+    ) -> QueryResult:
+        try:
+            answer = self.graph.query(checked.prepared, initBindings=dict(terms))
+            if checked.form == "ASK":
+                return QueryResult("ASK", boolean=bool(answer.askAnswer))
+            if checked.form == "SELECT":
+                variables = [str(v) for v in answer.vars or ()]
+                rows, cut = take_rows(map(tuple, answer), max_rows)
+                return QueryResult("SELECT", variables, rows, truncated=cut, max_rows=max_rows)
+            triples, cut = take_rows(iter(answer), max_rows)
+            return QueryResult(checked.form, triples=triples, truncated=cut, max_rows=max_rows)
+        except QueryError:
+            raise
+        except Exception as exc:  # rdflib raises many kinds of errors while evaluating
+            raise QueryError(f"rdflib could not run the query: {exc}") from exc
+
+    def run(
+        self, checked: CheckedQuery, terms: Terms, *, max_rows: int | None, timeout: Seconds
+    ) -> QueryResult:
+        """Run ``checked`` with rdflib's engine under ``timeout``."""
+        return call_with_timeout(lambda: self._direct(checked, terms, max_rows), timeout)
+
+
+def as_backend(graph: Queryable, engine: str = "oxigraph") -> Backend:
+    """The backend for ``graph``: an rdflib ``Graph``, a ``pyoxigraph.Store`` or a backend.
+
+    ``engine="rdflib"`` answers with rdflib's engine; a store is then read into an rdflib graph
+    first (fine for small graphs only).
+    """
+    if engine not in ("oxigraph", "rdflib"):
+        raise QueryError(f"Unknown engine {engine!r}; use oxigraph or rdflib.")
+    if isinstance(graph, Graph):
+        return RdflibBackend(graph) if engine == "rdflib" else GraphBackend(graph)
+    if isinstance(graph, ox.Store):
+        if engine == "rdflib":
+            return RdflibBackend(store_to_rdflib(graph))
+        return StoreBackend(graph)
+    if isinstance(graph, Backend):
+        if engine == "rdflib" and not isinstance(graph, RdflibBackend):
+            raise QueryError(f"The rdflib engine cannot run on {graph.description}.")
+        return graph
+    raise TypeError(
+        f"Cannot query {type(graph).__name__}: give an rdflib Graph, a store or an endpoint."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Subgraphs for analyses
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _subgraph_texts() -> dict[str, str]:
+    return {
+        path.stem: path.read_text(encoding="utf-8") for path in sorted(SUBGRAPHS_DIR.glob("*.rq"))
+    }
+
+
+def subgraph_names() -> list[str]:
+    """The names of the subgraph queries in ``graphkit/queries/subgraphs/``."""
+    return list(_subgraph_texts())
+
+
+def subgraph(
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+) -> Graph:
+    """The part of the graph that the analysis ``name`` needs, as an rdflib graph.
+
+    An rdflib ``Graph`` is returned as it is (it is already in memory); from a store or an
+    endpoint, the CONSTRUCT query ``graphkit/queries/subgraphs/<name>.rq`` fetches the
+    subgraph, with ``bindings`` bound (for example ``{"entity": URIRef(...)}``).
+
+    Raises:
+        UnknownQueryError: no subgraph query has this name.
+        QueryError: the query failed or timed out.
+    """
+    if isinstance(graph, Graph):
+        return graph
+    texts = _subgraph_texts()
+    if name not in texts:
+        raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
+    return as_backend(graph).construct(texts[name], bindings, timeout=timeout)
+
+
+@functools.cache
+def _table_text(name: str) -> str:
+    path = TABLES_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise UnknownQueryError(f"No table query {name!r} in {TABLES_DIR}.")
+    return path.read_text(encoding="utf-8")
+
+
+def select_table(
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+) -> pd.DataFrame:
+    """The rows of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``graph`` (an
+    rdflib graph, a store or a backend), with ``bindings`` bound, as a DataFrame (see
+    :meth:`graphkit.sparql.results.QueryResult.frame`).
+
+    Analyses use these to read what they need from a large store or an endpoint as rows,
+    without building an rdflib graph at all.
+    """
+    return as_backend(graph).select(_table_text(name), bindings, timeout=timeout).frame()

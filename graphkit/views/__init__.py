@@ -1,0 +1,1 @@
+"""What people read: tables, pictures, figures, exports and the SPARQL endpoint page."""

@@ -1,0 +1,220 @@
+"""Export the knowledge graph for other tools: RDF, Gephi and Cytoscape, R, spreadsheets.
+
+:func:`export_files` returns the files to write (path -> bytes); only the caller writes them.
+
+- ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.graph.build.serialise`).
+- ``graphml``, ``gexf``: a networkx projection (:data:`graphkit.analysis.network.PROJECTIONS`) with
+  scalar attributes, so Gephi and Cytoscape open it: lists are joined with "; ", a missing text
+  becomes "", and a missing number is left out so the attribute stays numeric. Edge ids are
+  unique. GEXF reserves an edge's ``type`` for its direction, so there the edge attribute
+  ``type`` is written as ``relation``.
+- ``json``: node-link JSON (``nodes``, ``edges``), lists kept as lists, missing values null;
+  an edge's ``source`` attribute (its source document) is written as ``source_document``
+  because ``source`` and ``target`` name the edge's ends.
+- ``csv``: two tables for spreadsheets and Gephi's spreadsheet import: nodes (``id`` first)
+  and edges (``source``, ``target`` first; the edge attributes ``type`` and ``source`` become
+  ``relation`` and ``source_document``). ``--out results/cities.csv`` writes
+  ``results/cities-nodes.csv`` and ``results/cities-edges.csv``; an ``--out`` without the
+  ``.csv`` suffix is a folder that gets ``nodes.csv`` and ``edges.csv``. Files are UTF-8 with a
+  BOM (so spreadsheets show "Košice"), text cells that a spreadsheet would run as a formula
+  start with ``'``, and numeric columns stay numeric.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import numbers
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+from rdflib import Graph
+
+from graphkit.analysis.network import projection
+from graphkit.graph.build import serialise
+from graphkit.views.output import frame_to_csv
+
+RDF_FORMATS = ("ttl", "nt", "jsonld")
+NETWORK_FORMATS = ("graphml", "gexf", "json", "csv")
+EXPORT_FORMATS = RDF_FORMATS + NETWORK_FORMATS
+LIST_JOINER = "; "
+# Column names Gephi's spreadsheet import and GEXF reserve for edges.
+CSV_EDGE_RENAMES = {"type": "relation", "source": "source_document"}
+GEXF_EDGE_RENAMES = {"type": "relation"}
+# Node-link JSON names an edge's ends "source" and "target".
+JSON_EDGE_RENAMES = {"source": "source_document"}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def _numeric_names(records: list[dict]) -> set[str]:
+    """Attributes whose values, where present, are all numbers."""
+    names: dict[str, bool] = {}
+    for record in records:
+        for name, value in record.items():
+            if value is not None:
+                names[name] = names.get(name, True) and _is_number(value)
+    return {name for name, numeric in names.items() if numeric}
+
+
+def _scalar(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return LIST_JOINER.join(str(v) for v in value)
+    if isinstance(value, str | bool) or _is_number(value):
+        return value
+    return str(value)
+
+
+def _scalar_record(record: dict, numeric: set[str], renames: dict[str, str]) -> dict:
+    return {
+        renames.get(name, name): _scalar(value)
+        for name, value in record.items()
+        if not (value is None and name in numeric)
+    }
+
+
+def _rebuild(
+    g: nx.Graph,
+    node_data: Callable[[dict], dict],
+    edge_data: Callable[[dict], dict],
+    unique_keys: bool,
+) -> nx.Graph:
+    """A copy of ``g`` with node and edge attributes mapped; in a multigraph whose edge keys
+    repeat and ``unique_keys``, every key becomes ``<source>:<key>:<target>``."""
+    out = g.__class__()
+    for node, data in g.nodes(data=True):
+        out.add_node(node, **node_data(data))
+    if not g.is_multigraph():
+        for u, v, data in g.edges(data=True):
+            out.add_edge(u, v, **edge_data(data))
+        return out
+    keys = [k for *_, k in g.edges(keys=True)]
+    composite = unique_keys and len(set(keys)) < len(keys)
+    for u, v, key, data in g.edges(keys=True, data=True):
+        out.add_edge(u, v, key=f"{u}:{key}:{v}" if composite else key, **edge_data(data))
+    return out
+
+
+def scalar_graph(g: nx.Graph, edge_renames: dict[str, str] | None = None) -> nx.Graph:
+    """A copy of ``g`` whose attributes are all scalars (see the module docstring), with
+    edge attributes renamed by ``edge_renames`` and unique edge keys in a multigraph."""
+    renames = edge_renames or {}
+    node_numeric = _numeric_names([d for _, d in g.nodes(data=True)])
+    edge_numeric = _numeric_names([d for *_, d in g.edges(data=True)])
+    return _rebuild(
+        g,
+        lambda data: _scalar_record(data, node_numeric, {}),
+        lambda data: _scalar_record(data, edge_numeric, renames),
+        unique_keys=True,
+    )
+
+
+def to_graphml(g: nx.Graph) -> bytes:
+    """``g`` as GraphML (UTF-8) for Gephi, Cytoscape and yEd."""
+    buffer = io.BytesIO()
+    nx.write_graphml(scalar_graph(g), buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def to_gexf(g: nx.Graph) -> bytes:
+    """``g`` as GEXF 1.2 (UTF-8) for Gephi; the edge attribute ``type`` becomes ``relation``."""
+    buffer = io.BytesIO()
+    nx.write_gexf(scalar_graph(g, GEXF_EDGE_RENAMES), buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def to_node_link_json(g: nx.Graph) -> str:
+    """``g`` as node-link JSON: ``{"directed", "multigraph", "graph", "nodes", "edges"}``;
+    an edge's ``source`` attribute (its source document) is written as ``source_document``."""
+    renamed = _rebuild(
+        g,
+        dict,
+        lambda data: {JSON_EDGE_RENAMES.get(k, k): v for k, v in data.items()},
+        unique_keys=False,
+    )
+    data = nx.node_link_data(renamed, edges="edges")
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _table(records: list[dict], first: list[str]) -> pd.DataFrame:
+    numeric = _numeric_names(records)
+    frame = pd.DataFrame([{k: _scalar(v) for k, v in r.items()} for r in records])
+    if frame.empty:
+        return pd.DataFrame(columns=first)
+    for name in frame.columns:
+        if name in numeric:
+            values = frame[name].replace("", None)
+            whole = all(float(v).is_integer() for v in values.dropna())
+            frame[name] = values.astype("Int64" if whole else "Float64")
+        else:
+            frame[name] = frame[name].fillna("")
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def to_csv_tables(g: nx.Graph) -> tuple[str, str]:
+    """``g`` as a nodes table and an edges table, CSV text with a BOM and safe cells."""
+    nodes = _table([{"id": n, **d} for n, d in g.nodes(data=True)], ["id"])
+    edge_records = []
+    for u, v, *rest in g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True):
+        data = rest[-1]
+        record = {"source": u, "target": v}
+        if g.is_multigraph():
+            record["key"] = rest[0]
+        record.update({CSV_EDGE_RENAMES.get(k, k): value for k, value in data.items()})
+        edge_records.append(record)
+    edges = _table(edge_records, ["source", "target"])
+    return frame_to_csv(nodes, bom=True), frame_to_csv(edges, bom=True)
+
+
+def csv_paths(out: Path) -> tuple[Path, Path]:
+    """Where the nodes and edges tables go: ``x.csv`` -> ``x-nodes.csv`` and ``x-edges.csv``
+    beside it; a path without ``.csv`` is a folder holding ``nodes.csv`` and ``edges.csv``."""
+    if out.suffix.lower() == ".csv":
+        return out.with_name(f"{out.stem}-nodes.csv"), out.with_name(f"{out.stem}-edges.csv")
+    return out / "nodes.csv", out / "edges.csv"
+
+
+def default_output(fmt: str, kind: str) -> Path:
+    """Where ``graphkit export`` writes without ``--out``: ``graphkit-<graph>.<format>``
+    (``graphkit.<format>`` for RDF)."""
+    if fmt in RDF_FORMATS:
+        return Path(f"graphkit.{fmt}")
+    return Path(f"graphkit-{kind}.{fmt}")
+
+
+def export_files(
+    graph: Graph, fmt: str, kind: str = "knowledge", out: Path | None = None
+) -> dict[Path, bytes]:
+    """The files that export ``graph`` in ``fmt``, as ``{path: content}``.
+
+    Args:
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        fmt: one of :data:`EXPORT_FORMATS`.
+        kind: the projection for graphml, gexf, json and csv (a key of
+            :data:`graphkit.analysis.network.PROJECTIONS`); RDF formats always export the whole graph.
+        out: the output path (default: :func:`default_output`); for csv see :func:`csv_paths`.
+
+    Returns:
+        One entry, or two for csv (nodes, edges).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    target = out if out is not None else default_output(fmt, kind)
+    if fmt in RDF_FORMATS:
+        return {target: serialise(graph, fmt)}
+    g = projection(graph, kind)
+    if fmt == "graphml":
+        return {target: to_graphml(g)}
+    if fmt == "gexf":
+        return {target: to_gexf(g)}
+    if fmt == "json":
+        return {target: to_node_link_json(g).encode("utf-8")}
+    nodes_path, edges_path = csv_paths(target)
+    nodes, edges = to_csv_tables(g)
+    return {nodes_path: nodes.encode("utf-8"), edges_path: edges.encode("utf-8")}
