@@ -35,6 +35,10 @@ class StoreError(GraphkitError):
     """The store folder cannot be used (for example, it is not writable)."""
 
 
+class OutputError(GraphkitError):
+    """A file cannot be written: not a regular file, no permission, no room, a bad path."""
+
+
 # --- Queries ---------------------------------------------------------------------------------
 
 
