@@ -267,6 +267,33 @@ EXPORT_GRAPHS = ("knowledge", *NETWORK_GRAPHS)
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "json", "csv")
 
 
+class PositiveFinite(click.FloatRange):
+    """A number above 0 and at most ``maximum``: "nan", "inf" and "1e308" are refused with the
+    range, instead of failing later (a timeout that overflows, communities that mean nothing)."""
+
+    name = "positive number"
+
+    def __init__(self, maximum: float) -> None:
+        super().__init__(min=0, max=maximum, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(
+                f"{value!r} is not a finite number; give one above 0 and at most {self.max:g}.",
+                param,
+                ctx,
+            )
+        return number
+
+
+# A day: longer than any query or request should take, short enough for every clock and socket.
+MAX_TIMEOUT = 86_400.0
+MAX_RESOLUTION = 1_000.0
+
+
 @contextlib.contextmanager
 def domain_errors() -> Iterator[None]:
     """Turn a problem with the user's data, names, query or options into a readable CLI error
@@ -490,7 +517,7 @@ def network_brokers(
 @top_option(None)
 @click.option(
     "--resolution",
-    type=click.FloatRange(min=0, min_open=True),
+    type=PositiveFinite(MAX_RESOLUTION),
     default=1.0,
     show_default=True,
     help="Above 1: more, smaller communities; below 1: fewer, larger ones.",
@@ -708,7 +735,7 @@ def query_run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
     command = click.option(
         "--timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=PositiveFinite(MAX_TIMEOUT),
         default=QUERY_TIMEOUT,
         show_default=True,
         help="Seconds a query may run before it is stopped.",

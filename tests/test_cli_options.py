@@ -1,0 +1,32 @@
+"""Option values are checked before anything runs: finite, positive, within a stated range."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from graphkit.cli import MAX_RESOLUTION, MAX_TIMEOUT, main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e308", "nan", "0", "-1", "soon"])
+def test_a_timeout_must_be_a_finite_positive_number(value: str) -> None:
+    result = run("query", "--timeout", value, "cities-by-country")
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", f"{MAX_RESOLUTION * 2:g}"])
+def test_a_resolution_must_be_a_finite_positive_number(value: str) -> None:
+    result = run("network", "communities", "--resolution", value)
+    assert result.exit_code == 2
+    assert "Invalid value for '--resolution'" in result.output
+
+
+def test_the_largest_allowed_timeout_is_accepted() -> None:
+    result = run("query", "--timeout", f"{MAX_TIMEOUT:g}", "cities-by-country")
+    assert result.exit_code == 0, result.output
