@@ -326,3 +326,20 @@ def test_a_status_quote_is_checked_against_its_source(mini_copy: Path) -> None:
     )
     (error,) = only(errors_of(mini_copy), "quote-not-in-source")
     assert (error.line, error.column) == (3, "status_quote")
+
+
+@pytest.mark.parametrize(
+    ("dirty", "shown"),
+    [
+        ("Vie\x00nna", "Vie\\x00nna"),  # NUL
+        ("Vie\x1b]0;owned\x07nna", "Vie\\x1b]0;owned\\x07nna"),  # retitles a terminal
+        ("Vie\u202enna", "Vie\\u202enna"),  # right-to-left override
+    ],
+)
+def test_control_characters_are_refused_and_shown_escaped(
+    mini_copy: Path, dirty: str, shown: str
+) -> None:
+    replace_in(mini_copy / "cities.csv", "Vienna,", f"{dirty},")
+    (error,) = only(errors_of(mini_copy), "control-character")
+    assert (Path(error.file).name, error.column, error.value) == ("cities.csv", "name", dirty)
+    assert shown in str(error) and dirty not in str(error)

@@ -335,6 +335,11 @@ def read_table(
     return frame
 
 
+# C0 and C1 control characters other than tab and line ends, DEL, and the bidirectional
+# embeddings, overrides and isolates that can make text display as something it is not.
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
 def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataFrame:
     """Per-cell checks that need no other table; returns the frame with NFC text."""
     for col in table.columns:
@@ -358,6 +363,14 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
             col.name,
             "whitespace",
             "value has leading or trailing spaces",
+        )
+        out.add_mask(
+            frame,
+            values.str.contains(CONTROL_CHARACTERS, regex=True),
+            col.name,
+            "control-character",
+            "text holds a control character (NUL, an escape, a bidirectional override, …) that "
+            "would reach the graph and the user's terminal; delete it",
         )
         out.add_mask(
             frame,
