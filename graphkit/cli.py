@@ -861,6 +861,7 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     import json
 
     from graphkit.analysis.query import compact_frame
+    from graphkit.data.schema import escape_controls
     from graphkit.views.output import render_frame
 
     result = kg.explain(entity)
@@ -868,7 +869,7 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
     if fmt in ("table", "md"):
-        click.echo(f"{result.label} ({result.kind}, {result.entity})\n")
+        click.echo(escape_controls(f"{result.label} ({result.kind}, {result.entity})\n"))
         click.echo(render_frame(compact_frame(result.facts), fmt))
         return
     click.echo(render_frame(result.facts, fmt))

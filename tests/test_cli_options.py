@@ -30,3 +30,22 @@ def test_a_resolution_must_be_a_finite_positive_number(value: str) -> None:
 def test_the_largest_allowed_timeout_is_accepted() -> None:
     result = run("query", "--timeout", f"{MAX_TIMEOUT:g}", "cities-by-country")
     assert result.exit_code == 0, result.output
+
+
+def test_text_from_a_graph_is_shown_with_its_control_characters_escaped() -> None:
+    """A label with a terminal escape (from an endpoint or a hand-made graph, since the loader
+    refuses them in CSVs) is printed escaped, never raw: in tables and in transfer blocks."""
+    import pandas as pd
+
+    from graphkit.analysis.transfers import TRANSFER_COLUMNS, transfers_text
+    from graphkit.views.output import render_frame
+
+    evil = "Evil\x1b]0;owned\x07town\u202e"
+    shown = "Evil\\x1b]0;owned\\x07town\\u202e"
+    table = render_frame(pd.DataFrame({"label": [evil]}), "table")
+    row = dict.fromkeys(TRANSFER_COLUMNS, "")
+    row.update(practice=evil, origin="Vienna", target="Taranto", year=pd.NA)
+    block = transfers_text(pd.DataFrame([row], columns=TRANSFER_COLUMNS))
+    for text in (table, block):
+        assert "\x1b" not in text and "\u202e" not in text
+        assert shown in text

@@ -34,6 +34,7 @@ from graphkit.analysis.network import (
     transfer_graph,
     year_of,
 )
+from graphkit.data.schema import escape_controls
 from graphkit.graph.namespaces import GK, GKR
 from graphkit.sparql.backends import as_backend, select_table
 
@@ -328,7 +329,7 @@ def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
                     )
                 )
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+    return escape_controls("\n\n".join(blocks))
 
 
 @dataclass(frozen=True)
@@ -394,7 +395,7 @@ class Paths:
                 "Shortest connections through the projects and events they took part in:"
             )
         lines = [f"  {n}. {route.text()}" for n, route in enumerate(self.routes, start=1)]
-        return "\n".join([heading, *lines])
+        return escape_controls("\n".join([heading, *lines]))
 
     def frame(self) -> pd.DataFrame:
         """One row per hop: ``route``, ``hop``, ``kind``, ``from``, ``link``, ``to``,

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphkit.data.schema import ID_PATTERN, LIST_SEPARATOR, TABLES, Table
+from graphkit.data.schema import CONTROL_CHARACTERS, ID_PATTERN, LIST_SEPARATOR, TABLES, Table
 from graphkit.errors import DatasetError
 from graphkit.locations import DATASETS_DIR
 
@@ -335,11 +335,6 @@ def read_table(
     return frame
 
 
-# C0 and C1 control characters other than tab and line ends, DEL, and the bidirectional
-# embeddings, overrides and isolates that can make text display as something it is not.
-CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-
-
 def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataFrame:
     """Per-cell checks that need no other table; returns the frame with NFC text."""
     for col in table.columns:
@@ -366,7 +361,7 @@ def _check_cells(frame: pd.DataFrame, table: Table, out: _Collector) -> pd.DataF
         )
         out.add_mask(
             frame,
-            values.str.contains(CONTROL_CHARACTERS, regex=True),
+            values.str.contains(CONTROL_CHARACTERS.pattern, regex=True),
             col.name,
             "control-character",
             "text holds a control character (NUL, an escape, a bidirectional override, …) that "

@@ -16,6 +16,17 @@ ColumnKind = Literal[
 ]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# C0 and C1 control characters other than tab and line ends, DEL, and the bidirectional
+# embeddings, overrides and isolates that can make text display as something it is not.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\u202e``), so
+    text from a data source or an endpoint cannot retitle or rewrite the user's terminal."""
+    return CONTROL_CHARACTERS.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 LIST_SEPARATOR = ";"
 
 

@@ -10,6 +10,8 @@ import io
 import json
 from typing import TYPE_CHECKING
 
+from graphkit.data.schema import escape_controls
+
 if TYPE_CHECKING:  # pandas is imported where it is used, so `graphkit --help` stays instant.
     import pandas as pd
 
@@ -65,7 +67,7 @@ def is_missing(value: object) -> bool:
 def _cell_text(value: object) -> str:
     if is_missing(value):
         return ""
-    return " ".join(str(value).split())
+    return escape_controls(" ".join(str(value).split()))
 
 
 def frame_to_table(frame: pd.DataFrame, max_width: int = 60) -> str:
