@@ -251,7 +251,8 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
     from graphkit.data.lint import lint_folder
     from graphkit.locations import DATASETS_DIR
 
-    changed = [p for f in (folders or (DATASETS_DIR,)) for p in lint_folder(f, write=not check)]
+    with domain_errors():
+        changed = [p for f in (folders or (DATASETS_DIR,)) for p in lint_folder(f, write=not check)]
     for path in changed:
         click.echo(f"{'not canonical' if check else 'rewrote'}: {path}")
     if check and changed:

@@ -343,3 +343,50 @@ def test_control_characters_are_refused_and_shown_escaped(
     (error,) = only(errors_of(mini_copy), "control-character")
     assert (Path(error.file).name, error.column, error.value) == ("cities.csv", "name", dirty)
     assert shown in str(error) and dirty not in str(error)
+
+
+def test_carriage_returns_alone_as_line_ends_are_one_clear_error(mini_copy: Path) -> None:
+    path = mini_copy / "cities.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    errors = errors_of(mini_copy)
+    assert [(Path(e.file).name, e.rule) for e in errors] == [("cities.csv", "line-ends")]
+
+
+def test_a_cell_over_the_limit_is_reported_at_its_line_with_the_limit(mini_copy: Path) -> None:
+    from graphkit.data.load import MAX_CELL
+
+    path = mini_copy / "cities.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2] + "x" * (MAX_CELL + 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (error,) = errors_of(mini_copy)
+    assert (Path(error.file).name, error.line, error.rule) == ("cities.csv", 3, "csv")
+    assert f"{MAX_CELL:,} characters" in error.message
+
+
+def test_a_row_with_a_cell_too_many_is_reported_at_its_own_line_alone(mini_copy: Path) -> None:
+    path = mini_copy / "cities.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2] + ",extra"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    # The unread file's error comes alone: no "dangling reference" into it from other files.
+    (error,) = errors_of(mini_copy)
+    assert (Path(error.file).name, error.line, error.rule) == ("cities.csv", 3, "cell-count")
+
+
+@pytest.mark.parametrize("damage", ["cr", "utf-16"])
+def test_lint_data_refuses_what_build_refuses_and_rewrites_nothing(
+    mini_copy: Path, damage: str
+) -> None:
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
+    path = mini_copy / "cities.csv"
+    text = path.read_text(encoding="utf-8")
+    raw = text.replace("\n", "\r").encode() if damage == "cr" else text.encode("utf-16")
+    path.write_bytes(raw)
+    result = CliRunner().invoke(main, ["lint-data", str(mini_copy)])
+    assert result.exit_code == 1
+    assert "cities.csv:1" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == raw

@@ -11,7 +11,9 @@ import io
 import unicodedata
 from pathlib import Path
 
+from graphkit.data.load import file_errors
 from graphkit.data.schema import TABLES
+from graphkit.errors import DatasetError
 from graphkit.files import write_atomic
 
 
@@ -33,12 +35,22 @@ def canonical_text(text: str) -> str:
 
 
 def lint_folder(folder: Path, *, write: bool = False) -> list[Path]:
-    """The dataset files in ``folder`` that are not canonical; rewrite them when ``write``."""
+    """The dataset files in ``folder`` that are not canonical; rewrite them when ``write``.
+
+    Raises:
+        DatasetError: a file cannot be read as its table (encoding, line ends, CSV syntax, cell
+            counts, header), with the same errors ``graphkit build`` gives; nothing is rewritten.
+    """
+    paths = {
+        table.file_name: (Path(folder) / table.file_name, table)
+        for table in TABLES.values()
+        if (Path(folder) / table.file_name).exists()
+    }
+    problems = [e for path, table in paths.values() for e in file_errors(path, table)]
+    if problems:
+        raise DatasetError(problems)
     changed = []
-    for table in TABLES.values():
-        path = Path(folder) / table.file_name
-        if not path.exists():
-            continue
+    for path, _table in paths.values():
         text = path.read_text(encoding="utf-8-sig")
         canonical = canonical_text(text)
         if canonical != path.read_bytes().decode("utf-8", errors="replace"):

@@ -267,15 +267,52 @@ def _decode(raw: bytes, shown: str, out: _Collector) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def _record_lines(text: str) -> list[int]:
-    """The physical line on which each CSV record starts (header included)."""
+# The longest cell a dataset may hold (characters): far above any quote or note, and a clear
+# limit instead of the csv module's 131,072.
+MAX_CELL = 1_000_000
+
+
+def _records(text: str, shown: str, out: _Collector) -> list[tuple[int, int]] | None:
+    """The line each CSV record starts on and its number of cells (header included), or None
+    after reporting why the file cannot be read as CSV (bare carriage returns, an overlong
+    cell, a broken quote): one error at the line where reading stopped."""
+    bare_cr = re.search(r"\r(?!\n)", text)
+    if bare_cr:
+        line = text.count("\n", 0, bare_cr.start()) + 1
+        out.add(
+            shown,
+            line,
+            "",
+            "line-ends",
+            "a carriage return without a line feed (old Mac line ends?); save the file with "
+            "LF or CRLF line ends",
+        )
+        return None
+    previous = csv.field_size_limit(MAX_CELL)
     reader = csv.reader(io.StringIO(text))
-    starts: list[int] = []
+    records: list[tuple[int, int]] = []
     previous_end = 0
-    for _ in reader:
-        starts.append(previous_end + 1)
-        previous_end = reader.line_num
-    return starts
+    try:
+        for record in reader:
+            records.append((previous_end + 1, len(record)))
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = f"a cell is longer than {MAX_CELL:,} characters, the limit"
+        out.add(shown, reader.line_num, "", "csv", f"cannot read the file as CSV: {message}")
+        return None
+    finally:
+        csv.field_size_limit(previous)
+    return records
+
+
+def file_errors(path: Path, table: Table) -> list[LoadError]:
+    """The problems that stop ``path`` from being read as ``table``: encoding, line ends, CSV
+    syntax, cell counts and header (what ``lint-data`` checks before it rewrites a file)."""
+    out = _Collector()
+    read_table(path, table, out, _shown_path(path))
+    return out.errors
 
 
 def read_table(
@@ -285,6 +322,26 @@ def read_table(
     shown = shown or str(path)
     text = _decode(path.read_bytes(), shown, out)
     if text is None:
+        return None
+    records = _records(text, shown, out)
+    if records is None:
+        return None
+    if not records:
+        out.add(shown, 1, "", "csv", "the file is empty; it needs at least its header line")
+        return None
+    width = records[0][1]
+    ragged = [(line, cells) for line, cells in records[1:] if cells not in (0, width)]
+    for line, cells in ragged:
+        out.add(
+            shown,
+            line,
+            "",
+            "cell-count",
+            f"the row has {cells} cells where the header has {width}; "
+            "quote cells that contain commas",
+            str(cells),
+        )
+    if ragged:
         return None
     try:
         frame = pd.read_csv(
@@ -326,7 +383,7 @@ def read_table(
             f"columns are out of order; the header must be: {','.join(expected)}",
             ",".join(header),
         )
-    starts = _record_lines(text)
+    starts = [line for line, cells in records if cells]
     frame = frame[expected].copy()
     frame["_file"] = shown
     frame["_line"] = (
@@ -868,6 +925,7 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
     texts = read_source_texts(paths)
     records = read_page_records(paths)
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    unreadable = False
     for folder in paths:
         known = {t.file_name for t in TABLES.values()}
         for stray in sorted(folder.glob("*.csv")):
@@ -884,7 +942,9 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
             if not path.exists():
                 continue
             frame = read_table(path, table, out, _shown_path(path))
-            if frame is not None:
+            if frame is None:
+                unreadable = True
+            else:
                 parts[name].append(_check_cells(frame, table, out))
     tables = {
         name: pd.concat(frames, ignore_index=True) if frames else _empty(TABLES[name])
@@ -892,6 +952,10 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
     }
     for name, frame in tables.items():
         _check_row_rules(frame, TABLES[name], out)
+    if unreadable:
+        # Checks across files would report every reference into the unread file as missing:
+        # the file's own error comes first, alone.
+        raise DatasetError(out.errors)
     _check_ids(tables, out)
     _check_references(tables, out)
     _check_sources(tables, texts, records, out)
