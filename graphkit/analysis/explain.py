@@ -151,14 +151,11 @@ def explain(graph: Graph, name: str | URIRef) -> Explanation:
     facts = pd.DataFrame(rows, columns=FACT_COLUMNS)
     # Every column takes part, so facts that tie on what is shown come in one order whatever
     # order the graph yields them in (a store, a subgraph or an endpoint).
-    order = [
-        "direction",
-        "property",
-        "value",
-        *[c for c in FACT_COLUMNS if c not in ("direction", "property", "value")],
-    ]
     facts = facts.sort_values(
-        order, ascending=[False, *[True] * (len(order) - 1)], kind="stable", ignore_index=True
+        FACT_COLUMNS,
+        ascending=[False, *[True] * (len(FACT_COLUMNS) - 1)],
+        kind="stable",
+        ignore_index=True,
     )
     kind = _class_of(graph, entity)
     return Explanation(

@@ -36,7 +36,7 @@ from graphkit.analysis.network import (
 )
 from graphkit.data.schema import escape_controls
 from graphkit.graph.namespaces import GK, GKR
-from graphkit.sparql.backends import as_backend, select_table
+from graphkit.sparql.backends import Queryable, as_backend, select_table
 
 TRANSFER_COLUMNS = [
     "transfer",
@@ -89,7 +89,7 @@ def _resolve(graph: Graph, name: str, cls: URIRef, kind: str) -> str:
 
 
 def transfers_table(
-    graph: Any,
+    graph: Queryable,
     *,
     origin: str | None = None,
     target: str | None = None,
@@ -112,8 +112,8 @@ def transfers_table(
         project: only transfers through this project or one of its parts (directly or
             through an event of it).
         practice: only transfers of this practice, or that resulted in it.
-        theme: only transfers whose practice (or resulting practice) has this theme or a
-            narrower one.
+        theme: only transfers that have this theme or a narrower one, themselves or through
+            the practice that travelled or resulted.
         since, until: only transfers whose year is known and within these years (inclusive).
 
     Returns:
@@ -131,28 +131,28 @@ def transfers_table(
         graphkit.errors.UnknownNameError: a name matches nothing (it lists the closest names).
         graphkit.errors.AmbiguousNameError: a name matches several entities.
     """
-    source = as_backend(graph)
+    backend = as_backend(graph)
 
     def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
-        return name_index(source, [cls], kind).resolve(name)
+        return name_index(backend, [cls], kind).resolve(name)
 
     origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
     target_id = entity_id(resolve(target, GK.City, "city")) if target else None
     projects = practices = themes = None
     if project:
-        parts = _closure(source, "project-parts", "part", resolve(project, GK.Project, "project"))
+        parts = _closure(backend, "project-parts", "part", resolve(project, GK.Project, "project"))
         projects = {entity_id(URIRef(p)) for p in parts}
     if practice:
         practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
     transfer_themes: dict[str, set[str]] = {}
     if theme:
-        themes = _closure(source, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
-        pairs = select_table(source, "transfer-themes")
+        themes = _closure(backend, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
+        pairs = select_table(backend, "transfer-themes")
         for transfer_iri, theme_iri in zip(pairs["transfer"], pairs["theme"], strict=True):
             transfer_themes.setdefault(_id(transfer_iri), set()).add(theme_iri)
-    kept = getattr(source, "kept_table", None)  # the persistent store keeps the rows
+    kept = getattr(backend, "kept_table", None)  # the persistent store keeps the rows
     rows = kept("transfer-rows") if kept is not None else None
-    rows = rows if rows is not None else transfer_rows(source)
+    rows = rows if rows is not None else transfer_rows(backend)
 
     def matches(row: dict[str, Any]) -> bool:
         year = None if pd.isna(row["year"]) else int(row["year"])
@@ -200,8 +200,8 @@ def _year(value: object) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
-    rows = select_table(source, name, {"root": root})
+def _closure(backend: Queryable, name: str, column: str, root: URIRef) -> set[str]:
+    rows = select_table(backend, name, {"root": root})
     return {_text(v) for v in rows[column]}
 
 
@@ -209,8 +209,8 @@ def _closure(source: Any, name: str, column: str, root: URIRef) -> set[str]:
 MATCH_COLUMNS = ["origin_id", "target_id", "candidate_ids", "project_ids", "practice_ids"]
 
 
-def transfer_rows(source: Any) -> pd.DataFrame:
-    """Every transfer of ``source`` (a store or endpoint) as a :func:`transfers_table` row,
+def transfer_rows(backend: Queryable) -> pd.DataFrame:
+    """Every transfer of ``backend`` (a store or endpoint) as a :func:`transfers_table` row,
     unsorted, with the ids its filters match on (:data:`MATCH_COLUMNS`: origin and target
     city, the projects it went through, directly or by its event, and its practices).
 
@@ -219,7 +219,7 @@ def transfer_rows(source: Any) -> pd.DataFrame:
     """
     lists: dict[tuple[str, str], list[str]] = {}
     candidate_ids: dict[str, list[str]] = {}
-    extra = select_table(source, "transfer-lists")
+    extra = select_table(backend, "transfer-lists")
     for transfer, kind, value, label in extra.itertuples(index=False, name=None):
         if kind == "mechanism":
             shown = _text(label) or local_name(URIRef(value)).replace("_", " ")
@@ -227,7 +227,7 @@ def transfer_rows(source: Any) -> pd.DataFrame:
             shown = _label(value, label)
             candidate_ids.setdefault(_id(transfer), []).append(_id(value))
         lists.setdefault((_id(transfer), kind), []).append(shown)
-    facts = select_table(source, "transfer-facts").drop_duplicates("transfer")
+    facts = select_table(backend, "transfer-facts").drop_duplicates("transfer")
     rows = []
     for row in facts.to_dict("records"):
         transfer = _id(row["transfer"])

@@ -852,7 +852,6 @@ def parse_record(text: str, path: str) -> PageRecord:
     fields: dict[str, str] = {}
     field_lines: dict[str, int] = {}
     lines = text.split("\n")
-    body_start = 0
     for number, line in enumerate(lines):
         if not line.strip():
             body_start = number + 1
@@ -868,14 +867,17 @@ def parse_record(text: str, path: str) -> PageRecord:
     return PageRecord(path, fields, field_lines, "\n".join(lines[body_start:]))
 
 
-def read_source_texts(folders: Iterable[Path]) -> dict[str, str]:
+def read_source_texts(
+    folders: Iterable[Path], records: dict[str, PageRecord] | None = None
+) -> dict[str, str]:
     """The bundled source texts of every folder's ``sources/`` subfolder, by file name.
 
     Records of web pages in ``sources/records/`` are keyed ``records/<file name>`` and give only
-    their excerpts (the header is read by :func:`read_page_records`).
+    their excerpts; pass ``records`` when :func:`read_page_records` has read them already.
     """
+    folders = list(folders)
     texts: dict[str, str] = {}
-    for record in read_page_records(folders).values():
+    for record in (read_page_records(folders) if records is None else records).values():
         texts[record.path] = record.body
     for folder in folders:
         source_dir = Path(folder) / "sources"
@@ -922,8 +924,8 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
             out.add(str(folder), 0, "", "missing-folder", "data folder does not exist")
     if out.errors:
         raise DatasetError(out.errors)
-    texts = read_source_texts(paths)
     records = read_page_records(paths)
+    texts = read_source_texts(paths, records)
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     unreadable = False
     for folder in paths:

@@ -391,18 +391,31 @@ def _table_blocks(
         yield _Block(subjects[noted], SKOS.editorialNote, col["note"][noted], "text")
     if spec.cited:
         sources = base + _text([source_ids[locator] for locator in frame["source"].tolist()])
-        citations = base + "citation/" + ids
         yield _Block(subjects, DCTERMS.source, sources)
-        yield _Block(subjects, PROV.wasDerivedFrom, citations)
-        yield _Block(citations, RDF.type, _constant(str(GK.Citation), count))
-        yield _Block(
-            citations,
-            RDFS.label,
+        yield from _citation_blocks(
+            subjects,
+            PROV.wasDerivedFrom,
+            base + "citation/" + ids,
             "Quote supporting " + labels,
-            "text",
+            col["quote"],
+            sources,
         )
-        yield _Block(citations, GK.quote, col["quote"], "text")
-        yield _Block(citations, DCTERMS.source, sources)
+
+
+def _citation_blocks(
+    subjects: np.ndarray,
+    link: URIRef,
+    citations: np.ndarray,
+    labels: np.ndarray,
+    quotes: np.ndarray,
+    sources: np.ndarray,
+) -> Iterator[_Block]:
+    """A ``gk:Citation`` per subject (its quote and source), linked from it by ``link``."""
+    yield _Block(subjects, link, citations)
+    yield _Block(citations, RDF.type, _constant(str(GK.Citation), len(citations)))
+    yield _Block(citations, RDFS.label, labels, "text")
+    yield _Block(citations, GK.quote, quotes, "text")
+    yield _Block(citations, DCTERMS.source, sources)
 
 
 def _status_evidence(
@@ -416,13 +429,14 @@ def _status_evidence(
     if not quoted.any():
         return
     locators = _choose(col["status_source"] != "", col["status_source"], col["source"])[quoted]
-    citations = str(GKR) + "citation/" + col["id"][quoted] + "/status"
-    sources = str(GKR) + _text([source_ids[locator] for locator in locators.tolist()])
-    yield _Block(subjects[quoted], GK.statusEvidence, citations)
-    yield _Block(citations, RDF.type, _constant(str(GK.Citation), len(citations)))
-    yield _Block(citations, RDFS.label, "Quote showing the status of " + col["id"][quoted], "text")
-    yield _Block(citations, GK.quote, col["status_quote"][quoted], "text")
-    yield _Block(citations, DCTERMS.source, sources)
+    yield from _citation_blocks(
+        subjects[quoted],
+        GK.statusEvidence,
+        str(GKR) + "citation/" + col["id"][quoted] + "/status",
+        "Quote showing the status of " + col["id"][quoted],
+        col["status_quote"][quoted],
+        str(GKR) + _text([source_ids[locator] for locator in locators.tolist()]),
+    )
 
 
 def _dataset_blocks(dataset: Dataset, vocab: Graph) -> Iterator[_Block]:
