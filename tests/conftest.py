@@ -99,3 +99,17 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
         pytest.fail("the Oxigraph server binary is missing: pip install -e '.[test]' installs it")
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
         yield server
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``needs_tool`` whose tool is missing is skipped, or fails where
+    GRAPHKIT_REQUIRE_TOOLS=1 (CI installs the tools, so a skip there would hide a gap)."""
+    from tests.helpers import REQUIRE_TOOLS
+
+    for mark in item.iter_markers("needs_tool"):
+        if mark.kwargs["available"]:
+            continue
+        reason = mark.kwargs["reason"]
+        if os.environ.get(REQUIRE_TOOLS) == "1":
+            pytest.fail(f"{REQUIRE_TOOLS}=1 and a system tool is missing: {reason}", pytrace=False)
+        pytest.skip(reason)

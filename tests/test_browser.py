@@ -18,7 +18,7 @@ import pytest
 from graphkit.data.load import load_datasets
 from graphkit.graph.build import build_graph
 from graphkit.views.visualise import render_html, select_view
-from tests.helpers import replace_in
+from tests.helpers import needs_tool, replace_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,9 +37,9 @@ SETTLED = "#network[data-stabilised='true']"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
+    needs_tool(
+        CHROMIUM.exists(),
+        "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
     ),
 ]
 
