@@ -101,6 +101,31 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
         yield server
 
 
+@pytest.fixture(scope="session")
+def jena_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real Apache Jena server on 127.0.0.1 (Fuseki where Maven has fetched it, else Debian's
+    Jena; see tests/jena_server.py), its dataset empty at the start of the session."""
+    from tests.jena_server import running_jena
+
+    with running_jena(tmp_path_factory.mktemp("jena")) as server:
+        yield server
+
+
+def _jena_param():
+    from tests.helpers import needs_tool
+    from tests.jena_server import JENA_MISSING, jena_available
+
+    return pytest.param("jena", marks=needs_tool(available=jena_available(), reason=JENA_MISSING))
+
+
+@pytest.fixture(scope="session", params=["oxigraph", _jena_param()])
+def sparql_server(request: pytest.FixtureRequest):
+    """Each SPARQL server graphkit is tested against, in turn: the Oxigraph server, then Jena.
+    Both offer ``query_url`` (SPARQL 1.1 Protocol), ``store_url`` (Graph Store Protocol) and
+    ``base_url``."""
+    return request.getfixturevalue(f"{request.param}_server")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test marked ``needs_tool`` whose tool is missing is skipped, or fails where
     GRAPHKIT_REQUIRE_TOOLS=1 (CI installs the tools, so a skip there would hide a gap)."""

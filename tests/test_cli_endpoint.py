@@ -1,5 +1,6 @@
-"""Every command with ``--endpoint`` answers from a real SPARQL server (Oxigraph on 127.0.0.1)
-exactly as it answers from the local store, after ``graphkit push`` uploaded the graph."""
+"""Every command with ``--endpoint`` answers from real SPARQL servers (the Oxigraph server and
+Apache Jena, on 127.0.0.1) exactly as it answers from the local store, after ``graphkit push``
+uploaded the graph."""
 
 from __future__ import annotations
 
@@ -14,18 +15,18 @@ GRAPH = "https://example.org/graphkit-tests/cli"
 
 
 @pytest.fixture(scope="module")
-def endpoint(oxigraph_server, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def endpoint(sparql_server, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """The options that point a command at the server, after pushing the bundled graph."""
     store = tmp_path_factory.mktemp("push-store")
     pushed = CliRunner().invoke(
         main,
         [
-            *("push", "--endpoint", oxigraph_server.store_url, "--graph", GRAPH),
+            *("push", "--endpoint", sparql_server.store_url, "--graph", GRAPH),
             *("--replace", "--store", str(store)),
         ],
     )
     assert pushed.exit_code == 0, pushed.output
-    return ["--endpoint", oxigraph_server.query_url, "--endpoint-graph", GRAPH]
+    return ["--endpoint", sparql_server.query_url, "--endpoint-graph", GRAPH]
 
 
 def run(*args: str) -> str:
