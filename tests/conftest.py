@@ -115,7 +115,11 @@ def _jena_param():
     from tests.helpers import needs_tool
     from tests.jena_server import JENA_MISSING, jena_available
 
-    return pytest.param("jena", marks=needs_tool(available=jena_available(), reason=JENA_MISSING))
+    # Slow: a JVM, and ARQ takes seconds over some of graphkit's CONSTRUCT queries.
+    return pytest.param(
+        "jena",
+        marks=[needs_tool(available=jena_available(), reason=JENA_MISSING), pytest.mark.slow],
+    )
 
 
 @pytest.fixture(scope="session", params=["oxigraph", _jena_param()])

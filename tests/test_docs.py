@@ -29,8 +29,13 @@ EXAMPLES_DIR = REPO_DIR / "datasets" / "examples"
 ELISION = "…"
 # Commands that serve until stopped; tests/test_serve.py runs the endpoint for real.
 LONG_RUNNING = {"serve"}
-# The SPARQL server README examples talk to; the tests run them against a real Oxigraph server.
-README_SERVER = "http://localhost:7878"
+# The SPARQL servers README examples talk to, and the tests' real servers that stand in for them:
+# an Oxigraph server, and Apache Jena (tests/jena_server.py) for the Fuseki examples.
+README_SERVERS = {
+    "http://localhost:7878": "oxigraph_server",
+    "http://localhost:3030/graphkit": "jena_server",
+}
+FUSEKI_EXAMPLE = "http://localhost:3030/graphkit"
 SHELL_OPERATORS = {">", ">>", "|", "&&"}
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
@@ -196,14 +201,16 @@ def test_the_readme_has_commands_to_run():
     assert len([c for c in COMMANDS if c.console and c.shown]) >= 20
 
 
-def on_test_server(command: ReadmeCommand, request: pytest.FixtureRequest) -> ReadmeCommand:
-    """``command`` pointed at the tests' Oxigraph server instead of the README's
-    ``http://localhost:7878``; the bundled graph is pushed first where the command reads it."""
-    server = request.getfixturevalue("oxigraph_server")
+def on_test_server(
+    command: ReadmeCommand, readme_server: str, request: pytest.FixtureRequest
+) -> ReadmeCommand:
+    """``command`` pointed at the tests' server standing in for the README's ``readme_server``;
+    the bundled graph is pushed first where the command reads it."""
+    server = request.getfixturevalue(README_SERVERS[readme_server])
     base = server.query_url.rsplit("/", 1)[0]
     moved = ReadmeCommand(
-        command.line.replace(README_SERVER, base),
-        tuple(line.replace(README_SERVER, base) for line in command.shown),
+        command.line.replace(readme_server, base),
+        tuple(line.replace(readme_server, base) for line in command.shown),
         command.console,
     )
     if moved.args[0] != "push":
@@ -213,7 +220,7 @@ def on_test_server(command: ReadmeCommand, request: pytest.FixtureRequest) -> Re
             [
                 "push",
                 "--endpoint",
-                f"{base}/store",
+                server.store_url,
                 "--replace",
                 *(["--graph", *graph] if graph else []),
             ],
@@ -222,7 +229,18 @@ def on_test_server(command: ReadmeCommand, request: pytest.FixtureRequest) -> Re
     return moved
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=[c.line for c in COMMANDS])
+def readme_command_param(command: ReadmeCommand) -> Any:
+    """``command`` as a test case; the Fuseki examples need Java and Jena, and are slow."""
+    if FUSEKI_EXAMPLE not in command.line:
+        return pytest.param(command, id=command.line)
+    from tests.helpers import needs_tool
+    from tests.jena_server import JENA_MISSING, jena_available
+
+    marks = [needs_tool(available=jena_available(), reason=JENA_MISSING), pytest.mark.slow]
+    return pytest.param(command, id=command.line, marks=marks)
+
+
+@pytest.mark.parametrize("command", [readme_command_param(c) for c in COMMANDS])
 def test_readme_command_runs_and_prints_what_the_readme_shows(
     command: ReadmeCommand, readme_folder: Path, request: pytest.FixtureRequest
 ):
@@ -230,8 +248,9 @@ def test_readme_command_runs_and_prints_what_the_readme_shows(
         result = CliRunner().invoke(main, [command.args[0], "--help"])
         assert result.exit_code == 0
         return
-    if README_SERVER in command.line:
-        command = on_test_server(command, request)
+    for readme_server in README_SERVERS:
+        if readme_server in command.line:
+            command = on_test_server(command, readme_server, request)
     result = run_readme_command(command)
     fails = any(line.startswith("Error:") for line in command.shown)
     assert (result.exit_code != 0) == fails, result.output
