@@ -115,21 +115,36 @@ def _fuseki_command(folder: Path, port: int) -> list[str] | None:
     ]
 
 
-def _debian_jars() -> list[str]:
-    """The jars of Debian's Jena and of the packages it depends on, by their unversioned names."""
-    closure = subprocess.run(
-        [
-            *("apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests"),
-            *("--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"),
-            DEBIAN_JENA_PACKAGE,
-        ],
+def _installed_closure(package: str) -> list[str]:
+    """``package`` and every installed package it depends on, directly or not (from dpkg's own
+    records, so it works without apt's package lists)."""
+    listed = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Package}\t${Status}\t${Depends}\n"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    packages = sorted({line for line in closure.splitlines() if line and line[0] not in " <"})
+    depends = {}
+    for line in listed.splitlines():
+        name, status, needs = line.split("\t", 2)
+        if status.endswith(" installed"):
+            depends[name] = re.findall(r"(?:^|[,|])\s*([a-z0-9][a-z0-9+.-]+)", needs)
+    found, waiting = set(), [package]
+    while waiting:
+        name = waiting.pop()
+        if name in depends and name not in found:
+            found.add(name)
+            waiting.extend(depends[name])
+    return sorted(found)
+
+
+def _debian_jars() -> list[str]:
+    """The jars of Debian's Jena and of the packages it depends on, by their unversioned names."""
     listed = subprocess.run(
-        ["dpkg", "-L", *packages], capture_output=True, text=True, check=False
+        ["dpkg", "-L", *_installed_closure(DEBIAN_JENA_PACKAGE)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     jars = []
     for line in listed.splitlines():
