@@ -4,6 +4,7 @@ data, and give the numbers graphkit gives."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -253,3 +254,30 @@ def test_cascades_recipe_times_undated_origins_before_their_adopters(r_cascades:
             assert pd.isna(origin["event_time"]), practice
     # The bundled data has origins without a year whose adopters have one.
     assert undated_origins > 0
+
+
+# --- The README's R --------------------------------------------------------------------------
+
+
+def readme_r_blocks() -> list[str]:
+    """The bodies of the README's ```r code blocks."""
+    text = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```r\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def test_readme_r_code_names_graphkits_top_five_brokers(
+    exports: Path, networks: dict[str, nx.Graph]
+):
+    (code,) = readme_r_blocks()
+    (exports / "readme.R").write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        ["Rscript", "-e", 'writeLines(names(source("readme.R")$value))'],
+        cwd=exports,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    brokers = network.brokers(networks["cities"]).table
+    assert done.stdout.splitlines() == brokers["label"].head(5).tolist()
