@@ -555,13 +555,14 @@ def cascades(kg: KnowledgeGraph, fmt: str) -> None:
 
     The origin city of a practice comes first (no source city). An unnamed group of
     receiving cities is one row ("4 unnamed cities"). This is the long format R's
-    NetworkInference reads (cascade = practice_id, node = city_id, event time = year):
+    NetworkInference reads (cascade = practice_id, node = city_id, event time = year).
+    Dropping the rows without a year would drop the origins the sources do not date;
+    docs/recipes/cascades.R (in graphkit's repository) keeps them, with an event_time for
+    NetworkInference's as_cascade_long():
 
     \b
-      df <- read.csv("cascades.csv", fileEncoding = "UTF-8-BOM")
-      df <- df[!is.na(df$year), ]
-      casc <- NetworkInference::as_cascade_long(df, cascade_node_name = "city_id",
-                event_time = "year", cascade_id = "practice_id")
+      graphkit cascades > cascades.csv
+      Rscript docs/recipes/cascades.R cascades.csv > adoptions.csv
 
     \b
     Example:
