@@ -647,7 +647,8 @@ def visualise_setting(name: str) -> Any:
     show_default=True,
     help="full: every entity; transfers: cities and the practices that travelled between them; "
     "actors: who took part in which project or event; cities / organisations: linked by shared "
-    "projects and events; ego: the neighbourhood of --center; project: all around --project.",
+    "projects and events; ego: the neighbourhood of --center; project: all around --project; "
+    "map: transfers as arrows between cities on a map of Europe (also --out map.pdf).",
 )
 @click.option("--center", metavar="NAME", help="The entity at the centre of the ego view.")
 @click.option(
@@ -695,21 +696,26 @@ def visualise(
     The page is one self-contained HTML file that works offline: colour and shape by type
     with a legend, size by degree (or --size-by), transfers as arrows labelled with the
     practice, tooltips with the facts and their source, and menus to filter by type, project
-    and theme. Names are ids or any label ("Wien" finds Vienna).
+    and theme. Names are ids or any label ("Wien" finds Vienna). The map view draws the
+    transfers as arrows on a map of Europe, coloured by programme, with filters by programme,
+    mechanism, status and years.
 
     \b
     Example:
       graphkit visualise --view transfers --out transfers.html
       graphkit visualise --view ego --center Košice --depth 2
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
+      graphkit visualise --view map --out map.html
     """
     from graphkit.files import write_atomic
+    from graphkit.views.maps import MAP_FORMATS
     from graphkit.views.visualise import PICTURE_FORMATS
 
+    formats = MAP_FORMATS if view == "map" else PICTURE_FORMATS
     suffix = out.suffix.lower().lstrip(".") if out else ""
-    if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
+    if fmt and out and suffix in formats and suffix != fmt:
         raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
-    fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
+    fmt = fmt or (suffix if suffix in formats else "html")
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
     picture = kg.view(view, fmt=fmt, **options)

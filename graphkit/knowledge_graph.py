@@ -350,9 +350,14 @@ class KnowledgeGraph:
     def view(self, view: str = "full", **options: Unpack[ViewOptions]) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
-        filters ``center``, ``depth``, ``project``, ``theme``, ``since``)."""
+        filters ``center``, ``depth``, ``project``, ``theme``, ``since``); the "map" view is
+        :func:`graphkit.views.maps.draw_map` (also as "pdf")."""
         from graphkit.views.visualise import draw_view
 
+        if view == "map":
+            from graphkit.views.maps import draw_map
+
+            return draw_map(self.backend, **options)
         if view not in VIEW_SUBGRAPHS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
         return draw_view(self.graph(VIEW_SUBGRAPHS[view]), view, **options)
