@@ -420,6 +420,45 @@ def paths(kg: KnowledgeGraph, origin: str, target: str, fmt: str) -> None:
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
 
 
+@main.command("partners")
+@graph_options()
+@click.argument("city")
+@click.option("--theme", metavar="THEME", help="Only this theme (or a narrower one).")
+@top_option(10)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change a weight of the score (repeatable): practices, travelled, size, distance, "
+    "shared, learnt; e.g. --weight distance=0 --weight learnt=-1.",
+)
+@frame_format_option()
+def partners_command(
+    kg: KnowledgeGraph, city: str, theme: str | None, top: int, weights: tuple[str, ...], fmt: str
+) -> None:
+    """Which cities CITY could learn from, ranked, with the reasons in words.
+
+    The score adds six signals (each 0 to 1) times their weights (default in brackets):
+    practices the peer developed on the themes CITY works on (1.0); how often those
+    practices already travelled to other cities (0.5); comparable population, exp(-|log
+    ratio|) (0.5); nearness, exp(-km/1000) (0.3); projects and networks both belong to (0.5);
+    whether CITY already learnt from the peer (0.3). CITY's themes are those of its
+    practices, transfers and projects. Names match by id or any name ("Timisoara").
+
+    \b
+    Example:
+      graphkit partners Timisoara
+      graphkit partners Wien --theme housing --top 5 --format csv
+      graphkit partners Timisoara --weight distance=0 --weight learnt=-1
+    """
+    from graphkit.analysis.partners import parse_weights, partners_text
+    from graphkit.views.output import render_frame
+
+    table = kg.partners(city, theme=theme, top=top, weights=parse_weights(weights))
+    click.echo(partners_text(table, city) if fmt == "table" else render_frame(table, fmt))
+
+
 @main.group()
 def network() -> None:
     """Network measures: who is central, who brokers, which groups form.

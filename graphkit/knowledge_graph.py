@@ -254,6 +254,20 @@ class KnowledgeGraph:
 
         return cascades(self.graph("transfers"))
 
+    def partners(
+        self,
+        city: str,
+        *,
+        theme: str | None = None,
+        top: int | None = 10,
+        weights: Mapping[str, float] | None = None,
+    ) -> pd.DataFrame:
+        """The cities ``city`` could learn from, ranked, each with its score and reasons; see
+        :func:`graphkit.analysis.partners.partner_cities`."""
+        from graphkit.analysis.partners import partner_cities
+
+        return partner_cities(self.backend, city, theme=theme, top=top, weights=weights)
+
     # --- Network measures ----------------------------------------------------------------
 
     def network(self, kind: str = "cities") -> nx.Graph:

@@ -41,6 +41,7 @@ CASES: dict[str, list[dict[str, URIRef | Literal]]] = {
     "lessons-learned": [{}, {"project": GKR["testnet"]}],
     "objectives-of": [{}],
     "organisations-by-type": [{}, {"type": concept("organisation-type", "ngo")}],
+    "partner-practices": [{}, {"city": GKR["vienna"]}],
     "policies-linked-to": [{}],
     "policy-frameworks": [{}],
     "practices-from-city": [{}, {"city": GKR["taranto"]}],
