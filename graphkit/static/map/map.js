@@ -66,6 +66,23 @@
     }
   });
 
+  // Labels of the busiest cities first; one that would overlap a kept label is left out.
+  var kept = [];
+  data.cities.forEach(function (city) {
+    if (!city.label_element) { return; }
+    var box = city.label_element.getBBox();
+    var overlaps = kept.some(function (other) {
+      return box.x < other.x + other.width && other.x < box.x + box.width &&
+        box.y < other.y + other.height && other.y < box.y + box.height;
+    });
+    if (overlaps) {
+      labelLayer.removeChild(city.label_element);
+      city.label_element = null;
+    } else {
+      kept.push(box);
+    }
+  });
+
   // A quadratic curve from the edge of one city's circle to the edge of the other's, bowing to
   // the left of the direction of travel (so A→B and B→A do not overlap).
   function curve(transfer) {
