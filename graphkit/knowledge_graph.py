@@ -241,6 +241,13 @@ class KnowledgeGraph:
 
         return transfers_table(self.backend, **filters)
 
+    def places(self) -> pd.DataFrame:
+        """Every city with its GeoNames id, coordinates, ISO country code, region and population
+        (see :func:`graphkit.analysis.geo.city_places`)."""
+        from graphkit.analysis.geo import city_places
+
+        return city_places(self.backend)
+
     def paths(self, origin: str, target: str) -> Paths:
         """How practices could travel from city ``origin`` to city ``target``; see
         :func:`graphkit.analysis.transfers.transfer_paths`."""

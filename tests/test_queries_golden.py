@@ -30,6 +30,7 @@ CASES: dict[str, list[dict[str, URIRef | Literal]]] = {
     "cities-by-country": [{}, {"country": GKR["slovakia"]}],
     "cities-ranked-by-projects": [{}],
     "city-collaborations": [{}, {"city": GKR["kosice"]}],
+    "city-places": [{}, {"country": GKR["slovakia"]}],
     "conflicting-quantities": [{}],
     "coordinators-and-funders": [{}, {"actor": GKR["fixture-agency"]}],
     "event-messages": [{}],
