@@ -489,7 +489,6 @@ def draw_map_figure(tmap: TransferMap, fmt: str = "png") -> bytes:
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from matplotlib import patheffects
     from matplotlib.collections import PolyCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
@@ -544,7 +543,13 @@ def draw_map_figure(tmap: TransferMap, fmt: str = "png") -> bytes:
                 linewidth=0.9,
                 zorder=4,
             )
-        halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+        # A light box rather than a stroke behind the labels: SVG keeps them as text.
+        halo = {
+            "boxstyle": "round,pad=0.12",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.75,
+        }
         labels = [
             axes.annotate(
                 str(row["label"]),
@@ -553,7 +558,7 @@ def draw_map_figure(tmap: TransferMap, fmt: str = "png") -> bytes:
                 textcoords="offset points",
                 fontsize=8.5,
                 color="#111111",
-                path_effects=halo,
+                bbox=halo,
                 zorder=5,
             )
             for row in tmap.cities.head(FIGURE_LABELS * 2).to_dict("records")
