@@ -452,11 +452,14 @@ def partners_command(
       graphkit partners Wien --theme housing --top 5 --format csv
       graphkit partners Timisoara --weight distance=0 --weight learnt=-1
     """
+    import shutil
+
     from graphkit.analysis.partners import parse_weights, partners_text
     from graphkit.views.output import render_frame
 
     table = kg.partners(city, theme=theme, top=top, weights=parse_weights(weights))
-    click.echo(partners_text(table, city) if fmt == "table" else render_frame(table, fmt))
+    width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
+    click.echo(partners_text(table, city, width) if fmt == "table" else render_frame(table, fmt))
 
 
 @main.group()

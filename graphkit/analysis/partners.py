@@ -235,8 +235,9 @@ def partner_cities(
             status_counts: Counter[str] = Counter()
             for p in relevant:
                 status_counts.update(statuses.get(p, Counter()))
+            times = "once" if moved == 1 else f"{moved} times"
             travel = (
-                f"travelled {_plural(moved, 'time')} to other cities ("
+                f"travelled {times} to other cities ("
                 + ", ".join(f"{n} {s}" for s, n in status_counts.most_common())
                 + ")"
                 if moved
@@ -314,8 +315,11 @@ def _casefold_text(column: pd.Series) -> pd.Series:
     return column.str.casefold() if column.dtype == object else column
 
 
-def partners_text(table: pd.DataFrame, city: str) -> str:
-    """A :func:`partner_cities` table for reading: one block per city with its reasons."""
+def partners_text(table: pd.DataFrame, city: str, width: int = 100) -> str:
+    """A :func:`partner_cities` table for reading: one block per city with its reasons, wrapped
+    to ``width`` columns."""
+    import textwrap
+
     if table.empty:
         return f"No city to suggest for {city}: no other city has practices on its themes."
     lines = [
@@ -323,5 +327,15 @@ def partners_text(table: pd.DataFrame, city: str) -> str:
     ]
     for row in table.to_dict("records"):
         lines.append(f"{row['rank']:>2}. {row['city']}  score {row['score']:.2f}")
-        lines.extend(f"      - {reason}" for reason in str(row["reasons"]).split("; ") if reason)
+        for reason in str(row["reasons"]).split("; "):
+            if reason:
+                lines.append(
+                    textwrap.fill(
+                        reason,
+                        width=max(width, 40),
+                        initial_indent="      - ",
+                        subsequent_indent="        ",
+                        break_on_hyphens=False,
+                    )
+                )
     return "\n".join(lines)
