@@ -261,6 +261,47 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
         click.echo("All dataset files are canonical.")
 
 
+@main.command()
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also reconcile the cities of this folder (repeatable); it is read with the bundled data.",
+)
+@click.option("--no-bundled", is_flag=True, help="Read only the --data folders.")
+@click.option(
+    "--write", is_flag=True, help="Write the matches' GeoNames columns into their cities.csv."
+)
+def reconcile(data_dirs: tuple[Path, ...], no_bundled: bool, write: bool) -> None:
+    """Match cities with GeoNames (offline; needs pip install 'graphkit[geo]').
+
+    Checks every city's GeoNames id against GeoNames' cities500 extract (same place, country,
+    a name, coordinates within 0.1 degree) and proposes one for every city without: by its
+    names and spellings, ignoring case and accents, among the places of its country. Ambiguous
+    and unmatched cities are listed with their candidates; the exit status is 1 while any city
+    is unresolved. Matches are written into the CSV files only with --write.
+
+    \b
+    Example:
+      graphkit reconcile
+      graphkit reconcile --data my-data/ --write
+    """
+    from graphkit.data.reconcile import describe
+    from graphkit.data.reconcile import reconcile as reconcile_cities
+    from graphkit.errors import UnresolvedCitiesError
+    from graphkit.locations import DATASETS_DIR
+
+    if no_bundled and not data_dirs:
+        raise click.UsageError("--no-bundled needs at least one --data folder.")
+    folders = [*(() if no_bundled else (DATASETS_DIR,)), *data_dirs]
+    with domain_errors():
+        result = reconcile_cities(folders, write=write)
+        click.echo(describe(result))
+        if result.unresolved:
+            raise UnresolvedCitiesError(result.unresolved)
+
+
 # --- Practice transfers, networks and exports ----------------------------------------------
 
 NETWORK_GRAPHS = ("cities", "transfers", "organisations", "actors")
