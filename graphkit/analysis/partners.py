@@ -261,8 +261,12 @@ def partner_cities(
             if None not in learner_point and None not in point
             else None
         )
+        if ratio is None:
+            reasons.append("size not compared (a population is not known)")
         if km is not None:
             reasons.append(f"{km:,.0f} km away")
+        else:
+            reasons.append("distance not known (a city has no coordinates)")
         common = sorted(
             (own_groups[g] for g in set(groups.get(peer, {})) & set(own_groups)), key=str.casefold
         )
@@ -308,6 +312,7 @@ def partner_cities(
     table.insert(0, "rank", range(1, len(table) + 1))
     for column in ("population", "distance_km"):
         table[column] = table[column].astype("Int64")
+    table.attrs["city"] = learner_label
     return table
 
 
@@ -317,9 +322,11 @@ def _casefold_text(column: pd.Series) -> pd.Series:
 
 def partners_text(table: pd.DataFrame, city: str, width: int = 100) -> str:
     """A :func:`partner_cities` table for reading: one block per city with its reasons, wrapped
-    to ``width`` columns."""
+    to ``width`` columns; ``city`` names the learner where the table does not (its
+    ``attrs["city"]``)."""
     import textwrap
 
+    city = str(table.attrs.get("city", city))
     if table.empty:
         return f"No city to suggest for {city}: no other city has practices on its themes."
     lines = [
