@@ -402,6 +402,14 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--theme", metavar="THEME", help="Only practices with this theme (or narrower).")
 @click.option("--since", type=int, metavar="YEAR", help="Only transfers in or after YEAR.")
 @click.option("--until", type=int, metavar="YEAR", help="Only transfers in or before YEAR.")
+@click.option(
+    "--within-km",
+    type=click.FloatRange(min=0, max=20_100),
+    metavar="KM",
+    help="With --of: only transfers between cities within KM of that city; alone: only "
+    "transfers that travelled at most KM (great-circle distance of the GeoNames coordinates).",
+)
+@click.option("--of", metavar="CITY", help="The city --within-km measures from.")
 @frame_format_option()
 def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     """Which practices travelled from which city to which, how, and with what result.
@@ -410,7 +418,8 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     the sources do not name them, with the candidates if a source lists them), project and
     event, mechanism, year, status, resulting practice, outcome, source document and quote.
     The default table prints one block per transfer; csv, tsv, json and md print one row per
-    transfer with every column.
+    transfer with every column. The distance from origin to target (km, from the cities'
+    GeoNames coordinates) is given where both are known.
 
     Names match by id or any name, ignoring case and accents ("kosice", "Wien", "Torino");
     an unknown name stops with the closest matches. A year filter leaves out transfers
@@ -422,6 +431,7 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
       graphkit transfers --from Wien --to Taranto
       graphkit transfers --project MiStra --format csv > mistra-transfers.csv
       graphkit transfers --theme housing --since 2015
+      graphkit transfers --within-km 300 --of Budapest
     """
     import shutil
 

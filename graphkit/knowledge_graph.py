@@ -91,6 +91,8 @@ class TransferFilters(TypedDict, total=False):
     theme: str | None
     since: int | None
     until: int | None
+    within_km: float | None
+    of: str | None
 
 
 class KnowledgeGraph:
@@ -235,7 +237,7 @@ class KnowledgeGraph:
 
     def transfers(self, **filters: Unpack[TransferFilters]) -> pd.DataFrame:
         """One row per practice transfer, optionally filtered by ``origin``, ``target``,
-        ``project``, ``practice``, ``theme``, ``since`` and ``until``; see
+        ``project``, ``practice``, ``theme``, ``since``, ``until``, ``within_km`` and ``of``; see
         :func:`graphkit.analysis.transfers.transfers_table`."""
         from graphkit.analysis.transfers import transfers_table
 
