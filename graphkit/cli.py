@@ -261,6 +261,47 @@ def lint_data(folders: tuple[Path, ...], check: bool) -> None:
         click.echo("All dataset files are canonical.")
 
 
+@main.command()
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also reconcile the cities of this folder (repeatable); it is read with the bundled data.",
+)
+@click.option("--no-bundled", is_flag=True, help="Read only the --data folders.")
+@click.option(
+    "--write", is_flag=True, help="Write the matches' GeoNames columns into their cities.csv."
+)
+def reconcile(data_dirs: tuple[Path, ...], no_bundled: bool, write: bool) -> None:
+    """Match cities with GeoNames (offline; needs pip install 'graphkit[geo]').
+
+    Checks every city's GeoNames id against GeoNames' cities500 extract (same place, country,
+    a name, coordinates within 0.1 degree) and proposes one for every city without: by its
+    names and spellings, ignoring case and accents, among the places of its country. Ambiguous
+    and unmatched cities are listed with their candidates; the exit status is 1 while any city
+    is unresolved. Matches are written into the CSV files only with --write.
+
+    \b
+    Example:
+      graphkit reconcile
+      graphkit reconcile --data my-data/ --write
+    """
+    from graphkit.data.reconcile import describe
+    from graphkit.data.reconcile import reconcile as reconcile_cities
+    from graphkit.errors import UnresolvedCitiesError
+    from graphkit.locations import DATASETS_DIR
+
+    if no_bundled and not data_dirs:
+        raise click.UsageError("--no-bundled needs at least one --data folder.")
+    folders = [*(() if no_bundled else (DATASETS_DIR,)), *data_dirs]
+    with domain_errors():
+        result = reconcile_cities(folders, write=write)
+        click.echo(describe(result))
+        if result.unresolved:
+            raise UnresolvedCitiesError(result.unresolved)
+
+
 # --- Practice transfers, networks and exports ----------------------------------------------
 
 NETWORK_GRAPHS = ("cities", "transfers", "organisations", "actors")
@@ -361,6 +402,14 @@ def exact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--theme", metavar="THEME", help="Only practices with this theme (or narrower).")
 @click.option("--since", type=int, metavar="YEAR", help="Only transfers in or after YEAR.")
 @click.option("--until", type=int, metavar="YEAR", help="Only transfers in or before YEAR.")
+@click.option(
+    "--within-km",
+    type=click.FloatRange(min=0, max=20_100),
+    metavar="KM",
+    help="With --of: only transfers between cities within KM of that city; alone: only "
+    "transfers that travelled at most KM (great-circle distance of the GeoNames coordinates).",
+)
+@click.option("--of", metavar="CITY", help="The city --within-km measures from.")
 @frame_format_option()
 def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     """Which practices travelled from which city to which, how, and with what result.
@@ -369,7 +418,8 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     the sources do not name them, with the candidates if a source lists them), project and
     event, mechanism, year, status, resulting practice, outcome, source document and quote.
     The default table prints one block per transfer; csv, tsv, json and md print one row per
-    transfer with every column.
+    transfer with every column. The distance from origin to target (km, from the cities'
+    GeoNames coordinates) is given where both are known.
 
     Names match by id or any name, ignoring case and accents ("kosice", "Wien", "Torino");
     an unknown name stops with the closest matches. A year filter leaves out transfers
@@ -381,6 +431,7 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
       graphkit transfers --from Wien --to Taranto
       graphkit transfers --project MiStra --format csv > mistra-transfers.csv
       graphkit transfers --theme housing --since 2015
+      graphkit transfers --within-km 300 --of Budapest
     """
     import shutil
 
@@ -418,6 +469,48 @@ def paths(kg: KnowledgeGraph, origin: str, target: str, fmt: str) -> None:
 
     result = kg.paths(origin, target)
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
+
+
+@main.command("partners")
+@graph_options()
+@click.argument("city")
+@click.option("--theme", metavar="THEME", help="Only this theme (or a narrower one).")
+@top_option(10)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change a weight of the score (repeatable): practices, travelled, size, distance, "
+    "shared, learnt; e.g. --weight distance=0 --weight learnt=-1.",
+)
+@frame_format_option()
+def partners_command(
+    kg: KnowledgeGraph, city: str, theme: str | None, top: int, weights: tuple[str, ...], fmt: str
+) -> None:
+    """Which cities CITY could learn from, ranked, with the reasons in words.
+
+    The score adds six signals (each 0 to 1) times their weights (default in brackets):
+    practices the peer developed on the themes CITY works on (1.0); how often those
+    practices already travelled to other cities (0.5); comparable population, exp(-|log
+    ratio|) (0.5); nearness, exp(-km/1000) (0.3); projects and networks both belong to (0.5);
+    whether CITY already learnt from the peer (0.3). CITY's themes are those of its
+    practices, transfers and projects. Names match by id or any name ("Timisoara").
+
+    \b
+    Example:
+      graphkit partners Timisoara
+      graphkit partners Wien --theme housing --top 5 --format csv
+      graphkit partners Timisoara --weight distance=0 --weight learnt=-1
+    """
+    import shutil
+
+    from graphkit.analysis.partners import parse_weights, partners_text
+    from graphkit.views.output import render_frame
+
+    table = kg.partners(city, theme=theme, top=top, weights=parse_weights(weights))
+    width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
+    click.echo(partners_text(table, city, width) if fmt == "table" else render_frame(table, fmt))
 
 
 @main.group()
@@ -648,7 +741,8 @@ def visualise_setting(name: str) -> Any:
     show_default=True,
     help="full: every entity; transfers: cities and the practices that travelled between them; "
     "actors: who took part in which project or event; cities / organisations: linked by shared "
-    "projects and events; ego: the neighbourhood of --center; project: all around --project.",
+    "projects and events; ego: the neighbourhood of --center; project: all around --project; "
+    "map: transfers as arrows between cities on a map of Europe (also --out map.pdf).",
 )
 @click.option("--center", metavar="NAME", help="The entity at the centre of the ego view.")
 @click.option(
@@ -696,21 +790,26 @@ def visualise(
     The page is one self-contained HTML file that works offline: colour and shape by type
     with a legend, size by degree (or --size-by), transfers as arrows labelled with the
     practice, tooltips with the facts and their source, and menus to filter by type, project
-    and theme. Names are ids or any label ("Wien" finds Vienna).
+    and theme. Names are ids or any label ("Wien" finds Vienna). The map view draws the
+    transfers as arrows on a map of Europe, coloured by programme, with filters by programme,
+    mechanism, status and years.
 
     \b
     Example:
       graphkit visualise --view transfers --out transfers.html
       graphkit visualise --view ego --center Košice --depth 2
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
+      graphkit visualise --view map --out map.html
     """
     from graphkit.files import write_atomic
+    from graphkit.views.maps import MAP_FORMATS
     from graphkit.views.visualise import PICTURE_FORMATS
 
+    formats = MAP_FORMATS if view == "map" else PICTURE_FORMATS
     suffix = out.suffix.lower().lstrip(".") if out else ""
-    if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
+    if fmt and out and suffix in formats and suffix != fmt:
         raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
-    fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
+    fmt = fmt or (suffix if suffix in formats else "html")
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
     picture = kg.view(view, fmt=fmt, **options)

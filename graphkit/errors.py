@@ -102,3 +102,24 @@ class AmbiguousNameError(GraphkitError, LookupError):
 
 class ViewError(GraphkitError, ValueError):
     """The requested view cannot be drawn as asked (too large, empty, or missing a name)."""
+
+
+# --- Reconciliation with GeoNames ------------------------------------------------------------
+
+
+class GazetteerUnavailableError(GraphkitError):
+    """The GeoNames data that ``graphkit reconcile`` needs is not installed."""
+
+
+class UnresolvedCitiesError(GraphkitError):
+    """Cities that ``graphkit reconcile`` could not match with one GeoNames place."""
+
+    def __init__(self, unresolved: Sequence[tuple[str, str]]):
+        self.unresolved = list(unresolved)
+        names = ", ".join(f"{name} ({why})" for name, why in self.unresolved)
+        count = len(self.unresolved)
+        super().__init__(
+            f"{count} cit{'ies are' if count != 1 else 'y is'} not resolved: {names}. Write the "
+            "GeoNames id of the right place into geonames_id, or say why it has none in the "
+            "row's note ('No GeoNames id: ...')."
+        )

@@ -91,6 +91,8 @@ class TransferFilters(TypedDict, total=False):
     theme: str | None
     since: int | None
     until: int | None
+    within_km: float | None
+    of: str | None
 
 
 class KnowledgeGraph:
@@ -235,11 +237,18 @@ class KnowledgeGraph:
 
     def transfers(self, **filters: Unpack[TransferFilters]) -> pd.DataFrame:
         """One row per practice transfer, optionally filtered by ``origin``, ``target``,
-        ``project``, ``practice``, ``theme``, ``since`` and ``until``; see
+        ``project``, ``practice``, ``theme``, ``since``, ``until``, ``within_km`` and ``of``; see
         :func:`graphkit.analysis.transfers.transfers_table`."""
         from graphkit.analysis.transfers import transfers_table
 
         return transfers_table(self.backend, **filters)
+
+    def places(self) -> pd.DataFrame:
+        """Every city with its GeoNames id, coordinates, ISO country code, region and population
+        (see :func:`graphkit.analysis.geo.city_places`)."""
+        from graphkit.analysis.geo import city_places
+
+        return city_places(self.backend)
 
     def paths(self, origin: str, target: str) -> Paths:
         """How practices could travel from city ``origin`` to city ``target``; see
@@ -253,6 +262,20 @@ class KnowledgeGraph:
         from graphkit.analysis.transfers import cascades
 
         return cascades(self.graph("transfers"))
+
+    def partners(
+        self,
+        city: str,
+        *,
+        theme: str | None = None,
+        top: int | None = 10,
+        weights: Mapping[str, float] | None = None,
+    ) -> pd.DataFrame:
+        """The cities ``city`` could learn from, ranked, each with its score and reasons; see
+        :func:`graphkit.analysis.partners.partner_cities`."""
+        from graphkit.analysis.partners import partner_cities
+
+        return partner_cities(self.backend, city, theme=theme, top=top, weights=weights)
 
     # --- Network measures ----------------------------------------------------------------
 
@@ -350,9 +373,14 @@ class KnowledgeGraph:
     def view(self, view: str = "full", **options: Unpack[ViewOptions]) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
-        filters ``center``, ``depth``, ``project``, ``theme``, ``since``)."""
+        filters ``center``, ``depth``, ``project``, ``theme``, ``since``); the "map" view is
+        :func:`graphkit.views.maps.draw_map` (also as "pdf")."""
         from graphkit.views.visualise import draw_view
 
+        if view == "map":
+            from graphkit.views.maps import draw_map
+
+            return draw_map(self.backend, **options)
         if view not in VIEW_SUBGRAPHS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
         return draw_view(self.graph(VIEW_SUBGRAPHS[view]), view, **options)

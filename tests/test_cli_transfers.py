@@ -156,3 +156,79 @@ def test_to_a_city_also_lists_the_transfers_that_name_it_among_their_candidates(
     assert found == {**dict.fromkeys(named, ""), **dict.fromkeys(candidate, "candidate")}
     text = run("transfers", "--to", "Praha").stdout
     assert text.count("  match       a candidate target, not a named one") == len(candidate)
+
+
+# --- Distances ------------------------------------------------------------------------------
+
+
+def expected_distances() -> dict[str, int | None]:
+    """Each transfer's distance in whole km, computed from cities.csv's coordinates."""
+    from graphkit.analysis.geo import distance_km
+
+    cities = bundled_csv("cities").set_index("id")
+
+    def point(city: str) -> tuple[float, float] | None:
+        if city not in cities.index or not cities.loc[city, "latitude"]:
+            return None
+        return float(cities.loc[city, "latitude"]), float(cities.loc[city, "longitude"])
+
+    found = {}
+    for row in bundled_csv("transfers").itertuples():
+        a, b = point(row.origin_city), point(row.target_city)
+        found[row.id] = round(distance_km(*a, *b)) if a and b else None
+    return found
+
+
+@pytest.mark.usefixtures("cli_uses_bundled_graph")
+def test_every_transfer_gives_its_distance_from_the_cities_coordinates() -> None:
+    result = run("transfers", "--format", "csv")
+    table = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    pairs = zip(table["transfer"], table["distance_km"], strict=True)
+    shown = {t: (int(d) if d else None) for t, d in pairs}
+    assert shown == expected_distances()
+    assert sum(d is not None for d in shown.values()) > 0.8 * len(shown)
+    text = run("transfers").stdout
+    some, km = next((t, d) for t, d in shown.items() if d)
+    block = text.split(f"  id          {some}\n")[0].rsplit("\n\n", 1)[-1]
+    assert f"  distance    {km:,} km" in block
+
+
+@pytest.mark.usefixtures("cli_uses_bundled_graph")
+def test_within_300_km_of_budapest_lists_the_transfers_between_nearby_cities() -> None:
+    from graphkit.analysis.geo import distance_km
+
+    cities = bundled_csv("cities").set_index("id")
+    centre = float(cities.loc["budapest", "latitude"]), float(cities.loc["budapest", "longitude"])
+
+    def near(city: str) -> bool:
+        if city not in cities.index or not cities.loc[city, "latitude"]:
+            return False
+        here = float(cities.loc[city, "latitude"]), float(cities.loc[city, "longitude"])
+        return distance_km(*centre, *here) <= 300
+
+    transfers = bundled_csv("transfers")
+    expected = {r.id for r in transfers.itertuples() if near(r.origin_city) and near(r.target_city)}
+    result = run("transfers", "--within-km", "300", "--of", "Budapest", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {row["transfer"] for row in json.loads(result.stdout)} == expected
+    assert expected
+
+
+@pytest.mark.usefixtures("cli_uses_bundled_graph")
+def test_within_km_alone_keeps_the_transfers_that_travelled_at_most_that_far() -> None:
+    expected = {t for t, d in expected_distances().items() if d is not None and d <= 500}
+    result = run("transfers", "--within-km", "500", "--format", "json")
+    found = json.loads(result.stdout)
+    assert {row["transfer"] for row in found} == expected
+    assert all(row["distance_km"] <= 500 for row in found)
+
+
+@pytest.mark.usefixtures("cli_uses_bundled_graph")
+def test_a_centre_without_coordinates_or_distance_is_a_clear_error() -> None:
+    cities = bundled_csv("cities")
+    unplaced = cities.loc[cities["latitude"] == "", "name"].iloc[0]
+    result = CliRunner().invoke(main, ["transfers", "--within-km", "300", "--of", unplaced])
+    assert result.exit_code == 1
+    assert f"{unplaced} has no coordinates" in result.output
+    result = CliRunner().invoke(main, ["transfers", "--of", "Budapest"])
+    assert result.exit_code == 1 and "--within-km" in result.output

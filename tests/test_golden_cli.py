@@ -58,6 +58,7 @@ CASES: dict[str, list[str]] = {
     "mini-explain-vienna": ["explain", *MINI, "Wien"],
     "mini-explain-testnet-json": ["explain", *MINI, "TESTNET", "--format", "json"],
     "mini-stats": ["stats", *MINI],
+    "mini-partners-vienna": ["partners", *MINI, "Wien"],
     "mini-stats-json": ["stats", *MINI, "--format", "json"],
     "mini-stats-source-csv": ["stats", *MINI, "--by", "source", "--format", "csv"],
     "mini-query-into-taranto": ["query", *MINI, "transfers-into-city", "--param", "city=Taranto"],

@@ -47,12 +47,13 @@ def quiet_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return workdir
 
 
-def test_there_are_four_notebooks_stored_without_outputs():
+def test_there_are_five_notebooks_stored_without_outputs():
     assert [p.name for p in NOTEBOOKS] == [
         "01-getting-started.ipynb",
         "02-sparql.ipynb",
         "03-transfer-paths.ipynb",
         "04-visualisation.ipynb",
+        "05-maps-and-partners.ipynb",
     ]
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)

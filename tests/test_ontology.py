@@ -10,7 +10,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from graphkit.graph.namespaces import GK, GKR, GKV, PREFIXES, SCHEMES, bind_prefixes, concept
+from graphkit.graph.namespaces import (
+    GEO,
+    GK,
+    GKR,
+    GKV,
+    PREFIXES,
+    SCHEMES,
+    bind_prefixes,
+    concept,
+)
 from graphkit.locations import ONTOLOGY_FILE, SHAPES_FILE, VOCAB_FILE
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/graphkit/ontology")
@@ -218,7 +227,7 @@ def test_bind_prefixes_binds_every_prefix():
         assert bound[prefix] == str(namespace)
     assert set(PREFIXES) == {
         *("gk", "gkv", "gkr", "rdf", "rdfs", "owl", "xsd"),
-        *("skos", "dcterms", "prov", "org", "schema", "foaf", "sh"),
+        *("skos", "dcterms", "prov", "org", "schema", "foaf", "sh", "geo"),
     }
 
 
@@ -274,7 +283,12 @@ gkr:web-matching-seminar a gk:WebPage ;
 
 gkr:austria a gk:Country ; rdfs:label "Austria" ; gk:isoCode "AT" ; gk:localName "Österreich" .
 gkr:italy a gk:Country ; rdfs:label "Italy" ; gk:isoCode "IT" ; gk:localName "Italia" .
-gkr:vienna a gk:City ; rdfs:label "Vienna" ; gk:country gkr:austria ; gk:localName "Wien" .
+gkr:vienna a gk:City ; rdfs:label "Vienna" ; gk:country gkr:austria ; gk:localName "Wien" ;
+    owl:sameAs <https://sws.geonames.org/2761369/> ; geo:lat 48.20849 ; geo:long 16.37208 ;
+    gk:region "Vienna" ; gk:regionCode "AT.09" ; gk:population <https://w3id.org/graphkit/id/vienna/population> .
+<https://w3id.org/graphkit/id/vienna/population> a gk:PopulationFigure ; rdfs:label "Population of Vienna" ;
+    gk:value 1691468 ; dcterms:bibliographicCitation "GeoNames cities500" ;
+    prov:wasDerivedFrom <https://sws.geonames.org/2761369/> .
 gkr:taranto a gk:City ; rdfs:label "Taranto" ; gk:country gkr:italy ;
     skos:hiddenLabel "Tarent" ; skos:editorialNote "Illustrative only." .
 
@@ -382,6 +396,12 @@ gkr:orphan-lesson a gk:LessonLearned ; rdfs:label "orphan" ;
 gkr:theme-as-member a gk:Membership ; rdfs:label "housing – partner – MiStra" ;
     gk:member gkr:housing ; gk:membershipIn gkr:mistra ; gk:role role:partner .
 
+gkr:off-the-globe a gk:City ; rdfs:label "Off the globe" ; gk:country gkr:italy ;
+    owl:sameAs <https://www.geonames.org/2761369/> ; geo:lat 95.5 ; geo:long "16.3" ;
+    gk:regionCode "11" ; gk:population <https://w3id.org/graphkit/id/off-the-globe/population> .
+<https://w3id.org/graphkit/id/off-the-globe/population> a gk:PopulationFigure ; rdfs:label "Population of nowhere" ;
+    gk:value 0 .
+
 gkr:q-undefaulted a gk:Quantity ; rdfs:label "MiStra: partner cities 4" ;
     gk:quantityOf gkr:mistra ; gk:measure measure:partner_cities ; gk:value 4 ;
     gk:unit unit:count .
@@ -475,6 +495,19 @@ def test_a_broken_graph_is_rejected_for_each_broken_rule(good_graph, shapes):
         (GKR["orphan-lesson"], None, SH.OrConstraintComponent),
         (GKR["theme-as-member"], GK.member, SH.OrConstraintComponent),
         (GKR["q-undefaulted"], GK.value, SH.DatatypeConstraintComponent),
+        (GKR["off-the-globe"], OWL.sameAs, SH.PatternConstraintComponent),
+        (GKR["off-the-globe"], GEO.lat, SH.MaxInclusiveConstraintComponent),
+        # A string is not a number: of the wrong type, and neither above nor below a bound.
+        (GKR["off-the-globe"], GEO.long, SH.DatatypeConstraintComponent),
+        (GKR["off-the-globe"], GEO.long, SH.MinInclusiveConstraintComponent),
+        (GKR["off-the-globe"], GEO.long, SH.MaxInclusiveConstraintComponent),
+        (GKR["off-the-globe"], GK.regionCode, SH.PatternConstraintComponent),
+        (GKR["off-the-globe/population"], GK.value, SH.MinInclusiveConstraintComponent),
+        (
+            GKR["off-the-globe/population"],
+            DCTERMS.bibliographicCitation,
+            SH.MinCountConstraintComponent,
+        ),
         (GKR["q-undefaulted"], GK.qualifier, SH.MinCountConstraintComponent),
     }
     assert violations(data, shapes) == expected

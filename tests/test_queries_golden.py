@@ -28,8 +28,10 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "data" / "golden"
 # ones with a fixture value bound as well.
 CASES: dict[str, list[dict[str, URIRef | Literal]]] = {
     "cities-by-country": [{}, {"country": GKR["slovakia"]}],
+    "cities-per-region": [{}, {"country": GKR["slovakia"]}],
     "cities-ranked-by-projects": [{}],
     "city-collaborations": [{}, {"city": GKR["kosice"]}],
+    "city-places": [{}, {"country": GKR["slovakia"]}],
     "conflicting-quantities": [{}],
     "coordinators-and-funders": [{}, {"actor": GKR["fixture-agency"]}],
     "event-messages": [{}],
@@ -41,6 +43,7 @@ CASES: dict[str, list[dict[str, URIRef | Literal]]] = {
     "lessons-learned": [{}, {"project": GKR["testnet"]}],
     "objectives-of": [{}],
     "organisations-by-type": [{}, {"type": concept("organisation-type", "ngo")}],
+    "partner-practices": [{}, {"city": GKR["vienna"]}],
     "policies-linked-to": [{}],
     "policy-frameworks": [{}],
     "practices-from-city": [{}, {"city": GKR["taranto"]}],
@@ -50,6 +53,7 @@ CASES: dict[str, list[dict[str, URIRef | Literal]]] = {
     "projects-of-city": [{}, {"city": GKR["kosice"]}],
     "source-supports": [{}, {"source": GKR["src-fixture"]}],
     "themes-of-practices": [{}, {"theme": GKR["housing"]}],
+    "transfers-by-distance": [{}],
     "transfers-into-city": [{}, {"city": GKR["taranto"]}],
     "transfers-out-of-city": [{}, {"city": GKR["kosice"]}],
     "unnamed-transfer-targets": [{}],
@@ -123,6 +127,36 @@ def test_oxigraph_and_rdflib_agree_on_the_bundled_data(name, bundled_graph):
 
 def ids(frame: pd.DataFrame, column: str) -> set[str]:
     return {str(v).removeprefix(str(GKR)) for v in frame[column]}
+
+
+def test_transfers_by_distance_are_within_2_percent_of_the_great_circle(bundled_graph):
+    from graphkit.analysis.geo import city_places, distance_km
+    from graphkit.analysis.transfers import transfers_table
+
+    frame = query("transfers-by-distance", graph=bundled_graph)
+    exact = transfers_table(bundled_graph).set_index("transfer")["distance_km"]
+    measured = exact.dropna()
+    assert ids(frame, "transfer") == set(measured.index)
+    places = city_places(bundled_graph).set_index("city")
+    for row in frame.itertuples():
+        here, there = places.loc[str(row.origin)], places.loc[str(row.target)]
+        km = distance_km(here.latitude, here.longitude, there.latitude, there.longitude)
+        assert abs(float(row.distance_km) - km) <= max(0.02 * km, 1), row.transfer
+    assert list(frame["distance_km"]) == sorted(frame["distance_km"], reverse=True)
+
+
+def test_cities_per_region_counts_the_cities_of_each_region(bundled_graph):
+    from tests.helpers import bundled_csv
+
+    cities = bundled_csv("cities")
+    placed = cities.loc[cities["region_code"] != ""]
+    expected = placed.groupby("region_code")["name"].apply(set).to_dict()
+    frame = query("cities-per-region", graph=bundled_graph)
+    found = {r.region_code: set(r.city_names.split("; ")) for r in frame.itertuples()}
+    assert found == expected
+    assert {r.region_code: int(r.cities) for r in frame.itertuples()} == {
+        k: len(v) for k, v in expected.items()
+    }
 
 
 def test_transfers_to_taranto_lists_vienna_integrationshaus_through_mistra(bundled_graph):

@@ -38,6 +38,9 @@ PAGERANK_DAMPING = 0.85
 PAGERANK_MAX_ITERATIONS = 1000
 
 SOURCE_CLASSES = frozenset({"Source", "SourceDocument", "WebPage"})
+# Nodes that describe one entity rather than link entities: a row's citation, a city's
+# GeoNames population figure. They stay attributes, not nodes of the network.
+DESCRIPTION_CLASSES = frozenset({"Citation", "PopulationFigure"})
 ACTOR_CLASSES = ("City", "Organisation", "Person")
 GROUP_CLASSES = ("Project", "Event")
 # Nodes through which an entity takes part in a project: a membership, an event, a transfer.
@@ -95,7 +98,7 @@ def _entity_classes(graph: Graph, include_provenance: bool) -> dict[URIRef, str]
         if not (isinstance(entity, URIRef) and entity.startswith(gkr) and cls.startswith(gk)):
             continue
         name = str(cls).removeprefix(gk)
-        if name == "Citation" or (name in SOURCE_CLASSES and not include_provenance):
+        if name in DESCRIPTION_CLASSES or (name in SOURCE_CLASSES and not include_provenance):
             continue
         classes[entity] = name
     return classes

@@ -25,6 +25,7 @@ import pandas as pd
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from graphkit.analysis.geo import city_places, distance_km
 from graphkit.analysis.names import entity_id, name_index
 from graphkit.analysis.network import (
     actor_graph,
@@ -57,6 +58,7 @@ TRANSFER_COLUMNS = [
     "source",
     "quote",
     "target_match",
+    "distance_km",
 ]
 CASCADE_COLUMNS = [
     "practice_id",
@@ -98,6 +100,8 @@ def transfers_table(
     theme: str | None = None,
     since: int | None = None,
     until: int | None = None,
+    within_km: float | None = None,
+    of: str | None = None,
 ) -> pd.DataFrame:
     """One row per practice transfer, optionally filtered.
 
@@ -115,6 +119,10 @@ def transfers_table(
         theme: only transfers that have this theme or a narrower one, themselves or through
             the practice that travelled or resulted.
         since, until: only transfers whose year is known and within these years (inclusive).
+        within_km: with ``of``, only transfers between two cities that both lie within this
+            many km of the city ``of`` (a transfer to unnamed cities has no place to measure);
+            without, only transfers that travelled at most this far.
+        of: the city ``within_km`` measures from (needs ``within_km``).
 
     Returns:
         Columns ``transfer`` (id), ``practice``, ``origin``, ``target`` (a city, or e.g.
@@ -124,13 +132,23 @@ def transfers_table(
         "inferred from roles"), ``year`` (nullable integer), ``status``, ``status_quote`` (the
         quote that shows the status), ``outcome``, ``resulting_practice``, ``source`` (the
         source document's file name or URL), ``quote`` and ``target_match`` ("candidate" when
-        the ``target`` filter matched one of the candidates, else empty). Sorted by year
+        the ``target`` filter matched one of the candidates, else empty) and ``distance_km``
+        (the great-circle distance from origin to target in whole km, from the cities' GeoNames
+        coordinates; empty where a city has none or the target is unnamed). Sorted by year
         (unknown last), practice and transfer id.
 
     Raises:
         graphkit.errors.UnknownNameError: a name matches nothing (it lists the closest names).
         graphkit.errors.AmbiguousNameError: a name matches several entities.
+        ValueError: ``of`` without ``within_km``, a negative distance, or a city ``of``
+            without coordinates.
     """
+    if of and within_km is None:
+        raise ValueError(
+            "A centre city (of, --of) needs a distance (within_km, --within-km) to measure from."
+        )
+    if within_km is not None and not within_km >= 0:
+        raise ValueError(f"The distance must be 0 km or more, not {within_km}.")
     backend = as_backend(graph)
 
     def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
@@ -150,13 +168,41 @@ def transfers_table(
         pairs = select_table(backend, "transfer-themes")
         for transfer_iri, theme_iri in zip(pairs["transfer"], pairs["theme"], strict=True):
             transfer_themes.setdefault(_id(transfer_iri), set()).add(theme_iri)
+    places = city_places(backend)
+    located = places.loc[places["latitude"].notna()]
+    points = dict(
+        zip(located["id"], zip(located["latitude"], located["longitude"], strict=True), strict=True)
+    )
+
+    def km(a: str, b: str) -> float | None:
+        return distance_km(*points[a], *points[b]) if a in points and b in points else None
+
+    centre = None
+    if of:
+        centre = entity_id(resolve(of, GK.City, "city"))
+        if centre not in points:
+            raise ValueError(
+                f"{of} has no coordinates (no GeoNames id: see its note), so no distance from "
+                "it can be measured."
+            )
     kept = getattr(backend, "kept_table", None)  # the persistent store keeps the rows
     rows = kept("transfer-rows") if kept is not None else None
     rows = rows if rows is not None else transfer_rows(backend)
 
+    def near(row: dict[str, Any]) -> bool:
+        if within_km is None:
+            return True
+        if centre is None:
+            travelled = km(row["origin_id"], row["target_id"])
+            return travelled is not None and travelled <= within_km
+        return all(
+            (d := km(centre, city)) is not None and d <= within_km
+            for city in (row["origin_id"], row["target_id"])
+        )
+
     def matches(row: dict[str, Any]) -> bool:
         year = None if pd.isna(row["year"]) else int(row["year"])
-        return not (
+        return near(row) and not (
             (origin_id and row["origin_id"] != origin_id)
             or (
                 target_id
@@ -173,8 +219,11 @@ def transfers_table(
     chosen = [row for row in rows.to_dict("records") if matches(row)]
     for row in chosen:
         row["target_match"] = "candidate" if target_id and row["target_id"] != target_id else ""
+        travelled = km(row["origin_id"], row["target_id"])
+        row["distance_km"] = None if travelled is None else round(travelled)
     table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
     table["year"] = table["year"].astype("Int64")
+    table["distance_km"] = table["distance_km"].astype("Int64")
     return table.sort_values(
         ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True
     )
@@ -279,6 +328,13 @@ def _roles(origin_role: object, target_role: object) -> str:
     return f"{origin or 'role not given'} → {target or 'role not given'}"
 
 
+def _kilometres(distance: object) -> str:
+    """A distance in whole km as "1,234 km"; "" where it is unknown."""
+    if distance is None or distance == "" or pd.isna(distance):
+        return ""
+    return f"{int(distance):,} km"  # type: ignore[call-overload]
+
+
 def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
     """A :func:`transfers_table` for reading in a terminal: one block per transfer.
 
@@ -301,6 +357,7 @@ def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
             else "",
             "through": " / ".join(filter(None, [row["project"], row["event"]])),
             "mechanism": row["mechanism"],
+            "distance": _kilometres(row.get("distance_km")),
             "roles": row["roles"],
             "direction": f"{row['direction']}: the source gives roles, not who learnt from whom"
             if inferred

@@ -351,7 +351,8 @@ def read_table(
         out.add(shown, 1, "", "csv", f"cannot parse the file as CSV: {exc}")
         return None
     header = [str(c) for c in frame.columns]
-    expected = list(table.header)
+    # Optional columns a file leaves out are read as empty; the others keep their order.
+    expected = [c.name for c in table.columns if c.name in header or not c.optional]
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     for col in missing:
@@ -369,7 +370,7 @@ def read_table(
             col,
             "unknown-column",
             f"column {col!r} is not in the data dictionary for {table.file_name}; "
-            f"expected: {','.join(expected)}",
+            f"expected: {','.join(table.header)}",
             col,
         )
     if missing or unknown:
@@ -384,7 +385,7 @@ def read_table(
             ",".join(header),
         )
     starts = [line for line, cells in records if cells]
-    frame = frame[expected].copy()
+    frame = frame.reindex(columns=list(table.header), fill_value="")
     frame["_file"] = shown
     frame["_line"] = (
         starts[1 : len(frame) + 1] if len(starts) > len(frame) else range(2, len(frame) + 2)
@@ -829,6 +830,96 @@ def _check_iso_codes(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
         )
 
 
+GEONAMES_ID_PATTERN = r"[1-9][0-9]*"
+REGION_CODE_PATTERN = r"[A-Z]{2}\.[0-9A-Za-z]+"
+COORDINATE_RANGES = {"latitude": 90, "longitude": 180}
+
+
+def _check_places(tables: dict[str, pd.DataFrame], out: _Collector) -> None:
+    """A city's GeoNames columns: an id of digits, coordinates in range and in pairs, a region
+    code of its own country, and a population with its source."""
+    cities = tables.get("cities")
+    if cities is None or not len(cities):
+        return
+    filled = {c: cities[c] != "" for c in ("geonames_id", "latitude", "longitude", "population")}
+    out.add_mask(
+        cities,
+        filled["geonames_id"] & ~cities["geonames_id"].str.fullmatch(GEONAMES_ID_PATTERN),
+        "geonames_id",
+        "geonames-id",
+        "expected a GeoNames id: digits only, like 724443 (https://sws.geonames.org/724443/)",
+    )
+    for column, limit in COORDINATE_RANGES.items():
+        number = pd.to_numeric(cities[column].where(filled[column]), errors="coerce")
+        out.add_mask(
+            cities,
+            number.notna() & (number.abs() > limit),
+            column,
+            "coordinate",
+            f"expected WGS84 decimal degrees from -{limit} to {limit}",
+        )
+    for column, other in (("latitude", "longitude"), ("longitude", "latitude")):
+        out.add_mask(
+            cities,
+            filled[column] & ~filled[other],
+            other,
+            "coordinate",
+            f"{column} is given, so {other} is needed too",
+        )
+    code = cities["region_code"]
+    prefix = code.str.split(".", n=1).str[0]
+    countries = tables.get("countries")
+    iso = cities["country"].map(
+        dict(zip(countries["id"], countries["iso_code"], strict=True))
+        if countries is not None
+        else {}
+    )
+    bad_form = (code != "") & ~code.str.fullmatch(REGION_CODE_PATTERN)
+    out.add_mask(
+        cities,
+        bad_form,
+        "region_code",
+        "region-code",
+        "expected a GeoNames first-level region code: the country's ISO code, a dot and the "
+        "GeoNames admin1 code, like FR.11",
+    )
+    foreign = (code != "") & ~bad_form & iso.notna() & (prefix != iso)
+    out.add_rows(
+        cities.loc[foreign],
+        "region_code",
+        "region-code",
+        (f"the region code is not of the city's country ({c})" for c in iso[foreign]),
+        code[foreign],
+    )
+    unsourced = filled["population"] & (cities["population_source"] == "")
+    out.add_mask(
+        cities,
+        unsourced,
+        "population_source",
+        "population-source",
+        "a population needs its population_source (the dataset or document it comes from)",
+    )
+    unidentified = filled["population"] & ~filled["geonames_id"]
+    out.add_mask(
+        cities,
+        unidentified,
+        "population",
+        "population-source",
+        "population is GeoNames' figure for the city: give its geonames_id too (a population "
+        "that another source states goes to quantities.csv, measure inhabitants)",
+    )
+    stray = ~filled["population"] & (
+        (cities["population_as_of"] != "") | (cities["population_source"] != "")
+    )
+    out.add_mask(
+        cities,
+        stray,
+        "population",
+        "population-source",
+        "population_as_of and population_source describe a population; give the population",
+    )
+
+
 RECORDS_FOLDER = "records"
 RECORD_FIELDS = ("url", "title", "retrieved")
 
@@ -965,6 +1056,7 @@ def load_datasets(folders: Sequence[Path | str] | None = None) -> Dataset:
     _check_romanian_cedilla(tables, out)
     _check_name_collisions(tables, out)
     _check_iso_codes(tables, out)
+    _check_places(tables, out)
     if out.errors:
         raise DatasetError(out.errors)
     for name, table in TABLES.items():

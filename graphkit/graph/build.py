@@ -17,12 +17,21 @@ from typing import Literal as Literal_
 import numpy as np
 import pandas as pd
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graphkit.data.load import Dataset, list_items, load_datasets, map_distinct
 from graphkit.data.schema import TABLES, Column
-from graphkit.graph.namespaces import GK, GKR, ORG, SCHEMA, bind_prefixes, concept
+from graphkit.graph.namespaces import (
+    GEO,
+    GEONAMES,
+    GK,
+    GKR,
+    ORG,
+    SCHEMA,
+    bind_prefixes,
+    concept,
+)
 from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -42,7 +51,15 @@ PROPERTIES: dict[str, dict[str, URIRef]] = {
         "record": GK.record,
     },
     "countries": {"iso_code": GK.isoCode, "local_names": GK.localName},
-    "cities": {"local_names": GK.localName, "alt_names": SKOS.hiddenLabel, "country": GK.country},
+    "cities": {
+        "local_names": GK.localName,
+        "alt_names": SKOS.hiddenLabel,
+        "country": GK.country,
+        "latitude": GEO.lat,
+        "longitude": GEO.long,
+        "region": GK.region,
+        "region_code": GK.regionCode,
+    },
     "programmes": {
         "acronym": GK.acronym,
         "part_of": GK.partOf,
@@ -386,6 +403,8 @@ def _table_blocks(
         )
     if table == "transfers":
         yield from _status_evidence(frame, col, subjects, source_ids)
+    if table == "cities":
+        yield from _place_blocks(col, subjects, labels)
     if "note" in col:
         noted = col["note"] != ""
         yield _Block(subjects[noted], SKOS.editorialNote, col["note"][noted], "text")
@@ -416,6 +435,36 @@ def _citation_blocks(
     yield _Block(citations, RDFS.label, labels, "text")
     yield _Block(citations, GK.quote, quotes, "text")
     yield _Block(citations, DCTERMS.source, sources)
+
+
+def _place_blocks(
+    col: dict[str, np.ndarray], subjects: np.ndarray, labels: np.ndarray
+) -> Iterator[_Block]:
+    """A city's GeoNames identity (``owl:sameAs``) and its population figure, a node with its
+    value, source, date and the GeoNames feature it is derived from (the coordinates and region
+    are plain columns of PROPERTIES)."""
+    identified = col["geonames_id"] != ""
+    features = str(GEONAMES) + col["geonames_id"] + "/"
+    yield _Block(subjects[identified], OWL.sameAs, features[identified])
+    counted = col["population"] != ""
+    if not counted.any():
+        return
+    figures = subjects[counted] + "/population"
+    yield _Block(subjects[counted], GK.population, figures)
+    yield _Block(figures, RDF.type, _constant(str(GK.PopulationFigure), len(figures)))
+    yield _Block(figures, RDFS.label, "Population of " + labels[counted], "text")
+    yield _Block(figures, GK.value, col["population"][counted], "typed", XSD.integer)
+    cited = col["population_source"][counted]
+    yield _Block(figures, DCTERMS.bibliographicCitation, cited, "text")
+    # The loader gives a population only with a GeoNames id: the figure is derived from it.
+    yield _Block(figures, PROV.wasDerivedFrom, features[counted])
+    dated = col["population_as_of"][counted] != ""
+    yield from _column_blocks(
+        TABLES["cities"].column("population_as_of"),
+        GK.asOf,
+        figures[dated],
+        col["population_as_of"][counted][dated],
+    )
 
 
 def _status_evidence(

@@ -25,6 +25,8 @@ from rdflib.namespace import (
 from rdflib.namespace import SDO as SCHEMA
 
 __all__ = [
+    "GEO",
+    "GEONAMES",
     "GK",
     "GKR",
     "GKV",
@@ -58,6 +60,7 @@ class GK(DefinedNamespace):
     )
     Objective: URIRef  # An objective, planned action, achievement or measure of a project or org.
     Organisation: URIRef  # An organisation other than a municipality.
+    PopulationFigure: URIRef  # A city's number of inhabitants as a gazetteer gives it.
     Person: URIRef  # A person in a public role as a source names them.
     PolicyFramework: URIRef  # A strategy, policy process, law, declaration or principle.
     PolicyLink: URIRef  # A sourced statement relating something to a policy framework.
@@ -106,6 +109,7 @@ class GK(DefinedNamespace):
     originOrganisation: URIRef  # The organisation that developed a practice.
     owner: URIRef  # The organisation, city or country that adopted or owns a policy framework.
     partOf: URIRef  # The programme, project, organisation, policy or objective this is part of.
+    population: URIRef  # A city's population figure from GeoNames.
     polarity: URIRef  # What kind of lesson this is (polarity scheme).
     policyLevel: URIRef  # The level of governance of a policy framework (policy-level scheme).
     policyType: URIRef  # The kind of policy framework (policy-type scheme).
@@ -141,6 +145,8 @@ class GK(DefinedNamespace):
     outcome: URIRef  # What came of a practice transfer.
     quote: URIRef  # The verbatim words of the source that support a fact.
     record: URIRef  # For a web page: the bundled file that records its content.
+    region: URIRef  # The first-level region (GeoNames admin1) a city lies in, by name.
+    regionCode: URIRef  # The GeoNames admin1 code of a city's region (FR.11).
     roleTitle: URIRef  # A person's public role as the source gives it.
     startDate: URIRef  # When something began: a year, a month or a day.
     text: URIRef  # The full wording of a lesson or an objective.
@@ -150,6 +156,10 @@ class GK(DefinedNamespace):
 
 
 GKV = Namespace("https://w3id.org/graphkit/vocab/")
+# W3C Basic Geo (WGS84 lat/long) vocabulary: geo:lat and geo:long of cities.
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+# GeoNames' IRIs of its features, the objects of cities' owl:sameAs.
+GEONAMES = Namespace("https://sws.geonames.org/")
 GKR = Namespace("https://w3id.org/graphkit/id/")
 
 # The enumeration schemes of ontology/vocab.ttl (datasets/README.md gives their values).
@@ -193,6 +203,7 @@ PREFIXES: dict[str, Namespace] = {
         ("org", ORG),
         ("schema", SCHEMA),
         ("foaf", FOAF),
+        ("geo", GEO),
         ("sh", SH),
     )
 }

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pyvis.network import Network
     from rdflib import Graph
 
-VIEWS = ("full", "transfers", "actors", "cities", "organisations", "ego", "project")
+VIEWS = ("full", "transfers", "actors", "cities", "organisations", "ego", "project", "map")
 VIEW_TITLES = {
     "full": "Knowledge graph",
     "transfers": "Practice transfers between cities",
@@ -61,6 +61,7 @@ VIEW_TITLES = {
     "organisations": "Organisations linked by shared projects and events",
     "ego": "Neighbourhood",
     "project": "Project",
+    "map": "Practice transfers on a map of Europe",
 }
 PICTURE_FORMATS = ("html", "svg", "png")
 DEFAULT_MAX_NODES = 1500
@@ -574,6 +575,8 @@ def select_view(
         raise ViewError(f"Unknown view {view!r}; choose one of {', '.join(VIEWS)}.")
     if depth < 0:
         raise ViewError("The depth must be 0 or more links.")
+    if view == "map":
+        raise ViewError("The map is not a network view: draw it with graphkit.views.maps.draw_map.")
     described = [VIEW_TITLES[view]]
     project_id = _resolve(graph, project, GK.Project, "project") if project else None
     if view == "ego":
