@@ -665,7 +665,7 @@ def visualise_setting(name: str) -> Any:
     "fmt",
     type=click.Choice(visualise_setting("PICTURE_FORMATS")),
     default=None,
-    help="html: interactive page; svg, png: static figure for papers [default: from --out's "
+    help="html: interactive page; svg, png, pdf: static figure for papers [default: from --out's "
     "suffix, else html].",
 )
 @click.option(
@@ -685,7 +685,7 @@ def visualise_setting(name: str) -> Any:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file [default: graphkit-<view>.<format>].",
+    help="Output file ending in .html, .svg, .png or .pdf [default: graphkit-<view>.<format>].",
 )
 def visualise(
     kg: KnowledgeGraph, view: str, fmt: str | None, out: Path | None, **options: Any
@@ -704,12 +704,9 @@ def visualise(
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
     """
     from graphkit.files import write_atomic
-    from graphkit.views.visualise import PICTURE_FORMATS
+    from graphkit.views.visualise import picture_format
 
-    suffix = out.suffix.lower().lstrip(".") if out else ""
-    if fmt and out and suffix in PICTURE_FORMATS and suffix != fmt:
-        raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
-    fmt = fmt or (suffix if suffix in PICTURE_FORMATS else "html")
+    fmt = picture_format(out, fmt)
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
     picture = kg.view(view, fmt=fmt, **options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import matplotlib.image
@@ -158,3 +159,12 @@ def test_a_network_of_many_transfers_shows_arrows_without_practice_labels() -> N
     at_limit = svg_texts(draw_figure(star(EDGE_LABEL_LIMIT), fmt="svg"))
     assert [t for t in at_limit if t.startswith("practice ")]
     assert "Practice transfer (labelled with the practice)" in at_limit
+
+
+def test_pdf_is_one_page_with_embedded_fonts_and_the_same_bytes_each_time(mini_graph) -> None:
+    view = select_view(mini_graph, "transfers")
+    pdf = draw_figure(view, fmt="pdf")
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    assert b"/FontFile2" in pdf  # TrueType, so the text stays editable
+    assert draw_figure(view, fmt="pdf") == pdf

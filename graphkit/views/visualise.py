@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -62,7 +63,8 @@ VIEW_TITLES = {
     "ego": "Neighbourhood",
     "project": "Project",
 }
-PICTURE_FORMATS = ("html", "svg", "png")
+# What `--out` may end in: an interactive page or a static figure (vector SVG and PDF, 200 dpi PNG).
+PICTURE_FORMATS = ("html", "svg", "png", "pdf")
 DEFAULT_MAX_NODES = 1500
 # Above this many nodes the page trades layout polish for speed: no Kamada-Kawai seeding,
 # fewer stabilisation iterations, edges hidden while dragging.
@@ -624,6 +626,46 @@ def select_view(
     return result
 
 
+def picture_format(out: Path | None = None, fmt: str | None = None) -> str:
+    """The format to draw in, from ``--out``'s suffix and ``--format``.
+
+    Args:
+        out: the file to write; its suffix decides the format (``.html``, ``.svg``, ``.png``,
+            ``.pdf``, any case). A path without a suffix takes ``fmt``.
+        fmt: the format asked for; it must agree with ``out``'s suffix.
+
+    Returns:
+        One of :data:`PICTURE_FORMATS` ("html" when neither is given).
+
+    Raises:
+        ViewError: the suffix is not one graphkit can write (a ``.jpg`` is refused rather than
+            filled with HTML), ``fmt`` is unknown, or the two disagree.
+    """
+    allowed = ", ".join(f".{f}" for f in PICTURE_FORMATS)
+    if fmt is not None and fmt not in PICTURE_FORMATS:
+        raise ViewError(f"Unknown format {fmt!r}; choose one of {', '.join(PICTURE_FORMATS)}.")
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    if out is not None and not suffix and fmt is None:
+        raise ViewError(f"--out {out.name} has no suffix; end it with one of {allowed}.")
+    if suffix and suffix not in PICTURE_FORMATS:
+        raise ViewError(f"--out {out.name}: cannot write .{suffix} files; use one of {allowed}.")
+    if suffix and fmt is not None and suffix != fmt:
+        raise ViewError(f"--out {out.name} does not match --format {fmt}.")
+    return suffix or fmt or "html"
+
+
+def static_renderer(view: str) -> Callable[..., bytes]:
+    """The function that draws ``view`` as a static figure: the one place where a view with a
+    figure of its own (a map, say) says so; every other view is a network figure.
+
+    The function takes the selected graph, ``fmt`` ("svg", "png" or "pdf") and ``size_by``,
+    and returns the file's bytes (see :func:`graphkit.views.figures.draw_figure`).
+    """
+    from graphkit.views.figures import draw_figure
+
+    return draw_figure
+
+
 @dataclass(frozen=True)
 class Picture:
     """A drawn view: the file content and what it shows."""
@@ -649,8 +691,9 @@ def draw_view(
     Args:
         filters: ``center``, ``depth``, ``project``, ``theme``, ``since``, as for
             :func:`select_view`.
-        fmt: "html" (interactive page, :func:`render_html`), "svg" or "png"
-            (:func:`graphkit.views.figures.draw_figure`).
+        fmt: "html" (interactive page, :func:`render_html`), "svg", "png" or "pdf" (the
+            view's :func:`static_renderer`, :func:`graphkit.views.figures.draw_figure` for the
+            networks).
         max_nodes: refuse views larger than this, which would freeze a browser or make an
             unreadable figure.
 
@@ -673,7 +716,5 @@ def draw_view(
     if fmt == "html":
         content: str | bytes = render_html(selected, size_by=size_by)
     else:
-        from graphkit.views.figures import draw_figure
-
-        content = draw_figure(selected, fmt=fmt, size_by=size_by)
+        content = static_renderer(view)(selected, fmt=fmt, size_by=size_by)
     return Picture(content, fmt, count, selected.number_of_edges(), title)
