@@ -35,6 +35,7 @@ from graphkit.errors import ViewError
 from graphkit.locations import STATIC_DIR
 from graphkit.views.style import (
     EDGE_LABEL_CHARACTERS,
+    FOCUS_TYPES,
     PLAIN_EDGE_COLOR,
     SEED,
     TRANSFER_COLOR,
@@ -597,6 +598,7 @@ def select_view(
         described[0] = f"Project {whole.nodes[project_id]['label']}"
     elif view == "full":
         result = network.knowledge_graph(graph)
+        result.graph["focus_types"] = list(FOCUS_TYPES)
     elif view == "transfers":
         result = _with_transfer_themes(graph, network.transfer_graph(graph))
     else:
