@@ -543,3 +543,23 @@ def test_cli_page_from_csv_with_markup_keeps_it_as_text(mini_copy: Path, tmp_pat
     labels = {n["gkLabel"] for n in page.data()["nodes"]}
     assert {f"Welcome {IMG} House", 'Taranto <a href="x">'} <= labels
     assert all(SAFE_ID.match(i) for i in page.ids())
+
+
+def test_full_page_names_the_types_it_opens_on_and_marks_the_most_central_nodes(mini_graph):
+    from graphkit.views.style import FOCUS_TYPES
+    from graphkit.views.visualise import KEY_LABELS
+
+    full = Page(render_html(select_view(mini_graph, "full"))).data()
+    present = {n["gkType"] for n in full["nodes"]}
+    assert full["focusTypes"] == sorted(present & set(FOCUS_TYPES))
+    key = [n for n in full["nodes"] if n.get("gkKey")]
+    assert len(key) == min(KEY_LABELS, sum(n["gkType"] in FOCUS_TYPES for n in full["nodes"]))
+    assert all(n["gkType"] in FOCUS_TYPES for n in key)
+    smallest_key = min(n["size"] for n in key)
+    assert all(
+        n["size"] <= smallest_key
+        for n in full["nodes"]
+        if n["gkType"] in FOCUS_TYPES and not n.get("gkKey")
+    )
+    transfers = Page(render_html(select_view(mini_graph, "transfers"))).data()
+    assert transfers["focusTypes"] is None

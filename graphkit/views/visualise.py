@@ -73,6 +73,8 @@ LARGE_VIEW = 200
 # Edge labels other than the practice of a transfer are drawn only on views this small.
 EDGE_LABEL_LIMIT = 60
 QUOTE_CHARACTERS = 300
+# The most central nodes (largest first) whose labels the page draws readable at any zoom.
+KEY_LABELS = 20
 # Transfers pull their two cities less close, leaving room for the practice label.
 TRANSFER_LENGTH = 260
 
@@ -328,13 +330,22 @@ def _menus(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str
     }
 
 
-def _payload(net: Network, title: str) -> dict[str, Any]:
-    """The data the page draws: nodes and edges with safe ids, options, legend and menus."""
+def _payload(net: Network, title: str, focus_types: Iterable[str] | None = None) -> dict[str, Any]:
+    """The data the page draws: nodes and edges with safe ids, options, legend, menus, the
+    types shown first (``focusTypes``: None for all) and the most central nodes, whose labels
+    the page keeps readable at any zoom (``gkKey``)."""
     safe = {node["id"]: f"n{i}" for i, node in enumerate(net.nodes)}
     nodes = [
         {**node, "id": safe[node["id"]], "gkType": str(node.get("gkType") or "Entity")}
         for node in net.nodes
     ]
+    shown_first = set(focus_types or ())
+    ranked = sorted(
+        (n for n in nodes if not shown_first or n["gkType"] in shown_first),
+        key=lambda n: (-float(n.get("size") or 0), str(n.get("gkLabel") or n.get("label") or "")),
+    )
+    for node in ranked[:KEY_LABELS]:
+        node["gkKey"] = True
     edges = [
         {**edge, "id": f"e{i}", "from": safe[edge["from"]], "to": safe[edge["to"]]}
         for i, edge in enumerate(net.edges)
@@ -346,6 +357,7 @@ def _payload(net: Network, title: str) -> dict[str, Any]:
     types = Counter(n["gkType"] for n in nodes)
     legend = [
         {
+            "type": t,
             "label": type_label(t),
             "color": type_style(t).color,
             "symbol": type_style(t).symbol,
@@ -373,6 +385,7 @@ def _payload(net: Network, title: str) -> dict[str, Any]:
         "legend": legend,
         "edgeLegend": edge_legend,
         "menus": _menus(nodes, edges),
+        "focusTypes": sorted(shown_first & set(types)) or None,
     }
 
 
@@ -390,21 +403,26 @@ def render_html(
     Returns:
         The HTML text. vis-network is inlined; the graph travels as escaped JSON in a
         ``<script type="application/json">``; ids are ``n0``/``e0``...; tooltips, labels and
-        menus are text, never markup. Callers write it (:func:`graphkit.files.write_atomic` writes UTF-8).
+        menus are text, never markup. The labels of the ``KEY_LABELS`` largest nodes stay
+        readable at any zoom; a view with ``focus_types`` (the full view) opens showing those
+        types, the others one click away; the legend lists what is shown. Callers write it (:func:`graphkit.files.write_atomic` writes UTF-8).
     """
     from pyvis.network import Network
 
     if isinstance(view, Network):
-        net, default_title = view, "graphkit network"
+        net, default_title, focus_types = view, "graphkit network", None
     else:
         net, default_title = to_pyvis(view, size_by=size_by), view.graph.get("title")
+        focus_types = view.graph.get("focus_types")
     script, css = _vis_assets()
     page = Template((STATIC_DIR / "vis" / "page.html").read_text(encoding="utf-8"))
     return page.substitute(
         vis_css=css,
         vis_js=script,
         app_js=(STATIC_DIR / "vis" / "app.js").read_text(encoding="utf-8"),
-        graph_data=script_json(_payload(net, title or default_title or "graphkit network")),
+        graph_data=script_json(
+            _payload(net, title or default_title or "graphkit network", focus_types)
+        ),
     )
 
 
