@@ -695,13 +695,15 @@ def visualise(
     The page is one self-contained HTML file that works offline: colour and shape by type
     with a legend, size by degree (or --size-by), transfers as arrows labelled with the
     practice, tooltips with the facts and their source, and menus to filter by type, project
-    and theme. Names are ids or any label ("Wien" finds Vienna).
+    and theme. --out's suffix picks the format: .html, or a figure for a paper as .svg, .png
+    or .pdf. Names are ids or any label ("Wien" finds Vienna).
 
     \b
     Example:
       graphkit visualise --view transfers --out transfers.html
       graphkit visualise --view ego --center Košice --depth 2
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
+      graphkit visualise --view transfers --since 2019 --out transfers-2019.pdf
     """
     from graphkit.files import write_atomic
     from graphkit.views.visualise import picture_format
