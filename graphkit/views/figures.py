@@ -33,10 +33,10 @@ EDGE_LABEL_LIMIT = 30
 PNG_DPI = 200
 # Practice labels are wrapped at this many characters, so they stay near their arrow.
 WRAP = 26
+# The labels of this many most central nodes may cover other nodes' marks where nothing else fits.
+CROWDED_LABELS = 10
 # The length of a transfer's arrowhead, in points.
 ARROW_HEAD = 8.0
-# How many steps adjustText takes to move labels apart (a count, not a time: same figure).
-LABEL_STEPS = 200
 # Space between the packed components, in units of one node's share of the figure.
 GAP = 0.6
 
@@ -107,9 +107,16 @@ def _component_layout(
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, points, strict=True)}, width, height
 
 
+def figure_size(node_count: int) -> tuple[float, float]:
+    """Width and height in inches: a page wide (10 in, 7 in of it the network, the rest the
+    legend) up to 200 nodes, so that 8 pt labels stay readable when printed across a page;
+    larger for crowded views."""
+    return (10, 7.5) if node_count <= 200 else (14, 10.5)
+
+
 def _radius_scale(node_count: int) -> float:
     """Points per unit of :func:`graphkit.views.style.node_sizes`: smaller marks in crowded views."""
-    return 0.8 if node_count <= 100 else 0.5 if node_count <= 400 else 0.35
+    return 0.55 if node_count <= 100 else 0.45 if node_count <= 400 else 0.3
 
 
 def drop_overlapping_labels(
@@ -213,7 +220,7 @@ def figure_of(
     scale = _radius_scale(len(drawn))
     radius = {node: size * scale for node, size in sizes.items()}
 
-    figure = Figure(figsize=(12, 9) if len(drawn) <= 200 else (16, 12), layout="constrained")
+    figure = Figure(figsize=figure_size(len(drawn)), layout="constrained")
     axes = figure.add_subplot()
     axes.set_axis_off()
     axes.set_aspect("equal")
@@ -353,12 +360,18 @@ def figure_of(
     for label in [label for label in node_labels if label not in leaders]:
         label.remove()
         node_labels.remove(label)
+    practice_labels = [label for label in practice_labels if label.axes is not None]
     shown = drop_overlapping_labels(figure, practice_labels, node_labels, head_boxes)
     for label, line in leaders.items():
         if line is not None and label.axes is None:
             line.remove()
 
     notes = []
+    if len(practice_labels) < len(practices):
+        notes.append(
+            f"Practices: {len(practice_labels)} of {len(practices)} arrows labelled, where "
+            "the label fits; the HTML page names every one."
+        )
     if shown < len(ranked):
         notes.append(
             f"Labels: {shown} of {len(ranked)} nodes, the most central (by {size_by}) that fit "
@@ -392,9 +405,10 @@ def _place_labels(
         when it sits right beside it); the others are left for the caller to remove.
 
     A practice label (each with the two ends of its arrow) tries the middle of its arrow, then
-    spots along and beside it; one that fits nowhere takes the spot where it covers least. A node label tries below, above, right and left of its node, then the
+    spots along and beside it; one that fits nowhere is removed. A node label tries below, above, right and left of its node, then the
     corners, then the same a little further out (joined to its node by a thin line); where
-    nodes crowd, it may cover other nodes' marks, never its own, an arrowhead or a label. Labels are
+    nodes crowd, the ``CROWDED_LABELS`` most central may cover other nodes' marks, never their
+    own, an arrowhead or a label. Labels are
     placed in order, practices first, then nodes from the most central, so the same data gives
     the same figure. (A greedy search rather than adjustText's force model: it never leaves
     two labels overlapping and takes well under a second for a thousand nodes.)
@@ -429,9 +443,6 @@ def _place_labels(
         obstacles = [*taken, *filter(None, [own])] if over_nodes else [*markers.values(), *taken]
         return within(box) and not any(box.overlaps(other) for other in obstacles)
 
-    def overlaps(box: Bbox) -> int:
-        return sum(box.overlaps(other) for other in [*markers.values(), *taken])
-
     for label, (tail, tip) in practice_labels.items():
         w, h = size(label)
         (x1, y1), (x2, y2) = axes.transData.transform([positions[tail], positions[tip]])
@@ -441,27 +452,29 @@ def _place_labels(
                 x + along * (x2 - x1) + dx * step * (w + pad),
                 y + along * (y2 - y1) + dy * step * (h + pad),
             )
-            for step in range(6)
+            for step in range(3)
             for along in (0.0, -0.2, 0.2)
             for dx, dy in (((0, 0),) if step == 0 else ((0, -1), (0, 1), (1, 0), (-1, 0)))
         ]
         chosen = next((spot for spot in spots if fits(box_at(*spot, w, h))), None)
         if chosen is None:
-            inside = [spot for spot in spots if within(box_at(*spot, w, h))] or [(x, y)]
-            chosen = min(inside, key=lambda spot: overlaps(box_at(*spot, w, h)))
+            label.remove()
+            continue
         label.set_position(axes.transData.inverted().transform(chosen))
         taken.append(box_at(*chosen, w, h))
 
     leaders: dict[Text, Line2D | None] = {}
     directions = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
-    for label, node in node_labels.items():
+    for rank, (label, node) in enumerate(node_labels.items()):
         w, h = size(label)
         cx, cy = centres[node]
         r = radius[node] * points
         chosen = None
-        # Off every node if possible; in a crowd, over other nodes' marks rather than unnamed.
+        # Off every node if possible; the most central, in a crowd, over other nodes' marks
+        # rather than unnamed.
+        crowd = (False, True) if rank < CROWDED_LABELS else (False,)
         for over_nodes, ring, (dx, dy) in (
-            (over, ring, d) for over in (False, True) for ring in (0, 1, 2) for d in directions
+            (over, ring, d) for over in crowd for ring in (0, 1, 2) for d in directions
         ):
             gap = r + pad + ring * 10 * points
             spot = (cx + dx * (gap + w), cy + dy * (gap + h))
