@@ -265,3 +265,11 @@ def test_labels_never_overlap_each_other_and_stay_off_their_own_node(bundled_gra
     for i, box in enumerate(boxes):
         for other in boxes[i + 1 :]:
             assert not box.overlaps(other), (box, other)
+    # No label hides an arrowhead: the head is the closed polygon that ends each arrow's path.
+    from matplotlib.transforms import Bbox
+
+    arrows = [a for a in axes.patches if (a.get_gid() or "").startswith("transfer-")]
+    for arrow in arrows:
+        head = axes.transData.transform(arrow.get_path().vertices[-4:-1])
+        head_box = Bbox.from_extents(*head.min(axis=0), *head.max(axis=0))
+        assert not [b for b in boxes if b.overlaps(head_box)], arrow.get_gid()
