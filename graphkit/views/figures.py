@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
     from matplotlib.text import Text
     from matplotlib.transforms import Bbox
 
@@ -178,22 +179,13 @@ def subtitle(view: nx.Graph) -> str:
     return " · ".join(parts)
 
 
-def _arrowhead_box(
-    figure: Figure, axes: Axes, tail: tuple[float, float], tip: tuple[float, float], gap: float
-) -> Bbox:
-    """The display box of an arrowhead drawn ``gap`` points short of ``tip``, coming from
-    ``tail`` (a square around the head, as wide as the head is long)."""
+def arrowhead_box(axes: Axes, arrow: FancyArrowPatch) -> Bbox:
+    """The display box of the head of a drawn ``-|>`` arrow: its path ends with the head's
+    closed triangle (three points and the closing code)."""
     from matplotlib.transforms import Bbox
 
-    (x1, y1), (x2, y2) = axes.transData.transform([tail, tip])
-    length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    points = figure.dpi / 72
-    end_x = x2 - (x2 - x1) / length * gap * points
-    end_y = y2 - (y2 - y1) / length * gap * points
-    half = ARROW_HEAD * points / 2
-    back_x = end_x - (x2 - x1) / length * half
-    back_y = end_y - (y2 - y1) / length * half
-    return Bbox.from_extents(back_x - half, back_y - half, back_x + half, back_y + half)
+    head = axes.transData.transform(arrow.get_path().vertices[-4:-1])
+    return Bbox.from_extents(*head.min(axis=0), *head.max(axis=0))
 
 
 def figure_of(
@@ -262,29 +254,30 @@ def figure_of(
     label_edges = len(transfers) <= EDGE_LABEL_LIMIT
     practice_labels: list[Text] = []
     practice_ends: list[tuple[Any, Any]] = []
-    heads: list[tuple[tuple[float, float], tuple[float, float], float]] = []
+    arrows: list[FancyArrowPatch] = []
     for i, ((u, v), practices) in enumerate(sorted(transfers.items(), key=str)):
         (x1, y1), (x2, y2) = positions[u], positions[v]
         # Curve a little, so a transfer back the other way does not hide this one.
         bend = 0.12 if (v, u) in transfers else 0.0
         # The arrow ends at the border of the node it points at: its head stays visible.
         gap = radius[v] + 1.5
-        axes.add_patch(
-            FancyArrowPatch(
-                (x1, y1),
-                (x2, y2),
-                arrowstyle=f"-|>,head_length={ARROW_HEAD / 14:.3f},head_width=0.25",
-                mutation_scale=14,
-                color=style.TRANSFER_COLOR,
-                linewidth=1.6,
-                connectionstyle=f"arc3,rad={bend}",
-                shrinkA=radius[u] + 1,
-                shrinkB=gap,
-                zorder=2,
-                gid=f"transfer-{i}",
+        arrows.append(
+            axes.add_patch(
+                FancyArrowPatch(
+                    (x1, y1),
+                    (x2, y2),
+                    arrowstyle=f"-|>,head_length={ARROW_HEAD / 14:.3f},head_width=0.25",
+                    mutation_scale=14,
+                    color=style.TRANSFER_COLOR,
+                    linewidth=1.6,
+                    connectionstyle=f"arc3,rad={bend}",
+                    shrinkA=radius[u] + 1,
+                    shrinkB=gap,
+                    zorder=2,
+                    gid=f"transfer-{i}",
+                )
             )
         )
-        heads.append(((x1, y1), (x2, y2), gap))
         if not label_edges:
             continue
         middle = ((x1 + x2) / 2 + bend * (y2 - y1) / 2, (y1 + y2) / 2 - bend * (x2 - x1) / 2)
@@ -353,7 +346,7 @@ def figure_of(
     figure.draw_without_rendering()
     # Labels are placed in display units: the layout must not move the axes from now on.
     figure.set_layout_engine("none")
-    head_boxes = [_arrowhead_box(figure, axes, tail, tip, gap) for tail, tip, gap in heads]
+    head_boxes = [arrowhead_box(axes, arrow) for arrow in arrows]
     placed = {label: node for label, node in zip(node_labels, ranked, strict=False)}
     practices = dict(zip(practice_labels, practice_ends, strict=True))
     leaders = _place_labels(figure, axes, practices, placed, positions, radius, head_boxes)
