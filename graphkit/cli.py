@@ -760,7 +760,7 @@ def visualise_setting(name: str) -> Any:
     "fmt",
     type=click.Choice(visualise_setting("PICTURE_FORMATS")),
     default=None,
-    help="html: interactive page; svg, png: static figure for papers [default: from --out's "
+    help="html: interactive page; svg, png, pdf: static figure for papers [default: from --out's "
     "suffix, else html].",
 )
 @click.option(
@@ -780,7 +780,7 @@ def visualise_setting(name: str) -> Any:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file [default: graphkit-<view>.<format>].",
+    help="Output file ending in .html, .svg, .png or .pdf [default: graphkit-<view>.<format>].",
 )
 def visualise(
     kg: KnowledgeGraph, view: str, fmt: str | None, out: Path | None, **options: Any
@@ -790,7 +790,8 @@ def visualise(
     The page is one self-contained HTML file that works offline: colour and shape by type
     with a legend, size by degree (or --size-by), transfers as arrows labelled with the
     practice, tooltips with the facts and their source, and menus to filter by type, project
-    and theme. Names are ids or any label ("Wien" finds Vienna). The map view draws the
+    and theme. --out's suffix picks the format: .html, or a figure for a paper as .svg, .png
+    or .pdf. Names are ids or any label ("Wien" finds Vienna). The map view draws the
     transfers as arrows on a map of Europe, coloured by programme, with filters by programme,
     mechanism, status and years.
 
@@ -799,17 +800,13 @@ def visualise(
       graphkit visualise --view transfers --out transfers.html
       graphkit visualise --view ego --center Košice --depth 2
       graphkit visualise --view cities --project ROMA-NET --out roma-net.svg
+      graphkit visualise --view transfers --since 2019 --out transfers-2019.pdf
       graphkit visualise --view map --out map.html
     """
     from graphkit.files import write_atomic
-    from graphkit.views.maps import MAP_FORMATS
-    from graphkit.views.visualise import PICTURE_FORMATS
+    from graphkit.views.visualise import picture_format
 
-    formats = MAP_FORMATS if view == "map" else PICTURE_FORMATS
-    suffix = out.suffix.lower().lstrip(".") if out else ""
-    if fmt and out and suffix in formats and suffix != fmt:
-        raise click.UsageError(f"--out {out.name} does not match --format {fmt}.")
-    fmt = fmt or (suffix if suffix in formats else "html")
+    fmt = picture_format(out, fmt)
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
     picture = kg.view(view, fmt=fmt, **options)

@@ -188,7 +188,9 @@ def test_markup_from_the_csv_shows_as_text_in_tooltips_menus_and_heading(
     opened = open_page(browser, render_html(select_view(graph, "full"), title=IMG), tmp_path)
     page = opened.page
 
-    node = next(n for n in graph_data(opened)["nodes"] if IMG in n["gkLabel"])
+    node = next(
+        n for n in graph_data(opened)["nodes"] if IMG in n["gkLabel"] and n["gkType"] == "Practice"
+    )
     point = page.evaluate(
         """(id) => {
             const network = window.graphkitNetwork;
@@ -246,4 +248,78 @@ def test_notebook_output_draws_inside_its_sandboxed_iframe(browser, tmp_path):
         "Vienna",
     ]
     assert requests == [host.as_uri()]
+    page.close()
+
+
+def legend_rows(opened: OpenPage) -> list[str]:
+    """The legend's rows as text (the show-more button excluded)."""
+    return opened.page.eval_on_selector_all(
+        "#legend-items li:not(:has(button))", "rows => rows.map(r => r.textContent.slice(1))"
+    )
+
+
+def boxes_overlap(boxes: list[dict]) -> bool:
+    return any(
+        a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
+
+
+@pytest.mark.slow
+def test_the_most_central_nodes_are_labelled_readably_at_any_zoom(browser, bundled_graph, tmp_path):
+    from graphkit.views.visualise import KEY_LABELS
+
+    view = select_view(bundled_graph, "actors")
+    opened = open_page(browser, render_html(view), tmp_path)
+    data = graph_data(opened)
+    key = [n for n in data["nodes"] if n.get("gkKey")]
+    assert len(key) == KEY_LABELS
+    largest = max(data["nodes"], key=lambda n: n["size"])
+    assert largest.get("gkKey")
+    for scale in (None, 0.05, 2.0):
+        if scale is not None:
+            opened.page.evaluate(
+                "(s) => { window.graphkitNetwork.moveTo({scale: s}); window.graphkitNetwork.redraw(); }",
+                scale,
+            )
+            opened.page.wait_for_timeout(100)
+        stats = opened.stats()
+        labels = stats["keyLabels"]
+        assert labels and set(labels) <= {n["label"] for n in key}
+        assert not boxes_overlap(stats["keyLabelBoxes"])
+        heights = {round(b["y1"] - b["y0"]) for b in stats["keyLabelBoxes"]}
+        assert min(heights) >= 13  # pixels on screen, however far zoomed out
+    assert opened.errors == []
+    opened.page.close()
+
+
+def test_full_view_opens_on_the_classes_that_matter_the_rest_one_click_away(
+    browser, mini_graph, tmp_path
+):
+    from graphkit.views.style import FOCUS_TYPES, type_label
+
+    view = select_view(mini_graph, "full")
+    types = [kind for _, kind in view.nodes(data="type")]
+    focus = {t: types.count(t) for t in set(types) if t in FOCUS_TYPES}
+    opened = open_page(browser, render_html(view), tmp_path)
+    page = opened.page
+    page.wait_for_timeout(200)
+    stats = opened.stats()
+    assert stats["visibleNodes"] == sum(focus.values()) < stats["nodes"]
+    assert sorted(legend_rows(opened)) == sorted(f"{type_label(t)} ({n})" for t, n in focus.items())
+    hidden = len(set(types) - set(focus))
+    assert page.text_content("#show-all-types") == f"Show {hidden} more types"
+
+    page.click("#show-all-types")
+    stats = opened.stats()
+    assert (stats["visibleNodes"], stats["visibleEdges"]) == (stats["nodes"], stats["edges"])
+    assert len(legend_rows(opened)) == len(set(types))
+    assert page.locator("#show-all-types").count() == 0
+
+    page.select_option("#filter-type", value="City")
+    assert legend_rows(opened) == [f"City ({types.count('City')})"]
+    page.click("#reset")
+    assert opened.stats()["visibleNodes"] == sum(focus.values())
+    assert opened.errors == [] and opened.blocked == []
     page.close()

@@ -74,10 +74,14 @@ def test_rdf_formats_export_the_whole_graph(tmp_path: Path, fmt: str, parser: st
     assert len(Graph().parse(out, format=parser)) > 100
 
 
-def test_json_is_node_link(tmp_path: Path) -> None:
+def test_json_is_node_link_with_links_as_d3_and_networkx_read_it(tmp_path: Path) -> None:
     out = tmp_path / "actors.json"
     run("export", *CHAINS, "--format", "json", "--graph", "actors", "--out", str(out))
-    g = nx.node_link_graph(__import__("json").loads(out.read_text("utf-8")), edges="edges")
+    data = __import__("json").loads(out.read_text("utf-8"))
+    assert {"nodes", "links"} <= set(data) and "edges" not in data
+    assert all({"source", "target"} <= set(link) for link in data["links"])
+    g = nx.node_link_graph(data, edges="links")
+    assert g.number_of_edges() == len(data["links"]) > 0
     assert g.edges["faro", "bridge-net"]["role"] == ["lead partner"]
 
 

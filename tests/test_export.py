@@ -97,7 +97,7 @@ def test_gexf_writes_edge_direction_not_the_relation_into_the_type_field(project
 @pytest.mark.parametrize("kind", KINDS)
 def test_node_link_json_round_trips_with_lists_kept(projections, kind):
     original = projections[kind]
-    back = nx.node_link_graph(json.loads(to_node_link_json(original)), edges="edges")
+    back = nx.node_link_graph(json.loads(to_node_link_json(original)), edges="links")
     assert dict(back.nodes(data=True)) == dict(original.nodes(data=True))
     # "source" names an edge's end in node-link JSON: the document goes to "source_document".
     assert edge_records(back) == edge_records(original, rename={"source": "source_document"})

@@ -495,7 +495,36 @@ def test_cli_format_follows_the_out_suffix_unless_they_disagree(tmp_path: Path) 
     assert run("visualise", *data, "--out", str(tmp_path / "f.svg")).exit_code == 0
     assert (tmp_path / "f.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     clash = run("visualise", *data, "--format", "png", "--out", str(tmp_path / "f.html"))
-    assert clash.exit_code == 2 and "does not match --format png" in clash.output
+    assert clash.exit_code == 1 and "does not match --format png" in clash.output
+    assert not (tmp_path / "f.html").exists()
+
+
+@pytest.mark.parametrize("name", ["fig.jpg", "fig.jpeg", "fig.html.gz", "fig"])
+def test_cli_refuses_an_out_suffix_it_cannot_write_and_names_the_allowed_ones(
+    tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / name
+    result = run("visualise", "--no-bundled", "--data", str(MINI_DIR), "--out", str(out))
+    assert result.exit_code == 1
+    (message,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert name in message and ".html, .svg, .png, .pdf" in message
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("suffix", "magic"),
+    [
+        (".pdf", b"%PDF-"),
+        (".PNG", b"\x89PNG\r\n\x1a\n"),
+        (".svg", b"<?xml"),
+        (".html", b"<!DOCTYPE"),
+    ],
+)
+def test_cli_writes_the_format_its_out_suffix_names(tmp_path: Path, suffix: str, magic: bytes):
+    out = tmp_path / f"transfers{suffix}"
+    data = ("--no-bundled", "--data", str(MINI_DIR), "--view", "transfers")
+    assert run("visualise", *data, "--out", str(out)).exit_code == 0
+    assert out.read_bytes().startswith(magic)
 
 
 def test_cli_page_from_csv_with_markup_keeps_it_as_text(mini_copy: Path, tmp_path: Path) -> None:
@@ -514,3 +543,23 @@ def test_cli_page_from_csv_with_markup_keeps_it_as_text(mini_copy: Path, tmp_pat
     labels = {n["gkLabel"] for n in page.data()["nodes"]}
     assert {f"Welcome {IMG} House", 'Taranto <a href="x">'} <= labels
     assert all(SAFE_ID.match(i) for i in page.ids())
+
+
+def test_full_page_names_the_types_it_opens_on_and_marks_the_most_central_nodes(mini_graph):
+    from graphkit.views.style import FOCUS_TYPES
+    from graphkit.views.visualise import KEY_LABELS
+
+    full = Page(render_html(select_view(mini_graph, "full"))).data()
+    present = {n["gkType"] for n in full["nodes"]}
+    assert full["focusTypes"] == sorted(present & set(FOCUS_TYPES))
+    key = [n for n in full["nodes"] if n.get("gkKey")]
+    assert len(key) == min(KEY_LABELS, sum(n["gkType"] in FOCUS_TYPES for n in full["nodes"]))
+    assert all(n["gkType"] in FOCUS_TYPES for n in key)
+    smallest_key = min(n["size"] for n in key)
+    assert all(
+        n["size"] <= smallest_key
+        for n in full["nodes"]
+        if n["gkType"] in FOCUS_TYPES and not n.get("gkKey")
+    )
+    transfers = Page(render_html(select_view(mini_graph, "transfers"))).data()
+    assert transfers["focusTypes"] is None

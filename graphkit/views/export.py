@@ -8,8 +8,9 @@
   becomes "", and a missing number is left out so the attribute stays numeric. Edge ids are
   unique. GEXF reserves an edge's ``type`` for its direction, so there the edge attribute
   ``type`` is written as ``relation``.
-- ``json``: node-link JSON (``nodes``, ``edges``), lists kept as lists, missing values null;
-  an edge's ``source`` attribute (its source document) is written as ``source_document``
+- ``json``: node-link JSON (``nodes``, ``links``: the key D3, vis-network and
+  ``networkx.node_link_graph(data, edges="links")`` read), lists kept as lists, missing values
+  null; an edge's ``source`` attribute (its source document) is written as ``source_document``
   because ``source`` and ``target`` name the edge's ends.
 - ``csv``: two tables for spreadsheets and Gephi's spreadsheet import: nodes (``id`` first)
   and edges (``source``, ``target`` first; the edge attributes ``type`` and ``source`` become
@@ -130,15 +131,16 @@ def to_gexf(g: nx.Graph) -> bytes:
 
 
 def to_node_link_json(g: nx.Graph) -> str:
-    """``g`` as node-link JSON: ``{"directed", "multigraph", "graph", "nodes", "edges"}``;
-    an edge's ``source`` attribute (its source document) is written as ``source_document``."""
+    """``g`` as node-link JSON: ``{"directed", "multigraph", "graph", "nodes", "links"}``
+    (``links`` is what D3 and most JavaScript graph libraries read); an edge's ``source``
+    attribute (its source document) is written as ``source_document``."""
     renamed = _rebuild(
         g,
         dict,
         lambda data: {JSON_EDGE_RENAMES.get(k, k): v for k, v in data.items()},
         unique_keys=False,
     )
-    data = nx.node_link_data(renamed, edges="edges")
+    data = nx.node_link_data(renamed, edges="links")
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 

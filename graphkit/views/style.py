@@ -78,6 +78,22 @@ TYPE_STYLES = {
     "SourceDocument": TypeStyle("#393b79", "square"),
     "WebPage": TypeStyle("#6b6ecf", "square"),
 }
+# What the full view shows first: the actors, what they did together and the practices. The
+# records that only qualify a link (memberships, quantities, objectives, lessons, policy links,
+# transfers as nodes) and the hubs every entity links to (themes, countries) are one click away
+# on the page and listed, not drawn, on a static figure.
+FOCUS_TYPES = (
+    "City",
+    "UnnamedCityGroup",
+    "Organisation",
+    "Person",
+    "Project",
+    "Programme",
+    "Fund",
+    "Event",
+    "Practice",
+    "PolicyFramework",
+)
 # Types without a style of their own get one of these, always the same for the same name.
 FALLBACK_COLORS = ("#843c39", "#7b4173", "#5254a3", "#8ca252", "#bd9e39", "#ad494a")
 TRANSFER_COLOR = "#9467bd"

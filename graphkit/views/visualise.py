@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -34,6 +35,7 @@ from graphkit.errors import ViewError
 from graphkit.locations import STATIC_DIR
 from graphkit.views.style import (
     EDGE_LABEL_CHARACTERS,
+    FOCUS_TYPES,
     PLAIN_EDGE_COLOR,
     SEED,
     TRANSFER_COLOR,
@@ -63,7 +65,8 @@ VIEW_TITLES = {
     "project": "Project",
     "map": "Practice transfers on a map of Europe",
 }
-PICTURE_FORMATS = ("html", "svg", "png")
+# What `--out` may end in: an interactive page or a static figure (vector SVG and PDF, 200 dpi PNG).
+PICTURE_FORMATS = ("html", "svg", "png", "pdf")
 DEFAULT_MAX_NODES = 1500
 # Above this many nodes the page trades layout polish for speed: no Kamada-Kawai seeding,
 # fewer stabilisation iterations, edges hidden while dragging.
@@ -71,6 +74,8 @@ LARGE_VIEW = 200
 # Edge labels other than the practice of a transfer are drawn only on views this small.
 EDGE_LABEL_LIMIT = 60
 QUOTE_CHARACTERS = 300
+# The most central nodes (largest first) whose labels the page draws readable at any zoom.
+KEY_LABELS = 20
 # Transfers pull their two cities less close, leaving room for the practice label.
 TRANSFER_LENGTH = 260
 
@@ -326,13 +331,22 @@ def _menus(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str
     }
 
 
-def _payload(net: Network, title: str) -> dict[str, Any]:
-    """The data the page draws: nodes and edges with safe ids, options, legend and menus."""
+def _payload(net: Network, title: str, focus_types: Iterable[str] | None = None) -> dict[str, Any]:
+    """The data the page draws: nodes and edges with safe ids, options, legend, menus, the
+    types shown first (``focusTypes``: None for all) and the most central nodes, whose labels
+    the page keeps readable at any zoom (``gkKey``)."""
     safe = {node["id"]: f"n{i}" for i, node in enumerate(net.nodes)}
     nodes = [
         {**node, "id": safe[node["id"]], "gkType": str(node.get("gkType") or "Entity")}
         for node in net.nodes
     ]
+    shown_first = set(focus_types or ())
+    ranked = sorted(
+        (n for n in nodes if not shown_first or n["gkType"] in shown_first),
+        key=lambda n: (-float(n.get("size") or 0), str(n.get("gkLabel") or n.get("label") or "")),
+    )
+    for node in ranked[:KEY_LABELS]:
+        node["gkKey"] = True
     edges = [
         {**edge, "id": f"e{i}", "from": safe[edge["from"]], "to": safe[edge["to"]]}
         for i, edge in enumerate(net.edges)
@@ -344,6 +358,7 @@ def _payload(net: Network, title: str) -> dict[str, Any]:
     types = Counter(n["gkType"] for n in nodes)
     legend = [
         {
+            "type": t,
             "label": type_label(t),
             "color": type_style(t).color,
             "symbol": type_style(t).symbol,
@@ -371,6 +386,7 @@ def _payload(net: Network, title: str) -> dict[str, Any]:
         "legend": legend,
         "edgeLegend": edge_legend,
         "menus": _menus(nodes, edges),
+        "focusTypes": sorted(shown_first & set(types)) or None,
     }
 
 
@@ -388,21 +404,26 @@ def render_html(
     Returns:
         The HTML text. vis-network is inlined; the graph travels as escaped JSON in a
         ``<script type="application/json">``; ids are ``n0``/``e0``...; tooltips, labels and
-        menus are text, never markup. Callers write it (:func:`graphkit.files.write_atomic` writes UTF-8).
+        menus are text, never markup. The labels of the ``KEY_LABELS`` largest nodes stay
+        readable at any zoom; a view with ``focus_types`` (the full view) opens showing those
+        types, the others one click away; the legend lists what is shown. Callers write it (:func:`graphkit.files.write_atomic` writes UTF-8).
     """
     from pyvis.network import Network
 
     if isinstance(view, Network):
-        net, default_title = view, "graphkit network"
+        net, default_title, focus_types = view, "graphkit network", None
     else:
         net, default_title = to_pyvis(view, size_by=size_by), view.graph.get("title")
+        focus_types = view.graph.get("focus_types")
     script, css = _vis_assets()
     page = Template((STATIC_DIR / "vis" / "page.html").read_text(encoding="utf-8"))
     return page.substitute(
         vis_css=css,
         vis_js=script,
         app_js=(STATIC_DIR / "vis" / "app.js").read_text(encoding="utf-8"),
-        graph_data=script_json(_payload(net, title or default_title or "graphkit network")),
+        graph_data=script_json(
+            _payload(net, title or default_title or "graphkit network", focus_types)
+        ),
     )
 
 
@@ -598,6 +619,7 @@ def select_view(
         described[0] = f"Project {whole.nodes[project_id]['label']}"
     elif view == "full":
         result = network.knowledge_graph(graph)
+        result.graph["focus_types"] = list(FOCUS_TYPES)
     elif view == "transfers":
         result = _with_transfer_themes(graph, network.transfer_graph(graph))
     else:
@@ -627,6 +649,46 @@ def select_view(
     return result
 
 
+def picture_format(out: Path | None = None, fmt: str | None = None) -> str:
+    """The format to draw in, from ``--out``'s suffix and ``--format``.
+
+    Args:
+        out: the file to write; its suffix decides the format (``.html``, ``.svg``, ``.png``,
+            ``.pdf``, any case). A path without a suffix takes ``fmt``.
+        fmt: the format asked for; it must agree with ``out``'s suffix.
+
+    Returns:
+        One of :data:`PICTURE_FORMATS` ("html" when neither is given).
+
+    Raises:
+        ViewError: the suffix is not one graphkit can write (a ``.jpg`` is refused rather than
+            filled with HTML), ``fmt`` is unknown, or the two disagree.
+    """
+    allowed = ", ".join(f".{f}" for f in PICTURE_FORMATS)
+    if fmt is not None and fmt not in PICTURE_FORMATS:
+        raise ViewError(f"Unknown format {fmt!r}; choose one of {', '.join(PICTURE_FORMATS)}.")
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    if out is not None and not suffix and fmt is None:
+        raise ViewError(f"--out {out.name} has no suffix; end it with one of {allowed}.")
+    if suffix and suffix not in PICTURE_FORMATS:
+        raise ViewError(f"--out {out.name}: cannot write .{suffix} files; use one of {allowed}.")
+    if suffix and fmt is not None and suffix != fmt:
+        raise ViewError(f"--out {out.name} does not match --format {fmt}.")
+    return suffix or fmt or "html"
+
+
+def static_renderer(view: str) -> Callable[..., bytes]:
+    """The function that draws ``view`` as a static figure: the one place where a view with a
+    figure of its own (a map, say) says so; every other view is a network figure.
+
+    The function takes the selected graph, ``fmt`` ("svg", "png" or "pdf") and ``size_by``,
+    and returns the file's bytes (see :func:`graphkit.views.figures.draw_figure`).
+    """
+    from graphkit.views.figures import draw_figure
+
+    return draw_figure
+
+
 @dataclass(frozen=True)
 class Picture:
     """A drawn view: the file content and what it shows."""
@@ -652,8 +714,9 @@ def draw_view(
     Args:
         filters: ``center``, ``depth``, ``project``, ``theme``, ``since``, as for
             :func:`select_view`.
-        fmt: "html" (interactive page, :func:`render_html`), "svg" or "png"
-            (:func:`graphkit.views.figures.draw_figure`).
+        fmt: "html" (interactive page, :func:`render_html`), "svg", "png" or "pdf" (the
+            view's :func:`static_renderer`, :func:`graphkit.views.figures.draw_figure` for the
+            networks).
         max_nodes: refuse views larger than this, which would freeze a browser or make an
             unreadable figure.
 
@@ -676,7 +739,5 @@ def draw_view(
     if fmt == "html":
         content: str | bytes = render_html(selected, size_by=size_by)
     else:
-        from graphkit.views.figures import draw_figure
-
-        content = draw_figure(selected, fmt=fmt, size_by=size_by)
+        content = static_renderer(view)(selected, fmt=fmt, size_by=size_by)
     return Picture(content, fmt, count, selected.number_of_edges(), title)
