@@ -1,24 +1,14 @@
-// graphkit's query page: loads the bundled queries, runs a query against /sparql and shows
-// the answer. Every piece of data is inserted with textContent, never as HTML.
+// graphkit's query workbench: YASGUI (vendored in /static/yasgui/) over this server's /sparql,
+// the bundled research questions with a field per parameter (resolved by name on the server,
+// /resolve), and downloads of the answer as CSV, TSV or JSON. Nothing is loaded from outside:
+// YASGUI's own calls to other sites (vocabulary look-ups, example endpoints) are switched off.
+// Data from the server is inserted with textContent, never as HTML.
 "use strict";
 
-const PREFIXES = {
-  "https://w3id.org/graphkit/id/": "gkr:",
-  "https://w3id.org/graphkit/ontology#": "gk:",
-  "https://w3id.org/graphkit/vocab/": "gkv:",
-};
+const ENDPOINT = `${window.location.origin}/sparql`;
 
 function element(id) {
   return document.getElementById(id);
-}
-
-function compact(iri) {
-  for (const [namespace, prefix] of Object.entries(PREFIXES)) {
-    if (iri.startsWith(namespace)) {
-      return prefix + iri.slice(namespace.length);
-    }
-  }
-  return iri;
 }
 
 function show(id, text) {
@@ -27,141 +17,148 @@ function show(id, text) {
   node.hidden = !text;
 }
 
-function clearResults() {
-  show("error", "");
-  show("notice", "");
-  show("graph-output", "");
-  element("results").replaceChildren();
+function prefixLines(prefixes) {
+  return Object.entries(prefixes)
+    .map(([name, namespace]) => `PREFIX ${name}: <${namespace}>`)
+    .join("\n");
 }
 
-function renderTable(data) {
-  const table = element("results");
-  const head = document.createElement("tr");
-  const variables = data.head.vars || [];
-  for (const name of variables) {
-    const cell = document.createElement("th");
-    cell.textContent = name;
-    head.appendChild(cell);
-  }
-  const rows = [head];
-  for (const binding of data.results.bindings) {
-    const row = document.createElement("tr");
-    for (const name of variables) {
-      const cell = document.createElement("td");
-      const term = binding[name];
-      if (term) {
-        cell.textContent = term.type === "uri" ? compact(term.value) : term.value;
-        if (term.type === "uri") {
-          cell.className = "iri";
-          cell.title = term.value;
-        }
-      }
-      row.appendChild(cell);
-    }
-    rows.push(row);
-  }
-  table.replaceChildren(...rows);
-  return data.results.bindings.length;
-}
+function startYasgui(prefixes) {
+  const Yasgui = window.Yasgui.default || window.Yasgui;
+  // Only completions that need no network: variables and prefixes (the prefix list is bundled).
+  window.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  const example = `${prefixLines(prefixes)}
 
-async function runQuery() {
-  const text = element("query").value;
-  const button = element("run");
-  clearResults();
-  button.disabled = true;
-  show("status", "Running…");
-  const started = performance.now();
-  try {
-    const isGraph = /^\s*(#[^\n]*\n|PREFIX[^\n]*\n|BASE[^\n]*\n|\s)*(CONSTRUCT|DESCRIBE)\b/i.test(text);
-    const response = await fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/sparql-query",
-        "Accept": isGraph ? "text/turtle" : "application/sparql-results+json",
-      },
-      body: text,
-    });
-    const body = await response.text();
-    if (!response.ok) {
-      show("error", `${response.status} ${response.statusText}: ${body}`);
-      show("status", "");
-      return;
-    }
-    show("notice", response.headers.get("X-Graphkit-Truncated") || "");
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    if (isGraph) {
-      show("graph-output", body);
-      show("status", `Done in ${seconds} s.`);
-      return;
-    }
-    const data = JSON.parse(body);
-    if (typeof data.boolean === "boolean") {
-      show("status", `Answer: ${data.boolean ? "yes" : "no"} (${seconds} s).`);
-      return;
-    }
-    const count = renderTable(data);
-    show("status", `${count} row${count === 1 ? "" : "s"} in ${seconds} s.`);
-  } catch (error) {
-    show("error", `The query could not be sent: ${error}`);
-    show("status", "");
-  } finally {
-    button.disabled = false;
-  }
+SELECT ?city ?name WHERE {
+  ?city a gk:City ;
+      rdfs:label ?name .
 }
-
-function describeParameters(query) {
-  const list = element("parameters");
-  const items = query.parameters.map((parameter) => {
-    const item = document.createElement("li");
-    const fallback = parameter.default ? `default ${parameter.default}` : "unset";
-    item.textContent =
-      `?${parameter.name} (${parameter.type}, ${fallback}): ${parameter.description}`;
-    return item;
+ORDER BY ?name
+LIMIT 20
+`;
+  return new Yasgui(element("yasgui"), {
+    requestConfig: { endpoint: ENDPOINT, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: ENDPOINT }] },
+    persistenceId: null,
+    populateFromUrl: false,
+    yasqe: { value: example, prefixCcApi: null, resizeable: true, editorHeight: "22rem" },
+    yasr: { prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
   });
-  if (items.length) {
-    const hint = document.createElement("li");
-    hint.textContent =
-      "To fix a parameter, add VALUES ?name { <IRI> } or VALUES ?name { \"text\" } inside WHERE.";
-    items.push(hint);
-  }
-  list.replaceChildren(...items);
 }
 
-async function loadBundled() {
-  const select = element("bundled");
-  let queries = [];
-  try {
-    const response = await fetch("/queries.json");
-    queries = await response.json();
-  } catch (error) {
-    show("error", `Could not load the bundled queries: ${error}`);
-    return;
+function currentTab(yasgui) {
+  return yasgui.getTab();
+}
+
+function renderFields(query) {
+  const fields = element("fields");
+  const rows = query.parameters.map((parameter) => {
+    const row = document.createElement("div");
+    row.className = "field";
+    const label = document.createElement("label");
+    label.htmlFor = `param-${parameter.name}`;
+    label.textContent = `${parameter.name} (${parameter.type})`;
+    const input = document.createElement("input");
+    input.id = `param-${parameter.name}`;
+    input.name = parameter.name;
+    input.value = parameter.default || "";
+    input.placeholder = parameter.default ? "" : "any";
+    const note = document.createElement("small");
+    note.textContent = parameter.description;
+    row.append(label, input, note);
+    return row;
+  });
+  fields.replaceChildren(...rows);
+  element("parameters").hidden = rows.length === 0;
+}
+
+async function bindValues(yasgui, query) {
+  const url = new URL("/resolve", window.location.origin);
+  url.searchParams.set("query", query.name);
+  for (const input of element("fields").querySelectorAll("input")) {
+    url.searchParams.set(input.name, input.value);
   }
+  const response = await fetch(url);
+  const body = await response.text();
+  if (!response.ok) {
+    show("error", body.trim());
+    return false;
+  }
+  show("error", "");
+  const answer = JSON.parse(body);
+  for (const [name, term] of Object.entries(answer.terms)) {
+    element(`param-${name}`).title = term.value;
+  }
+  currentTab(yasgui).setQuery(answer.text);
+  return true;
+}
+
+async function loadQueries(yasgui) {
+  const response = await fetch("/queries.json");
+  const queries = await response.json();
+  const select = element("bundled");
   for (const query of queries) {
     const option = document.createElement("option");
     option.value = query.name;
-    option.textContent = `${query.name}: ${query.question}`;
+    option.textContent = `${query.question} (${query.name})`;
     select.appendChild(option);
   }
+  let chosen;
   select.addEventListener("change", () => {
-    const chosen = queries.find((query) => query.name === select.value);
+    chosen = queries.find((query) => query.name === select.value);
+    show("error", "");
     if (!chosen) {
       show("question", "");
-      element("parameters").replaceChildren();
+      element("parameters").hidden = true;
       return;
     }
-    element("query").value = chosen.text;
     show("question", chosen.question);
-    describeParameters(chosen);
+    renderFields(chosen);
+    currentTab(yasgui).setQuery(chosen.text);
+  });
+  element("parameters").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (chosen && (await bindValues(yasgui, chosen))) {
+      currentTab(yasgui).query();
+    }
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-  element("run").addEventListener("click", runQuery);
-  element("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      runQuery();
-    }
+async function download(yasgui, button) {
+  const text = currentTab(yasgui).getQuery();
+  const response = await fetch("/sparql", {
+    method: "POST",
+    headers: { "Content-Type": "application/sparql-query", Accept: button.dataset.accept },
+    body: text,
   });
-  loadBundled();
+  if (!response.ok) {
+    show("error", (await response.text()).trim());
+    return;
+  }
+  show("error", "");
+  show("notice", response.headers.get("X-Graphkit-Truncated") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `graphkit-answer.${button.dataset.suffix}`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  const prefixes = await (await fetch("/prefixes.json")).json();
+  const yasgui = startYasgui(prefixes);
+  window.graphkitWorkbench = yasgui;
+  yasgui.on("queryResponse", (_, tab) => {
+    const headers = tab.getYasr().results?.getOriginalResponse?.()?.headers;
+    const cut = headers && typeof headers.get === "function" ? headers.get("X-Graphkit-Truncated") : "";
+    show("notice", cut || "");
+  });
+  for (const button of document.querySelectorAll(".downloads button")) {
+    button.addEventListener("click", () => download(yasgui, button));
+  }
+  await loadQueries(yasgui);
+  document.body.dataset.ready = "true";
 });
