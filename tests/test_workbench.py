@@ -71,7 +71,7 @@ class Workbench:
         for name, value in values.items():
             self.page.fill(f"#param-{name}", value)
         with self.page.expect_response(lambda response: response.url.endswith("/sparql")):
-            self.page.click("#bind")
+            self.page.click("#bind" if values else ".yasqe_queryButton")
         self.page.wait_for_function(
             "rows => { const n = window.graphkitWorkbench.getTab().getYasr().results"
             "?.getBindings()?.length; return n > 0 && document.querySelectorAll(rows).length"
@@ -174,3 +174,25 @@ def test_vendored_workbench_is_pinned_licensed_and_calls_nowhere() -> None:
         assert address not in bundle, address
     style = (folder / "yasgui.min.css").read_text(encoding="utf-8")
     assert "@import" not in style and not re.search(r"url\((['\"]?)(https?:)?//", style)
+
+
+@in_browser
+def test_answers_show_as_a_chart_and_as_a_network(browser, endpoint) -> None:
+    bench = open_workbench(browser, endpoint)
+    city_names = {c["name"] for c in mini_rows("cities")}
+    rows = bench.ask("cities-ranked-by-projects")
+    bench.page.click(".yasr .select_chart")
+    bars = bench.page.locator(".yasr svg.graphkit-chart rect")
+    assert bars.count() == len(rows) > 0
+    labels = bench.page.eval_on_selector_all(
+        ".yasr svg.graphkit-chart text[text-anchor='end']", "ts => ts.map(t => t.textContent)"
+    )
+    assert set(labels) <= city_names and labels
+    bench.page.click(".yasr .select_table")
+    pairs = bench.ask("city-collaborations", city="")
+    bench.page.click(".yasr .select_network")
+    network = bench.page.locator(".yasr svg.graphkit-network")
+    assert network.locator("line").count() == len(pairs) > 0
+    drawn = set(network.locator("text").all_text_contents())
+    assert drawn <= city_names and len(drawn) > 1
+    assert bench.outside == [] and bench.errors == []
