@@ -4,6 +4,7 @@ every engine, the store and the results use."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -133,6 +134,7 @@ def canonical_lexical(lexical: str, datatype: str | None) -> str:
 
 
 _NORMALISER: ox.Store | None = None
+_NORMALISER_LOCK = threading.Lock()
 _PROBE = (ox.NamedNode("urn:graphkit:canonical"), ox.NamedNode("urn:graphkit:value"))
 
 
@@ -140,12 +142,13 @@ def _stored_form(lexical: str, datatype: str) -> str:
     """The lexical form Oxigraph writes back for a value it stores natively (its rules for
     doubles, dates and durations are not worth restating)."""
     global _NORMALISER
-    if _NORMALISER is None:
-        _NORMALISER = ox.Store()
     quad = ox.Quad(*_PROBE, ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
-    _NORMALISER.add(quad)
-    (stored,) = list(_NORMALISER.quads_for_pattern(*_PROBE, None))
-    _NORMALISER.remove(stored)
+    with _NORMALISER_LOCK:
+        if _NORMALISER is None:
+            _NORMALISER = ox.Store()
+        _NORMALISER.add(quad)
+        (stored,) = list(_NORMALISER.quads_for_pattern(*_PROBE, None))
+        _NORMALISER.remove(stored)
     return stored.object.value
 
 
