@@ -555,13 +555,14 @@ def cascades(kg: KnowledgeGraph, fmt: str) -> None:
 
     The origin city of a practice comes first (no source city). An unnamed group of
     receiving cities is one row ("4 unnamed cities"). This is the long format R's
-    NetworkInference reads (cascade = practice_id, node = city_id, event time = year):
+    NetworkInference reads (cascade = practice_id, node = city_id, event time = year).
+    Dropping the rows without a year would drop the origins the sources do not date;
+    docs/recipes/cascades.R (in graphkit's repository) keeps them, with an event_time for
+    NetworkInference's as_cascade_long():
 
     \b
-      df <- read.csv("cascades.csv", fileEncoding = "UTF-8-BOM")
-      df <- df[!is.na(df$year), ]
-      casc <- NetworkInference::as_cascade_long(df, cascade_node_name = "city_id",
-                event_time = "year", cascade_id = "practice_id")
+      graphkit cascades > cascades.csv
+      Rscript docs/recipes/cascades.R cascades.csv > adoptions.csv
 
     \b
     Example:
@@ -912,6 +913,21 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     metavar="HOST:PORT",
     help="Also accept requests addressed to this Host header (e.g. behind a proxy).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Requests answered at once, each in its own process; the rest wait their turn "
+    "[default: twice the processor cores, at least 4].",
+)
+@click.option(
+    "--request-timeout",
+    "request_deadline",
+    type=PositiveFinite(3600.0),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send its whole request (headers and body); slower clients "
+    "get 408 and never hold a worker.",
+)
 @query_run_options
 def serve_command(
     kg: KnowledgeGraph,
@@ -919,6 +935,8 @@ def serve_command(
     port: int,
     cors_origin: str | None,
     allow_hosts: tuple[str, ...],
+    workers: int | None,
+    request_deadline: float,
     engine: str,
     timeout: float,
     limit: int,
@@ -947,6 +965,8 @@ def serve_command(
             max_triples=max_triples,
             cors_origin=cors_origin,
             allow_hosts=allow_hosts,
+            request_deadline=request_deadline,
+            **({"workers": workers} if workers else {}),
         )
     except OSError as exc:
         raise click.ClickException(f"Cannot listen on {host}:{port}: {exc}") from exc

@@ -371,9 +371,16 @@ class KnowledgeGraph:
         """A read-only SPARQL endpoint over the graph (call ``serve_forever()`` on it): Oxigraph
         answers on the store itself, rdflib's engine on an rdflib copy; ``settings`` (timeout,
         max_rows, cors_origin, allow_hosts) as for :func:`graphkit.views.serve.make_server`."""
+        from graphkit.sparql.backends import StoreBackend
         from graphkit.views.serve import make_server
 
-        graph = self.store if engine == "oxigraph" else self.graph()
+        if engine == "oxigraph":
+            graph: Graph | ox.Store = self.store
+            backend = self.backend
+            if isinstance(backend, StoreBackend) and backend.database is not None:
+                settings.setdefault("database", backend.database)
+        else:
+            graph = self.graph()
         return make_server(graph, host, port, engine=engine, **settings)
 
 

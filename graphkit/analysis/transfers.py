@@ -537,12 +537,9 @@ def cascades(graph: Graph) -> pd.DataFrame:
     "city" (``city_id`` ``<transfer-id>/targets``, ``city`` e.g. "4 unnamed cities").
 
     This is the long format of R's NetworkInference: ``practice_id`` is the cascade, ``city_id``
-    the node and ``year`` the event time. In R, drop rows without a year first::
-
-        df <- read.csv("cascades.csv", fileEncoding = "UTF-8-BOM")
-        df <- df[!is.na(df$year), ]
-        casc <- as_cascade_long(df, cascade_node_name = "city_id",
-                                event_time = "year", cascade_id = "practice_id")
+    the node and ``year`` the event time. Dropping the rows without a year drops the origins
+    the sources do not date; ``docs/recipes/cascades.R`` keeps them (with an ``event_time``
+    for ``as_cascade_long``) and gives each adopter its generation.
 
     Returns:
         Columns ``practice_id``, ``practice``, ``city_id``, ``city``, ``year`` (nullable

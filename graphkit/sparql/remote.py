@@ -15,16 +15,24 @@ arrive, so a capped query stops reading once it has enough rows). What the netwo
 - Redirects are never followed: the error names where the server points, so the user can use
   that URL directly if they trust it. (A query sent by POST cannot be replayed safely on a
   redirect anyway, and following one could send the credentials to another host.)
-- The timeout covers the whole answer, not only the wait for its first byte.
+- The timeout is a deadline for the whole exchange: connecting, sending, the answer's headers
+  and its body together. Every blocking socket call waits at most until the deadline, so a
+  server that drips its headers or its body a byte at a time cannot hold a command longer
+  (looking up the host name is the one step the operating system times on its own).
+- An answer larger than ``max_answer_bytes`` (1 GiB unless set) is refused with an error that
+  says so, instead of filling the memory.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import http.client
 import io
 import re
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -38,6 +46,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
+from graphkit.data.schema import escape_controls
 from graphkit.errors import EndpointError, EndpointTimeoutError, ParameterError, QueryError
 from graphkit.graph.namespaces import PREFIXES
 from graphkit.graph.terms import to_oxigraph
@@ -56,6 +65,9 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 60.0
+# The most an answer may hold, in bytes, unless the caller sets another cap: more than that
+# (a runaway CONSTRUCT, a hostile server's endless string) is refused, not held in memory.
+DEFAULT_MAX_ANSWER_BYTES = 1 << 30
 DEFAULT_BATCH_SIZE = 50_000
 # How much of a server's message to show in an error.
 MESSAGE_CHARS = 300
@@ -98,8 +110,138 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
         raise _RedirectRefused(code, newurl)
 
 
+class _DeadlineSocket(socket.socket):
+    """A socket whose every blocking call waits at most until its ``deadline`` (a
+    ``time.monotonic()`` value; ``None``: no deadline), however the bytes trickle in."""
+
+    deadline: float | None = None
+
+    def _arm(self) -> None:
+        if self.deadline is None:
+            return
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the deadline has passed")
+        self.settimeout(remaining)
+
+    def recv(self, *args: Any) -> bytes:
+        self._arm()
+        return super().recv(*args)
+
+    def recv_into(self, *args: Any) -> int:
+        self._arm()
+        return super().recv_into(*args)
+
+    def send(self, *args: Any) -> int:
+        self._arm()
+        return super().send(*args)
+
+    def sendall(self, *args: Any) -> None:
+        self._arm()
+        return super().sendall(*args)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The TLS counterpart of :class:`_DeadlineSocket` (its ``deadline`` is set once the
+    handshake is done, which the plain socket's deadline already bounds)."""
+
+    deadline: float | None = None
+    _arm = _DeadlineSocket._arm
+
+    def recv(self, *args: Any) -> bytes:
+        self._arm()
+        return super().recv(*args)
+
+    def recv_into(self, *args: Any) -> int:
+        self._arm()
+        return super().recv_into(*args)
+
+    def read(self, *args: Any) -> Any:
+        self._arm()
+        return super().read(*args)
+
+    def send(self, *args: Any) -> int:
+        self._arm()
+        return super().send(*args)
+
+    def sendall(self, *args: Any) -> None:
+        self._arm()
+        return super().sendall(*args)
+
+
+def _open_socket(
+    address: tuple[str, int],
+    timeout: object = None,
+    source_address: tuple[str, int] | None = None,
+    *,
+    deadline: float | None,
+) -> socket.socket:
+    """``socket.create_connection`` with a :class:`_DeadlineSocket` bound to ``deadline``."""
+    host, port = address
+    error: OSError | None = None
+    for family, kind, proto, _name, sockaddr in socket.getaddrinfo(
+        host, port, 0, socket.SOCK_STREAM
+    ):
+        sock = _DeadlineSocket(family, kind, proto)
+        sock.deadline = deadline
+        try:
+            if source_address:
+                sock.bind(source_address)
+            sock._arm()
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            if isinstance(exc, TimeoutError):
+                raise
+            error = exc
+    raise error or OSError(f"no address found for {host}")
+
+
+class _DeadlineHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, deadline: float | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(_open_socket, deadline=deadline)
+
+
+class _DeadlineHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, deadline: float | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(_open_socket, deadline=deadline)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.deadline = self._deadline  # type: ignore[union-attr]
+
+
+def _deadline_of(request: urllib.request.Request) -> float | None:
+    return getattr(request, "graphkit_deadline", None)
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = functools.partial(_DeadlineHTTPConnection, deadline=_deadline_of(req))
+        return self.do_open(connection, req)  # type: ignore[arg-type]
+
+
+def _tls_context() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.sslsocket_class = _DeadlineSSLSocket
+    return context
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self) -> None:
+        super().__init__(context=_tls_context())
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = functools.partial(_DeadlineHTTPSConnection, deadline=_deadline_of(req))
+        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
+
+
 # file:, ftp: and data: URLs never get here: _http_url refuses them first.
-_OPENER = urllib.request.build_opener(_RefuseRedirects)
+_OPENER = urllib.request.build_opener(_RefuseRedirects, _DeadlineHTTPHandler, _DeadlineHTTPSHandler)
 
 
 def _without_credentials(url: str) -> str:
@@ -146,7 +288,9 @@ def _graph_iri(graph: str | None) -> str | None:
 
 
 def _server_message(body: bytes) -> str:
-    text = " ".join(body.decode("utf-8", "replace").split())
+    """A server's words for an error message: on one line, control characters escaped (a
+    server cannot rewrite the user's terminal), at most MESSAGE_CHARS long."""
+    text = escape_controls(" ".join(body.decode("utf-8", "replace").split()))
     return text[:MESSAGE_CHARS] + ("…" if len(text) > MESSAGE_CHARS else "")
 
 
@@ -158,7 +302,12 @@ class _Answer(io.RawIOBase):
     """The body of an HTTP answer, read against a deadline; keeps its last bytes for messages."""
 
     def __init__(
-        self, response: Any, deadline: float | None, timed_out: Exception, description: str
+        self,
+        response: Any,
+        deadline: float | None,
+        timed_out: Exception,
+        description: str,
+        max_bytes: int | None = DEFAULT_MAX_ANSWER_BYTES,
     ):
         self.media_type: str | None = response.headers.get("Content-Type")
         self.tail = b""
@@ -166,6 +315,8 @@ class _Answer(io.RawIOBase):
         self._deadline = deadline
         self._timed_out = timed_out
         self._description = description
+        self._max_bytes = max_bytes
+        self._read = 0
 
     def readable(self) -> bool:
         return True
@@ -181,8 +332,23 @@ class _Answer(io.RawIOBase):
             raise EndpointError(
                 f"The connection to {self._description} broke off during its answer: {exc!r}."
             ) from None
+        self._read += size
+        if self._max_bytes is not None and self._read > self._max_bytes:
+            raise EndpointError(
+                f"{self._description} sent more than {_size(self._max_bytes)}, more than "
+                "graphkit holds from one answer; it stopped reading. Narrow the query down "
+                "(LIMIT, more specific patterns) or raise the cap (max_answer_bytes)."
+            )
         self.tail = (self.tail + bytes(buffer[:size]))[-MESSAGE_CHARS:]
         return size
+
+
+def _size(count: int) -> str:
+    """``1 GiB``, ``512 MiB``, ``2,000 bytes``: a byte count for messages."""
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if count >= 1 << shift and count % (1 << shift) == 0:
+            return f"{count >> shift:,} {unit}"
+    return f"{count:,} bytes"
 
 
 class _Service:
@@ -199,10 +365,12 @@ class _Service:
         graph: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
+        max_answer_bytes: int | None = DEFAULT_MAX_ANSWER_BYTES,
     ):
         self.url, self._authorization = _http_url(url, self.role)
         self.graph = _graph_iri(graph)
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
         self._headers = dict(headers or {})
 
     @property
@@ -229,17 +397,21 @@ class _Service:
         url: str,
         *,
         timeout: float | None,
+        deadline: float | None = None,
         data: bytes | None = None,
         content_type: str | None = None,
         accept: str | None = None,
     ) -> Any:
-        """Send one request and return the open response (a context manager).
+        """Send one request and return the open response (a context manager); every socket
+        call of it, and of reading the response, ends by ``deadline`` (default: ``timeout``
+        seconds from now).
 
         Raises:
             EndpointError: an HTTP error status, a redirect, or no connection.
             EndpointTimeoutError: no answer within ``timeout`` seconds.
         """
         request = urllib.request.Request(url, data=data, method=method, headers=self._headers)
+        request.graphkit_deadline = _deadline(timeout) if deadline is None else deadline  # type: ignore[attr-defined]
         if self._authorization:
             request.add_header("Authorization", self._authorization)
         if content_type:
@@ -258,12 +430,13 @@ class _Service:
                 else ""
             )
             raise EndpointError(
-                f"{self.description} answered HTTP {exc.code} {exc.reason}: {message}{hint}"
+                f"{self.description} answered HTTP {exc.code} {escape_controls(str(exc.reason))}: "
+                f"{message}{hint}"
             ) from None
         except _RedirectRefused as exc:
             raise EndpointError(
                 f"{self.description} redirects (HTTP {exc.code}) to "
-                f"{_without_credentials(exc.location)}; graphkit does not follow redirects. "
+                f"{escape_controls(_without_credentials(exc.location))}; graphkit does not follow redirects. "
                 "Use that URL instead if you trust it."
             ) from None
         except TimeoutError:
@@ -279,7 +452,9 @@ class _Service:
             raise EndpointError(f"Cannot reach {self.description}: {exc!r}.") from None
 
     def _answer(self, response: Any, timeout: float | None, deadline: float | None) -> _Answer:
-        return _Answer(response, deadline, self._timed_out(timeout), self.description)
+        return _Answer(
+            response, deadline, self._timed_out(timeout), self.description, self.max_answer_bytes
+        )
 
     @contextlib.contextmanager
     def _parse_errors(self, answer: _Answer, what: str) -> Iterator[None]:
@@ -288,10 +463,17 @@ class _Service:
             yield
         except QueryError:
             raise
+        except MemoryError:
+            raise EndpointError(
+                f"{self.description} sent an answer too large to hold in memory; graphkit "
+                "stopped reading it. Narrow the query down (LIMIT, more specific patterns) or "
+                "lower the cap (max_answer_bytes)."
+            ) from None
         except (SyntaxError, ValueError) as exc:
             tail = _server_message(answer.tail) or "(nothing)"
             raise EndpointError(
-                f"{self.description} sent an answer that is not valid {what} ({exc}); "
+                f"{self.description} sent an answer that is not valid {what} "
+                f"({escape_controls(str(exc))}); "
                 f"it ends with: {tail}"
             ) from None
 
@@ -362,6 +544,7 @@ class Endpoint(Answers, _Service):
             ``default-graph-uri``), e.g. the graph given to ``graphkit push --graph``.
         timeout: seconds a query may take, for its whole answer (``None``: no limit).
         headers: extra HTTP headers, e.g. an API key.
+        max_answer_bytes: the most one answer may hold (``None``: no cap).
 
     Raises:
         EndpointError: ``url`` is not an http:// or https:// URL.
@@ -408,6 +591,7 @@ class Endpoint(Answers, _Service):
             "POST",
             self.url,
             timeout=timeout,
+            deadline=deadline,
             data=urllib.parse.urlencode(fields).encode("utf-8"),
             content_type="application/x-www-form-urlencoded",
             accept=GRAPH_ACCEPT if graph_form else RESULTS_MEDIA_TYPE,
@@ -462,6 +646,7 @@ class GraphStore(_Service):
         graph: the IRI of the named graph to work on (default: the default graph).
         timeout: seconds each request may take (``None``: no limit).
         headers: extra HTTP headers, e.g. an API key.
+        max_answer_bytes: the most one answer may hold (``None``: no cap).
     """
 
     role = "the graph store"
@@ -499,7 +684,7 @@ class GraphStore(_Service):
         """How many triples the graph holds, by downloading it (HTTP GET) and counting."""
         deadline = _deadline(self.timeout)
         with self._send(
-            "GET", self.graph_url, timeout=self.timeout, accept=GRAPH_ACCEPT
+            "GET", self.graph_url, timeout=self.timeout, deadline=deadline, accept=GRAPH_ACCEPT
         ) as response:
             answer = self._answer(response, self.timeout, deadline)
             return sum(1 for _ in self._triples(answer))

@@ -42,11 +42,22 @@ def _portable(exc: BaseException) -> BaseException:
     return exc
 
 
+_disposable = False
+
+
+def mark_process_disposable() -> None:
+    """Say that this process ends as soon as its one task is done (the endpoint answers each
+    request in such a child): a query that overruns its timeout is then left in a thread that
+    dies with the process, so no second process is forked for it."""
+    global _disposable
+    _disposable = True
+
+
 def can_fork() -> bool:
-    """Whether a query may run in a forked child: the platform forks and this process runs no
+    """Whether a query may run in a forked child: the platform forks, this process runs no
     other thread (forking a process with threads, such as a notebook kernel, can leave the
-    child waiting on a lock one of them held)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    child waiting on a lock one of them held), and it is not itself a disposable child."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and not _disposable
 
 
 def _read_all(fd: int) -> bytes:

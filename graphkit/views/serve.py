@@ -14,14 +14,14 @@ and sends no CORS headers unless an origin is allowed explicitly.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import re
-import socket
-import socketserver
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Variable
@@ -46,6 +46,15 @@ from graphkit.errors import (
 )
 from graphkit.graph.namespaces import PREFIXES
 from graphkit.locations import STATIC_DIR
+from graphkit.sparql.timeouts import mark_process_disposable
+from graphkit.views.listener import (
+    DEFAULT_MAX_PER_CLIENT,
+    DEFAULT_REQUEST_DEADLINE,
+    DEFAULT_WORKERS,
+    BufferedRequestHandlerMixin,
+    Listener,
+    Listener6,
+)
 from graphkit.views.workbench import (
     RDFLIB_FORMATS,
     graph_document,
@@ -57,6 +66,7 @@ from graphkit.views.workbench import (
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 MAX_BODY = 1 << 20  # bytes; a query longer than 1 MiB is refused
+WARM_UP_QUERY = "SELECT ?s WHERE { ?s a ?class } LIMIT 1"
 
 # Media types the endpoint can write, per kind of result; the first is the default.
 TABLE_TYPES = {
@@ -195,12 +205,17 @@ def queries_json() -> bytes:
     return json.dumps(listing, ensure_ascii=False).encode("utf-8")
 
 
-class SparqlHandler(http.server.BaseHTTPRequestHandler):
+class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHandler):
     """Answers the SPARQL protocol at ``/sparql`` and serves the query page."""
 
     server: SparqlServer
     server_version = "graphkit-sparql"
-    timeout = 60  # seconds a client may take to send its request
+
+    def setup(self) -> None:
+        # This handler runs in a child that exits after one answer: a query over its time is
+        # abandoned with the child instead of forking once more (see graphkit.sparql.timeouts).
+        mark_process_disposable()
+        super().setup()
 
     def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
         self.send_response(status)
@@ -399,31 +414,15 @@ class SparqlHandler(http.server.BaseHTTPRequestHandler):
         self._send(200, body, f"{media_type}; charset=utf-8", **notice)
 
 
-class SparqlServer(http.server.HTTPServer):
-    """An HTTP server that carries the endpoint's settings for its handlers."""
+class SparqlServer(Listener):
+    """The endpoint's listener (see :mod:`graphkit.views.listener`: requests are read whole
+    against a deadline, then answered in a child process), carrying the endpoint's settings."""
 
     settings: EndpointSettings
 
-    def server_bind(self) -> None:
-        """Bind without HTTPServer's reverse DNS look-up of the address (no network use)."""
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
 
-
-if hasattr(socketserver, "ForkingMixIn"):
-
-    class _Server(socketserver.ForkingMixIn, SparqlServer):
-        """One process per request: a runaway query is killed without touching the others,
-        and no thread is running when the query runner forks."""
-
-else:  # pragma: no cover - platforms without fork
-
-    class _Server(http.server.ThreadingHTTPServer, SparqlServer):
-        """One thread per request, where the platform cannot fork."""
-
-
-class _Server6(_Server):
-    address_family = socket.AF_INET6
+class _SparqlServer6(Listener6, SparqlServer):
+    pass
 
 
 def is_loopback(host: str) -> bool:
@@ -442,6 +441,10 @@ def make_server(
     cors_origin: str | None = None,
     allow_hosts: Iterable[str] = (),
     max_triples: int | None = None,
+    workers: int = DEFAULT_WORKERS,
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE,
+    max_per_client: int = DEFAULT_MAX_PER_CLIENT,
+    database: Path | None = None,
 ) -> SparqlServer:
     """A SPARQL endpoint over ``graph`` listening on ``host:port`` (``port`` 0: any free port).
 
@@ -459,11 +462,29 @@ def make_server(
         allow_hosts: more ``Host`` header values to accept (e.g. a name behind a proxy).
         max_triples: the triple cap of CONSTRUCT and DESCRIBE answers (default none); an
             answer over it is refused with 422 and a message, never cut.
+        workers: how many requests are answered at once (each in its own process); the rest
+            wait their turn, and slow clients never hold one (see :mod:`graphkit.views.listener`).
+        request_deadline: seconds a client has to send its whole request (headers and body).
+        max_per_client: open connections allowed from one address.
+        database: the folder of the persistent store, where ``graph`` is that store: the
+            endpoint then answers from an in-memory copy, because the worker processes are
+            forked and a database handle (its background threads) does not survive a fork.
     """
     if engine == "oxigraph" and isinstance(graph, Graph):
         oxigraph_store(graph)  # load once here, so that every request process shares it
-    server_class = _Server6 if ":" in host else _Server
-    server = server_class((host, port), SparqlHandler)
+    if database is not None and isinstance(graph, ox.Store):
+        copy = ox.Store()
+        copy.bulk_extend(graph)
+        graph = copy
+    server_class = _SparqlServer6 if ":" in host else SparqlServer
+    server = server_class(
+        (host, port),
+        SparqlHandler,
+        workers=workers,
+        request_deadline=request_deadline,
+        max_per_client=max_per_client,
+        max_body=MAX_BODY,
+    )
     bound_port = server.server_address[1]
     names = {host, "localhost", "127.0.0.1", "[::1]"} if is_loopback(host) else {host}
     names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
@@ -477,7 +498,17 @@ def make_server(
         allowed_hosts=allowed,
         max_triples=max_triples,
     )
+    _warm_up(server.settings)
+    server.start_workers()
     return server
+
+
+def _warm_up(settings: EndpointSettings) -> None:
+    """Run one small query before serving, so the query parser and the store are ready in the
+    listening process and every answering child starts from there (a cold parser costs each
+    child tens of milliseconds)."""
+    with contextlib.suppress(QueryError):
+        run_query(WARM_UP_QUERY, graph=settings.graph, engine=settings.engine, timeout=None)
 
 
 def endpoint_url(server: SparqlServer) -> str:
