@@ -942,11 +942,13 @@ def serve_command(
     limit: int,
     max_triples: int | None,
 ) -> None:
-    """Serve the graph as a read-only SPARQL endpoint with a query page.
+    """Serve the graph as a read-only SPARQL endpoint with a query workbench.
 
     The endpoint is /sparql (SPARQL 1.1 Protocol: GET, POST form, POST
-    application/sparql-query; JSON, XML, CSV, TSV, Turtle, N-Triples and JSON-LD answers).
-    Updates, SERVICE and FROM are refused. The page at / works without internet.
+    application/sparql-query; JSON, XML, CSV, TSV, Turtle, N-Triples and JSON-LD answers);
+    without a query it answers its service description. /data?default gives the whole graph
+    (read-only Graph Store Protocol). Updates, SERVICE and FROM are refused. The workbench at /
+    (YASGUI, the bundled questions with their parameters) works without internet.
 
     \b
     Example:
