@@ -823,13 +823,22 @@ QUERY_ROW_CAP = 10_000
 
 
 def query_run_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--engine``, ``--timeout`` and ``--limit``: how queries run and how much they return."""
+    """``--engine``, ``--timeout``, ``--limit`` and ``--max-triples``: how queries run and how
+    much they return."""
+    command = click.option(
+        "--max-triples",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Triple cap of CONSTRUCT and DESCRIBE (default: none). A graph is never cut "
+        "short: an answer over the cap is an error.",
+    )(command)
     command = click.option(
         "--limit",
         type=click.IntRange(min=1),
         default=QUERY_ROW_CAP,
         show_default=True,
-        help="Row cap: at most this many rows are returned, and a note says when more exist.",
+        help="Row cap of SELECT: at most this many rows are returned, and a note says when "
+        "more exist.",
     )(command)
     command = click.option(
         "--timeout",
@@ -880,6 +889,7 @@ def query_command(
     engine: str,
     timeout: float,
     limit: int,
+    max_triples: int | None,
 ) -> None:
     """Run a SPARQL query over the graph and print the result.
 
@@ -897,7 +907,9 @@ def query_command(
     from graphkit.views.output import render_frame
 
     values = _parameter_values(params)
-    result = kg.query(query_text, values, engine=engine, timeout=timeout, max_rows=limit)
+    result = kg.query(
+        query_text, values, engine=engine, timeout=timeout, max_rows=limit, max_triples=max_triples
+    )
     frame = result.frame()
     click.echo(render_frame(compact_frame(frame) if fmt in ("table", "md") else frame, fmt))
     if result.truncated:
@@ -1024,12 +1036,15 @@ def serve_command(
     engine: str,
     timeout: float,
     limit: int,
+    max_triples: int | None,
 ) -> None:
-    """Serve the graph as a read-only SPARQL endpoint with a query page.
+    """Serve the graph as a read-only SPARQL endpoint with a query workbench.
 
     The endpoint is /sparql (SPARQL 1.1 Protocol: GET, POST form, POST
-    application/sparql-query; JSON, XML, CSV, TSV, Turtle, N-Triples and JSON-LD answers).
-    Updates, SERVICE and FROM are refused. The page at / works without internet.
+    application/sparql-query; JSON, XML, CSV, TSV, Turtle, N-Triples and JSON-LD answers);
+    without a query it answers its service description. /data?default gives the whole graph
+    (read-only Graph Store Protocol). Updates, SERVICE and FROM are refused. The workbench at /
+    (YASGUI, the bundled questions with their parameters) works without internet.
 
     \b
     Example:
@@ -1045,6 +1060,7 @@ def serve_command(
             engine=engine,
             timeout=timeout,
             max_rows=limit,
+            max_triples=max_triples,
             cors_origin=cors_origin,
             allow_hosts=allow_hosts,
             request_deadline=request_deadline,

@@ -62,6 +62,18 @@ class QueryTimeoutError(QueryError):
     """The query ran longer than its timeout and was stopped."""
 
 
+class AnswerTooLargeError(QueryError):
+    """A CONSTRUCT or DESCRIBE answer has more triples than the cap set for it: no part of it is
+    given, since a graph cut short looks complete."""
+
+    def __init__(self, cap: int, option: str = "--max-triples"):
+        super().__init__(
+            f"The answer has more than {cap} triples, the cap set with {option}; nothing was "
+            f"returned. Raise or drop {option}, or narrow the query."
+        )
+        self.cap = cap
+
+
 class ParameterError(QueryError, ValueError):
     """A parameter name or value does not fit the query."""
 

@@ -343,9 +343,12 @@ class KnowledgeGraph:
         engine: str = "oxigraph",
         timeout: float | None = 30.0,
         max_rows: int | None = 10_000,
+        max_triples: int | None = None,
     ) -> QueryResult:
         """Run a bundled query (by name), a ``.rq`` file or SPARQL text; ``values`` are
         parameter values as a user types them (``{"city": "Wien"}``), bound as RDF terms.
+        ``max_rows`` caps SELECT rows (cut, and said so); ``max_triples`` caps CONSTRUCT and
+        DESCRIBE (past it, :class:`graphkit.errors.AnswerTooLargeError`; default: no cap).
         See :func:`graphkit.analysis.query.run_query_with_values`."""
         from graphkit.analysis.query import run_query_with_values
 
@@ -353,7 +356,7 @@ class KnowledgeGraph:
         source = self.graph() if engine == "rdflib" else self.backend
         return run_query_with_values(
             text_or_name, dict(values or {}), source, engine=engine, timeout=timeout,
-            max_rows=max_rows,
+            max_rows=max_rows, max_triples=max_triples,
         )  # fmt: skip
 
     # --- Exports and pictures ------------------------------------------------------------

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from graphkit.analysis.query import bundled_queries, query, run_query
 from graphkit.cli import main
-from graphkit.errors import QueryTimeoutError, UnknownQueryError
+from graphkit.errors import AnswerTooLargeError, QueryTimeoutError, UnknownQueryError
 from graphkit.graph.store import open_store
 from graphkit.locations import DATASETS_DIR
 from graphkit.sparql.backends import StoreBackend, as_backend, subgraph, subgraph_names
@@ -49,23 +49,31 @@ def test_every_bundled_query_answers_the_same_from_the_store_as_from_the_graph(
 
 
 @pytest.mark.parametrize("isolate", [True, False], ids=["forked", "thread"])
-@pytest.mark.parametrize(
-    ("text", "unit"),
-    [
-        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "rows"),
-        ("CONSTRUCT WHERE { ?s ?p ?o }", "triples"),
-    ],
-)
 def test_row_cap_cuts_the_answer_and_says_so(
-    text: str, unit: str, isolate: bool, bundled_store, monkeypatch: pytest.MonkeyPatch
+    isolate: bool, bundled_store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("graphkit.sparql.backends.can_fork", lambda: isolate)
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     result = run_query(text, graph=bundled_store, max_rows=7)
     assert len(result) == 7
     assert result.truncated
-    assert f"first 7 {unit}" in result.truncation_message()
+    assert "first 7 rows" in result.truncation_message()
     whole = run_query(text, graph=bundled_store, max_rows=None)
     assert len(whole) == len(bundled_store) and not whole.truncated
+
+
+@pytest.mark.parametrize("isolate", [True, False], ids=["forked", "thread"])
+def test_a_graph_is_whole_or_refused_never_cut(
+    isolate: bool, bundled_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graphkit.sparql.backends.can_fork", lambda: isolate)
+    text = "CONSTRUCT WHERE { ?s ?p ?o }"
+    whole = run_query(text, graph=bundled_store, max_rows=7)
+    assert len(whole) == len(bundled_store) and not whole.truncated
+    with pytest.raises(AnswerTooLargeError, match="more than 7 triples"):
+        run_query(text, graph=bundled_store, max_triples=7)
+    exact = run_query(text, graph=bundled_store, max_triples=len(bundled_store))
+    assert len(exact) == len(bundled_store)
 
 
 def test_a_cap_above_the_answer_size_truncates_nothing(bundled_store) -> None:

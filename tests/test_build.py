@@ -128,3 +128,39 @@ def test_graph_without_ontology_holds_only_data(mini_dir: Path) -> None:
     graph = build_graph(load_datasets([mini_dir]), with_ontology=False)
     assert (GK.City, RDF.type, None) not in graph
     assert (node("kosice"), RDF.type, GK.City) in graph
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"),
+    [
+        ("4", "decimal"), ("4.0", "decimal"), ("+04.50", "decimal"), ("-0.0", "decimal"),
+        (".5", "decimal"), ("1e2", "decimal"), ("04", "integer"), ("-0", "integer"),
+        ("+7", "int"), ("1", "boolean"), ("0", "boolean"), ("true", "boolean"),
+        ("1e3", "double"), ("0.1", "float"), ("-0", "double"), ("2019", "gYear"),
+        ("2019-04", "gYearMonth"), ("2019-04-09+00:00", "date"), ("P1Y0M", "duration"),
+        (" 7 ", "integer"), ("x", "decimal"), ("https://example.org/a", "anyURI"),
+    ],
+)  # fmt: skip
+def test_typed_literals_take_the_form_the_store_keeps(lexical: str, datatype: str) -> None:
+    import pyoxigraph as ox
+
+    from graphkit.graph.terms import canonical_lexical
+
+    iri = str(XSD) + datatype
+    store = ox.Store()
+    subject, predicate = ox.NamedNode("urn:s"), ox.NamedNode("urn:p")
+    store.add(ox.Quad(subject, predicate, ox.Literal(lexical, datatype=ox.NamedNode(iri))))
+    (kept,) = store.quads_for_pattern(subject, predicate, None)
+    assert canonical_lexical(lexical, iri) == kept.object.value
+
+
+def test_turtle_writes_typed_values_as_they_are_held(mini_graph: Graph) -> None:
+    data = serialise(mini_graph, "ttl")
+    typed = {
+        (o.datatype, str(o)) for o in mini_graph.objects() if isinstance(o, Literal) and o.datatype
+    }
+    reread = Graph().parse(data=data, format="turtle")
+    assert typed == {
+        (o.datatype, str(o)) for o in reread.objects() if isinstance(o, Literal) and o.datatype
+    }
+    assert (XSD.decimal, "3") in typed

@@ -92,3 +92,51 @@ def test_graph_option_with_rdf_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "--graph applies to" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def _typed_literals(path: Path) -> set[tuple[str, str]]:
+    """(datatype, lexical form) of every typed, non-string literal of an RDF file, read by
+    Oxigraph, so the check does not depend on the library that wrote the file."""
+    import pyoxigraph as ox
+
+    string = "http://www.w3.org/2001/XMLSchema#string"
+    return {
+        (t.object.datatype.value, t.object.value)
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
+        if isinstance(t.object, ox.Literal)
+        and not t.object.language
+        and t.object.datatype.value != string
+    }
+
+
+def test_every_rdf_format_spells_typed_values_the_same(tmp_path: Path, mini_dir: Path) -> None:
+    from decimal import Decimal
+
+    forms = {}
+    for fmt in ("ttl", "nt", "jsonld"):
+        out = tmp_path / f"kg.{fmt}"
+        result = run(
+            "export", "--no-bundled", "--data", str(mini_dir), "--format", fmt, "--out", str(out)
+        )
+        assert result.exit_code == 0, result.output
+        forms[fmt] = _typed_literals(out)
+    assert forms["ttl"] == forms["nt"] == forms["jsonld"]
+    decimals = {lexical for datatype, lexical in forms["nt"] if datatype.endswith("#decimal")}
+    curated = pd.read_csv(mini_dir / "quantities.csv", dtype=str)["value"]
+    # One spelling per value, the one the store keeps: no trailing zeros, 4 not 4.0.
+    assert {Decimal(v) for v in decimals} == {Decimal(v) for v in curated}
+    assert len(decimals) == len(set(curated))
+    assert not [v for v in decimals if v.startswith("+") or ("." in v and v.endswith("0"))]
+
+
+def test_query_answers_spell_decimals_as_the_export_does(tmp_path: Path, mini_dir: Path) -> None:
+    import graphkit
+
+    out = tmp_path / "kg.ttl"
+    run("export", "--no-bundled", "--data", str(mini_dir), "--format", "ttl", "--out", str(out))
+    exported = {v for d, v in _typed_literals(out) if d.endswith("#decimal")}
+    kg = graphkit.open(mini_dir, bundled=False)
+    query = "SELECT ?v WHERE { ?s ?p ?v FILTER(datatype(?v) = xsd:decimal) }"
+    for engine in ("oxigraph", "rdflib"):
+        answered = {str(row[0]) for row in kg.query(query, engine=engine).rows}
+        assert answered == exported, engine

@@ -290,7 +290,7 @@ def test_update_requests_are_forbidden(endpoint, body, content_type):
 
 
 def test_other_refusals(endpoint):
-    assert get(endpoint.sparql)[0] == 400  # no query
+    assert get(endpoint.sparql + "?format=json")[0] == 400  # no query
     url = query_url(endpoint, CITIES) + "&default-graph-uri=file%3A%2F%2F%2Fetc%2Fpasswd"
     assert get(url)[0] == 400
     assert post(endpoint.sparql, b"x", "text/plain")[0] == 415
@@ -412,7 +412,7 @@ def test_page_is_served_with_its_assets_and_a_strict_policy(endpoint):
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     page = body.decode("utf-8")
     assert '<script src="/static/app.js"' in page
-    for asset in ("app.js", "app.css"):
+    for asset in ("app.js", "app.css", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css"):
         status, _, _ = get(endpoint.base + "static/" + asset)
         assert status == 200, asset
 
@@ -428,7 +428,8 @@ def test_page_lists_the_bundled_queries(endpoint):
 def test_page_assets_load_nothing_from_outside():
     # The only absolute URLs allowed are vocabulary namespaces in the example query and in the
     # script's prefix table: names, never fetched.
-    namespaces = tuple(str(namespace) for namespace in PREFIXES.values())
+    svg = "http://www.w3.org/2000/svg"  # the SVG namespace of the drawn views: a name
+    namespaces = (*(str(namespace) for namespace in PREFIXES.values()), svg)
     for name in ("index.html", "app.js", "app.css"):
         text = (STATIC_DIR / name).read_text(encoding="utf-8")
         urls = re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text)

@@ -39,6 +39,7 @@ from rdflib.namespace import SKOS, XSD
 from graphkit.analysis.names import NameIndex, name_index
 from graphkit.data.load import fold
 from graphkit.errors import (
+    AnswerTooLargeError,
     ForbiddenQueryError,
     ParameterError,
     QueryError,
@@ -59,6 +60,7 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
     "ENGINES",
+    "AnswerTooLargeError",
     "BundledQuery",
     "CheckedQuery",
     "ForbiddenQueryError",
@@ -440,6 +442,7 @@ def run_query(
     engine: str = "oxigraph",
     timeout: float | None = DEFAULT_TIMEOUT,
     max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_triples: int | None = None,
 ) -> QueryResult:
     """Check and run a query; return its full result (rows, boolean or triples).
 
@@ -452,9 +455,13 @@ def run_query(
             such as :class:`graphkit.sparql.remote.Endpoint` (see :mod:`graphkit.sparql.backends`).
         engine: ``"oxigraph"`` (default) or ``"rdflib"`` (rdflib graphs only).
         timeout: seconds before the query is stopped (``None``: no limit).
-        max_rows: the row cap (``None``: no cap); ``result.truncated`` says if it was hit.
+        max_rows: the row cap of SELECT (``None``: no cap); ``result.truncated`` says if it was
+            hit.
+        max_triples: the triple cap of CONSTRUCT and DESCRIBE (``None``, the default: every
+            triple). A graph is never cut short: past the cap the query fails.
 
     Raises:
+        AnswerTooLargeError: a CONSTRUCT or DESCRIBE answer has more than ``max_triples``.
         QueryError: and its subclasses for refused, invalid, timed-out or failed queries.
         TypeError: a binding is not an RDF term.
     """
@@ -462,7 +469,11 @@ def run_query(
     checked = check_query(text)
     terms = bind_parameters(checked, bundled, bindings)
     backend = as_backend(graph if graph is not None else bundled_graph(), engine)
-    result = backend.run(checked, terms, max_rows=max_rows, timeout=timeout)
+    makes_graph = checked.form in ("CONSTRUCT", "DESCRIBE")
+    cap = max_triples if makes_graph else max_rows
+    result = backend.run(checked, terms, max_rows=cap, timeout=timeout)
+    if makes_graph and result.truncated and cap is not None:
+        raise AnswerTooLargeError(cap)
     return sort_concatenated_lists(result, text)
 
 

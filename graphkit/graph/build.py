@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Literal as Literal_
@@ -32,6 +32,7 @@ from graphkit.graph.namespaces import (
     bind_prefixes,
     concept,
 )
+from graphkit.graph.terms import TURTLE, canonical_lexical
 from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -500,7 +501,18 @@ def _dataset_blocks(dataset: Dataset, vocab: Graph) -> Iterator[_Block]:
     yield _Block(scheme, RDFS.label, _text(["graphkit themes"]), "text")
     yield _Block(scheme, SKOS.prefLabel, _text(["graphkit themes"]), "en")
     for table in TABLES:
-        yield from _table_blocks(table, dataset.tables[table], names, source_ids, organisation_ids)
+        for block in _table_blocks(
+            table, dataset.tables[table], names, source_ids, organisation_ids
+        ):
+            yield _canonical(block) if block.kind == "typed" else block
+
+
+def _canonical(block: _Block) -> _Block:
+    """``block`` with its typed literals in their one canonical lexical form."""
+    datatype = str(block.datatype)
+    codes, distinct = pd.factorize(block.objects)
+    forms = _text([canonical_lexical(str(value), datatype) for value in distinct])
+    return replace(block, objects=forms[codes] if len(distinct) else block.objects)
 
 
 def vocabulary_graph() -> Graph:
@@ -537,7 +549,7 @@ def dataset_triples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[Tr
         elif block.kind == "en":
             make = partial(Literal, lang="en")
         elif block.kind == "typed":
-            make = partial(Literal, datatype=block.datatype)
+            make = partial(Literal, datatype=block.datatype, normalize=False)
         else:
             make = Literal
         objects = _terms(block.objects, make, caches.setdefault((block.kind, block.datatype), {}))
@@ -612,7 +624,7 @@ def serialise(graph: Graph, fmt: str = "ttl") -> bytes:
         # rdflib emits nodes in hash order; sort them so the same graph gives the same bytes.
         document["@graph"] = sorted(document.get("@graph", []), key=lambda n: str(n.get("@id")))
         return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return ordered.serialize(format="turtle", encoding="utf-8")
+    return ordered.serialize(format=TURTLE, encoding="utf-8")
 
 
 def _stable_blank_nodes(graph: Graph) -> Graph:

@@ -56,6 +56,7 @@ BUILDER_MODULES = (
     "data/load.py",
     "graph/build.py",
     "graph/namespaces.py",
+    "graph/terms.py",
     "analysis/transfers.py",
     "analysis/network.py",
 )

@@ -3,12 +3,17 @@ every engine, the store and the results use."""
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, plugin
 from rdflib.namespace import XSD
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.serializer import Serializer
 from rdflib.term import Node
 
 from graphkit.errors import QueryError
@@ -44,7 +49,10 @@ def from_oxigraph(term: object) -> Node | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
+        if datatype == _STRING:
+            return Literal(term.value)
+        # Keep the store's lexical form: rdflib would respell some values (1000 as 1000.0).
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise QueryError(f"RDF-star triple terms are not supported in results: {term}")
 
 
@@ -68,6 +76,100 @@ _INTEGER_TYPES = {
 }
 _FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 _BOOLEAN = str(XSD.boolean)
+_DECIMAL = str(XSD.decimal)
+_DECIMAL_FORM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_INTEGER_FORM = re.compile(r"^[+-]?\d+$")
+# Datatypes whose values Oxigraph stores natively and so writes back in a form of its own.
+_STORED_AS_VALUES = {
+    str(XSD[name])
+    for name in (
+        "double",
+        "float",
+        "date",
+        "dateTime",
+        "dateTimeStamp",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "gMonth",
+        "gMonthDay",
+        "gDay",
+        "duration",
+        "dayTimeDuration",
+        "yearMonthDuration",
+    )
+}
+
+
+def canonical_lexical(lexical: str, datatype: str | None) -> str:
+    """The one lexical form graphkit gives a literal of ``datatype``: the form the Oxigraph store
+    keeps, so that the store, every export (Turtle, N-Triples, JSON-LD) and every SPARQL engine
+    reading them spell a value the same way.
+
+    Oxigraph stores numbers, booleans, dates and durations as values and writes them back in
+    its own canonical form, whatever the input said: ``"4.0"^^xsd:decimal`` is ``"4"``,
+    ``"04"^^xsd:integer`` is ``"4"``, ``"1"^^xsd:boolean`` is ``"true"``, ``"1e3"^^xsd:double``
+    is ``"1000"``, ``"2019-04-09+00:00"^^xsd:date`` is ``"2019-04-09Z"``. Text that is not a
+    valid value of its datatype, and literals of any other datatype, stay as written.
+
+    Args:
+        lexical: the literal's text.
+        datatype: the datatype IRI as a string (``None``: plain text, unchanged).
+
+    Returns:
+        The lexical form to store and write.
+    """
+    if datatype in _INTEGER_TYPES:
+        return str(int(lexical)) if _INTEGER_FORM.match(lexical) else lexical
+    if datatype == _DECIMAL:
+        if not _DECIMAL_FORM.match(lexical):
+            return lexical
+        value = Decimal(lexical)
+        return "0" if value == 0 else format(value.normalize(), "f")
+    if datatype == _BOOLEAN:
+        return {"1": "true", "0": "false"}.get(lexical, lexical)
+    if datatype in _STORED_AS_VALUES:
+        return _stored_form(lexical, datatype)
+    return lexical
+
+
+_NORMALISER: ox.Store | None = None
+_NORMALISER_LOCK = threading.Lock()
+_PROBE = (ox.NamedNode("urn:graphkit:canonical"), ox.NamedNode("urn:graphkit:value"))
+
+
+def _stored_form(lexical: str, datatype: str) -> str:
+    """The lexical form Oxigraph writes back for a value it stores natively (its rules for
+    doubles, dates and durations are not worth restating)."""
+    global _NORMALISER
+    quad = ox.Quad(*_PROBE, ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+    with _NORMALISER_LOCK:
+        if _NORMALISER is None:
+            _NORMALISER = ox.Store()
+        _NORMALISER.add(quad)
+        (stored,) = list(_NORMALISER.quads_for_pattern(*_PROBE, None))
+        _NORMALISER.remove(stored)
+    return stored.object.value
+
+
+class CanonicalTurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle writer, except that a literal whose short form would change its lexical
+    form is written in full: rdflib writes ``"4"^^xsd:decimal`` as ``4.0`` and
+    ``"1000"^^xsd:double`` as ``1e+03``, which read back as other literals than the graph holds.
+    Registered as the rdflib format :data:`TURTLE`."""
+
+    def label(self, node: Node, position: int) -> str:
+        """The Turtle text of ``node``."""
+        written = super().label(node, position)
+        if isinstance(node, Literal) and not written.startswith('"') and written != str(node):
+            return node._literal_n3(
+                use_plain=False, qname_callback=lambda datatype: self.get_pname(datatype, True)
+            )
+        return written
+
+
+TURTLE = "graphkit-turtle"
+plugin.register(TURTLE, Serializer, __name__, "CanonicalTurtleSerializer")
 
 
 def _literal_value(lexical: str, datatype: str | None) -> object:

@@ -1,24 +1,14 @@
-// graphkit's query page: loads the bundled queries, runs a query against /sparql and shows
-// the answer. Every piece of data is inserted with textContent, never as HTML.
+// graphkit's query workbench: YASGUI (vendored in /static/yasgui/) over this server's /sparql,
+// the bundled research questions with a field per parameter (resolved by name on the server,
+// /resolve), and downloads of the answer as CSV, TSV or JSON. Nothing is loaded from outside:
+// YASGUI's own calls to other sites (vocabulary look-ups, example endpoints) are switched off.
+// Data from the server is inserted with textContent, never as HTML.
 "use strict";
 
-const PREFIXES = {
-  "https://w3id.org/graphkit/id/": "gkr:",
-  "https://w3id.org/graphkit/ontology#": "gk:",
-  "https://w3id.org/graphkit/vocab/": "gkv:",
-};
+const ENDPOINT = `${window.location.origin}/sparql`;
 
 function element(id) {
   return document.getElementById(id);
-}
-
-function compact(iri) {
-  for (const [namespace, prefix] of Object.entries(PREFIXES)) {
-    if (iri.startsWith(namespace)) {
-      return prefix + iri.slice(namespace.length);
-    }
-  }
-  return iri;
 }
 
 function show(id, text) {
@@ -27,141 +17,282 @@ function show(id, text) {
   node.hidden = !text;
 }
 
-function clearResults() {
-  show("error", "");
-  show("notice", "");
-  show("graph-output", "");
-  element("results").replaceChildren();
+function prefixLines(prefixes) {
+  return Object.entries(prefixes)
+    .map(([name, namespace]) => `PREFIX ${name}: <${namespace}>`)
+    .join("\n");
 }
 
-function renderTable(data) {
-  const table = element("results");
-  const head = document.createElement("tr");
-  const variables = data.head.vars || [];
-  for (const name of variables) {
-    const cell = document.createElement("th");
-    cell.textContent = name;
-    head.appendChild(cell);
+// Two small result views drawn as SVG in the page (YASGUI ships no offline chart or network):
+// "Chart" bars the first numeric column by the first text column; "Network" draws the rows whose
+// first two IRI columns name two things as links between them, on a circle.
+const SVG = "http://www.w3.org/2000/svg";
+const NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger)$/;
+
+function svgElement(name, attributes, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) {
+    node.setAttribute(key, String(value));
   }
-  const rows = [head];
-  for (const binding of data.results.bindings) {
-    const row = document.createElement("tr");
-    for (const name of variables) {
-      const cell = document.createElement("td");
-      const term = binding[name];
-      if (term) {
-        cell.textContent = term.type === "uri" ? compact(term.value) : term.value;
-        if (term.type === "uri") {
-          cell.className = "iri";
-          cell.title = term.value;
-        }
-      }
-      row.appendChild(cell);
-    }
-    rows.push(row);
+  if (text !== undefined) {
+    node.textContent = text;
   }
-  table.replaceChildren(...rows);
-  return data.results.bindings.length;
+  return node;
 }
 
-async function runQuery() {
-  const text = element("query").value;
-  const button = element("run");
-  clearResults();
-  button.disabled = true;
-  show("status", "Running…");
-  const started = performance.now();
-  try {
-    const isGraph = /^\s*(#[^\n]*\n|PREFIX[^\n]*\n|BASE[^\n]*\n|\s)*(CONSTRUCT|DESCRIBE)\b/i.test(text);
-    const response = await fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/sparql-query",
-        "Accept": isGraph ? "text/turtle" : "application/sparql-results+json",
-      },
-      body: text,
+function shown(term) {
+  if (!term) {
+    return "";
+  }
+  return term.type === "uri" ? term.value.replace(/^.*[/#]/, "") : term.value;
+}
+
+function columns(yasr) {
+  const variables = yasr.results?.getVariables() || [];
+  const bindings = yasr.results?.getBindings() || [];
+  const kinds = (test) => variables.filter((v) => bindings.length && bindings.every((b) => !b[v] || test(b[v])));
+  return {
+    bindings,
+    numbers: kinds((t) => t.type === "literal" && NUMERIC.test(t.datatype || "")),
+    texts: kinds((t) => t.type === "literal" && !NUMERIC.test(t.datatype || "")),
+    iris: kinds((t) => t.type === "uri"),
+  };
+}
+
+function icon(letter) {
+  const span = document.createElement("span");
+  span.textContent = letter;
+  return span;
+}
+
+class ChartPlugin {
+  constructor(yasr) {
+    this.yasr = yasr;
+    this.label = "Chart";
+    this.priority = 5;
+  }
+
+  canHandleResults() {
+    const found = columns(this.yasr);
+    return found.numbers.length > 0 && found.bindings.length > 0;
+  }
+
+  getIcon() {
+    return icon("▮");
+  }
+
+  draw() {
+    const { bindings, numbers, texts, iris } = columns(this.yasr);
+    const value = numbers[0];
+    const name = texts.find((v) => /name|label/.test(v)) || texts[0] || iris[0];
+    const rows = bindings.slice(0, 60).map((b) => [name ? shown(b[name]) : "", Number(b[value]?.value || 0)]);
+    const most = Math.max(1, ...rows.map(([, n]) => n));
+    const height = 22 * rows.length + 30;
+    const chart = svgElement("svg", { class: "graphkit-chart", width: "100%", viewBox: `0 0 900 ${height}`, role: "img" });
+    chart.appendChild(svgElement("title", {}, `${value} by ${name || "row"}`));
+    rows.forEach(([label, number], i) => {
+      const y = 22 * i + 4;
+      chart.appendChild(svgElement("text", { x: 250, y: y + 14, "text-anchor": "end", "font-size": 12 }, label.slice(0, 40)));
+      chart.appendChild(svgElement("rect", { x: 258, y, width: Math.max(1, (number / most) * 560), height: 16, fill: "#1f5fae" }));
+      chart.appendChild(svgElement("text", { x: 264 + (number / most) * 560, y: y + 13, "font-size": 11 }, String(number)));
     });
-    const body = await response.text();
-    if (!response.ok) {
-      show("error", `${response.status} ${response.statusText}: ${body}`);
-      show("status", "");
-      return;
-    }
-    show("notice", response.headers.get("X-Graphkit-Truncated") || "");
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    if (isGraph) {
-      show("graph-output", body);
-      show("status", `Done in ${seconds} s.`);
-      return;
-    }
-    const data = JSON.parse(body);
-    if (typeof data.boolean === "boolean") {
-      show("status", `Answer: ${data.boolean ? "yes" : "no"} (${seconds} s).`);
-      return;
-    }
-    const count = renderTable(data);
-    show("status", `${count} row${count === 1 ? "" : "s"} in ${seconds} s.`);
-  } catch (error) {
-    show("error", `The query could not be sent: ${error}`);
-    show("status", "");
-  } finally {
-    button.disabled = false;
+    chart.appendChild(svgElement("text", { x: 258, y: height - 6, "font-size": 12, fill: "#5b6475" }, `${value}${bindings.length > 60 ? " (first 60 rows)" : ""}`));
+    this.yasr.resultsEl.appendChild(chart);
   }
 }
 
-function describeParameters(query) {
-  const list = element("parameters");
-  const items = query.parameters.map((parameter) => {
-    const item = document.createElement("li");
-    const fallback = parameter.default ? `default ${parameter.default}` : "unset";
-    item.textContent =
-      `?${parameter.name} (${parameter.type}, ${fallback}): ${parameter.description}`;
-    return item;
+class NetworkPlugin {
+  constructor(yasr) {
+    this.yasr = yasr;
+    this.label = "Network";
+    this.priority = 4;
+  }
+
+  canHandleResults() {
+    return columns(this.yasr).iris.length >= 2;
+  }
+
+  getIcon() {
+    return icon("⋈");
+  }
+
+  draw() {
+    const { bindings, iris, texts } = columns(this.yasr);
+    const [from, to] = iris;
+    const nameOf = (variable) => texts.find((t) => t === `${variable}_name`);
+    const labels = new Map();
+    const links = [];
+    for (const b of bindings) {
+      if (!b[from] || !b[to]) {
+        continue;
+      }
+      for (const variable of [from, to]) {
+        const name = nameOf(variable);
+        labels.set(b[variable].value, name && b[name] ? b[name].value : shown(b[variable]));
+      }
+      links.push([b[from].value, b[to].value]);
+    }
+    const nodes = [...labels.keys()].sort();
+    const size = 700;
+    const radius = size / 2 - 120;
+    const at = new Map(nodes.map((n, i) => {
+      const angle = (2 * Math.PI * i) / Math.max(1, nodes.length);
+      return [n, [size / 2 + radius * Math.cos(angle), size / 2 + radius * Math.sin(angle)]];
+    }));
+    const network = svgElement("svg", { class: "graphkit-network", width: "100%", viewBox: `0 0 ${size} ${size}`, role: "img" });
+    network.appendChild(svgElement("title", {}, `${from} to ${to}: ${nodes.length} nodes, ${links.length} links`));
+    for (const [a, b] of links) {
+      const [x1, y1] = at.get(a);
+      const [x2, y2] = at.get(b);
+      network.appendChild(svgElement("line", { x1, y1, x2, y2, stroke: "#8a93a6", "stroke-width": 1.2 }));
+    }
+    for (const node of nodes) {
+      const [x, y] = at.get(node);
+      network.appendChild(svgElement("circle", { cx: x, cy: y, r: 6, fill: "#1f5fae" }));
+      network.appendChild(svgElement("text", { x: x + 8, y: y + 4, "font-size": 11 }, labels.get(node).slice(0, 30)));
+    }
+    this.yasr.resultsEl.appendChild(network);
+  }
+}
+
+function startYasgui(prefixes) {
+  const Yasgui = window.Yasgui.default || window.Yasgui;
+  // Only completions that need no network: variables and prefixes (the prefix list is bundled).
+  window.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  window.Yasr.registerPlugin("chart", ChartPlugin);
+  window.Yasr.registerPlugin("network", NetworkPlugin);
+  const example = `${prefixLines(prefixes)}
+
+SELECT ?city ?name WHERE {
+  ?city a gk:City ;
+      rdfs:label ?name .
+}
+ORDER BY ?name
+LIMIT 20
+`;
+  return new Yasgui(element("yasgui"), {
+    requestConfig: { endpoint: ENDPOINT, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: ENDPOINT }] },
+    persistenceId: null,
+    populateFromUrl: false,
+    yasqe: { value: example, prefixCcApi: null, resizeable: true, editorHeight: "22rem" },
+    yasr: { prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "network", "response"] },
   });
-  if (items.length) {
-    const hint = document.createElement("li");
-    hint.textContent =
-      "To fix a parameter, add VALUES ?name { <IRI> } or VALUES ?name { \"text\" } inside WHERE.";
-    items.push(hint);
-  }
-  list.replaceChildren(...items);
 }
 
-async function loadBundled() {
-  const select = element("bundled");
-  let queries = [];
-  try {
-    const response = await fetch("/queries.json");
-    queries = await response.json();
-  } catch (error) {
-    show("error", `Could not load the bundled queries: ${error}`);
-    return;
+function currentTab(yasgui) {
+  return yasgui.getTab();
+}
+
+function renderFields(query) {
+  const fields = element("fields");
+  const rows = query.parameters.map((parameter) => {
+    const row = document.createElement("div");
+    row.className = "field";
+    const label = document.createElement("label");
+    label.htmlFor = `param-${parameter.name}`;
+    label.textContent = `${parameter.name} (${parameter.type})`;
+    const input = document.createElement("input");
+    input.id = `param-${parameter.name}`;
+    input.name = parameter.name;
+    input.value = parameter.default || "";
+    input.placeholder = parameter.default ? "" : "any";
+    const note = document.createElement("small");
+    note.textContent = parameter.description;
+    row.append(label, input, note);
+    return row;
+  });
+  fields.replaceChildren(...rows);
+  element("parameters").hidden = rows.length === 0;
+}
+
+async function bindValues(yasgui, query) {
+  const url = new URL("/resolve", window.location.origin);
+  url.searchParams.set("query", query.name);
+  for (const input of element("fields").querySelectorAll("input")) {
+    url.searchParams.set(input.name, input.value);
   }
+  const response = await fetch(url);
+  const body = await response.text();
+  if (!response.ok) {
+    show("error", body.trim());
+    return false;
+  }
+  show("error", "");
+  const answer = JSON.parse(body);
+  for (const [name, term] of Object.entries(answer.terms)) {
+    element(`param-${name}`).title = term.value;
+  }
+  currentTab(yasgui).setQuery(answer.text);
+  return true;
+}
+
+async function loadQueries(yasgui) {
+  const response = await fetch("/queries.json");
+  const queries = await response.json();
+  const select = element("bundled");
   for (const query of queries) {
     const option = document.createElement("option");
     option.value = query.name;
-    option.textContent = `${query.name}: ${query.question}`;
+    option.textContent = `${query.question} (${query.name})`;
     select.appendChild(option);
   }
+  let chosen;
   select.addEventListener("change", () => {
-    const chosen = queries.find((query) => query.name === select.value);
+    chosen = queries.find((query) => query.name === select.value);
+    show("error", "");
     if (!chosen) {
       show("question", "");
-      element("parameters").replaceChildren();
+      element("parameters").hidden = true;
       return;
     }
-    element("query").value = chosen.text;
     show("question", chosen.question);
-    describeParameters(chosen);
+    renderFields(chosen);
+    currentTab(yasgui).setQuery(chosen.text);
+  });
+  element("parameters").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (chosen && (await bindValues(yasgui, chosen))) {
+      currentTab(yasgui).query();
+    }
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-  element("run").addEventListener("click", runQuery);
-  element("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      runQuery();
-    }
+async function download(yasgui, button) {
+  const text = currentTab(yasgui).getQuery();
+  const response = await fetch("/sparql", {
+    method: "POST",
+    headers: { "Content-Type": "application/sparql-query", Accept: button.dataset.accept },
+    body: text,
   });
-  loadBundled();
+  if (!response.ok) {
+    show("error", (await response.text()).trim());
+    return;
+  }
+  show("error", "");
+  show("notice", response.headers.get("X-Graphkit-Truncated") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `graphkit-answer.${button.dataset.suffix}`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  const prefixes = await (await fetch("/prefixes.json")).json();
+  const yasgui = startYasgui(prefixes);
+  window.graphkitWorkbench = yasgui;
+  yasgui.on("queryResponse", (_, tab) => {
+    const headers = tab.getYasr().results?.getOriginalResponse?.()?.headers;
+    const cut = headers && typeof headers.get === "function" ? headers.get("X-Graphkit-Truncated") : "";
+    show("notice", cut || "");
+  });
+  for (const button of document.querySelectorAll(".downloads button")) {
+    button.addEventListener("click", () => download(yasgui, button));
+  }
+  await loadQueries(yasgui);
+  document.body.dataset.ready = "true";
 });

@@ -35,7 +35,16 @@ from graphkit.analysis.query import (
     oxigraph_store,
     run_query,
 )
-from graphkit.errors import QueryError, QueryTimeoutError, UpdateRefusedError
+from graphkit.errors import (
+    AmbiguousNameError,
+    AnswerTooLargeError,
+    GraphkitError,
+    QueryError,
+    QueryTimeoutError,
+    UnknownNameError,
+    UpdateRefusedError,
+)
+from graphkit.graph.namespaces import PREFIXES
 from graphkit.locations import STATIC_DIR
 from graphkit.sparql.timeouts import mark_process_disposable
 from graphkit.views.listener import (
@@ -45,6 +54,13 @@ from graphkit.views.listener import (
     BufferedRequestHandlerMixin,
     Listener,
     Listener6,
+)
+from graphkit.views.workbench import (
+    RDFLIB_FORMATS,
+    graph_document,
+    resolve_parameters,
+    service_description,
+    write_graph,
 )
 
 DEFAULT_HOST = "127.0.0.1"
@@ -61,12 +77,7 @@ TABLE_TYPES = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
+GRAPH_TYPES = RDFLIB_FORMATS
 # Values of the non-standard ``format`` / ``output`` parameters that some clients send.
 FORMAT_NAMES = {
     "json": ("application/sparql-results+json", "application/ld+json"),
@@ -82,12 +93,14 @@ FORMAT_NAMES = {
 }
 PAGE_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        # YASGUI sets inline styles; scripts stay limited to this server's own files.
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "connect-src 'self'; "
         "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
     "Referrer-Policy": "no-referrer",
 }
-_STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.(html|js|css)$")
+_STATIC_NAME = re.compile(r"^(yasgui/)?[A-Za-z0-9_-]+(\.min)?\.(html|js|css)$")
 _STATIC_TYPES = {
     "html": "text/html; charset=utf-8",
     "js": "text/javascript; charset=utf-8",
@@ -105,6 +118,7 @@ class EndpointSettings:
     max_rows: int = DEFAULT_MAX_ROWS
     cors_origin: str | None = None
     allowed_hosts: set[str] = field(default_factory=set)
+    max_triples: int | None = None
 
 
 class HTTPError(Exception):
@@ -167,7 +181,7 @@ def _tsv(result: QueryResult) -> bytes:
 def serialise(result: QueryResult, media_type: str) -> bytes:
     """``result`` written in ``media_type`` (one of :data:`TABLE_TYPES` or :data:`GRAPH_TYPES`)."""
     if result.form in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph().serialize(format=GRAPH_TYPES[media_type], encoding="utf-8")
+        return write_graph(result.graph(), media_type)
     name = TABLE_TYPES[media_type]
     if result.form == "ASK" and name in ("csv", "tsv"):
         return f"_askResult\n{str(result.boolean).lower()}\n".encode()
@@ -242,7 +256,10 @@ class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHand
         self._handle(self._get)
 
     def do_POST(self) -> None:
-        self._handle(self._post)
+        if urllib.parse.urlsplit(self.path).path == "/data":
+            self._refuse_write()
+        else:
+            self._handle(self._post)
 
     def do_OPTIONS(self) -> None:
         def preflight() -> None:
@@ -259,22 +276,78 @@ class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHand
         self._handle(preflight)
 
     def _refuse_write(self) -> None:
-        self._handle(lambda: self._fail(HTTPError(405, "This endpoint is read-only.")))
+        def refuse() -> None:
+            message = "This endpoint is read-only: the graph can be read (GET), never written.\n"
+            self._send(405, message.encode(), "text/plain; charset=utf-8", Allow="GET, HEAD")
+
+        self._handle(refuse)
 
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
     def _get(self) -> None:
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/sparql":
-            self._answer(urllib.parse.parse_qs(url.query, keep_blank_values=True))
+        parameters = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if url.path == "/sparql" and not url.query:
+            self._describe_service()
+        elif url.path == "/sparql":
+            self._answer(parameters)
+        elif url.path == "/data":
+            self._graph_store(parameters)
+        elif url.path == "/resolve":
+            self._resolve(parameters)
         elif url.path == "/":
             self._static("index.html")
         elif url.path == "/queries.json":
             self._send(200, queries_json(), "application/json; charset=utf-8")
+        elif url.path == "/prefixes.json":
+            prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+            body = json.dumps(prefixes).encode("utf-8")
+            self._send(200, body, "application/json; charset=utf-8")
         elif url.path.startswith("/static/"):
             self._static(url.path.removeprefix("/static/"))
         else:
             raise HTTPError(404, f"Nothing at {url.path}; the endpoint is /sparql.")
+
+    def _own_address(self) -> str:
+        """This endpoint's base address as the client called it (its ``Host`` was checked)."""
+        return f"http://{(self.headers.get('Host') or '').strip().lower()}"
+
+    def _describe_service(self) -> None:
+        """The SPARQL 1.1 Service Description, in the graph format the client accepts."""
+        media_type = negotiate("DESCRIBE", self.headers.get("Accept"))
+        description = service_description(
+            f"{self._own_address()}/sparql", self.server.settings.graph
+        )
+        self._send(200, write_graph(description, media_type), f"{media_type}; charset=utf-8")
+
+    def _graph_store(self, parameters: dict[str, list[str]]) -> None:
+        """The read-only SPARQL 1.1 Graph Store Protocol: ``GET /data?default``."""
+        if "graph" in parameters:
+            raise HTTPError(404, "This store has no named graphs; ask for /data?default.")
+        if list(parameters) != ["default"] or parameters["default"] != [""]:
+            raise HTTPError(400, "Ask for the default graph as /data?default.")
+        media_type = negotiate("CONSTRUCT", self.headers.get("Accept"))
+        body = graph_document(self.server.settings.graph, media_type)
+        self._send(200, body, f"{media_type}; charset=utf-8")
+
+    def _resolve(self, parameters: dict[str, list[str]]) -> None:
+        """The workbench's parameter fields resolved by name: ``/resolve?query=NAME&city=Wien``."""
+        names = parameters.pop("query", [])
+        if len(names) != 1:
+            raise HTTPError(400, "Name exactly one bundled query in the 'query' parameter.")
+        if any(len(values) != 1 for values in parameters.values()):
+            raise HTTPError(400, "Give each parameter one value.")
+        values = {name: found[0] for name, found in parameters.items()}
+        try:
+            answer = resolve_parameters(self.server.settings.graph, names[0], values)
+        except AmbiguousNameError as exc:
+            raise HTTPError(409, str(exc)) from exc
+        except UnknownNameError as exc:
+            raise HTTPError(404, str(exc)) from exc
+        except GraphkitError as exc:
+            raise HTTPError(400, str(exc)) from exc
+        body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        self._send(200, body, "application/json; charset=utf-8")
 
     def _static(self, name: str) -> None:
         path = STATIC_DIR / name
@@ -324,7 +397,10 @@ class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHand
                 engine=settings.engine,
                 timeout=settings.timeout,
                 max_rows=settings.max_rows,
+                max_triples=settings.max_triples,
             )
+        except AnswerTooLargeError as exc:
+            raise HTTPError(422, str(exc)) from exc
         except UpdateRefusedError as exc:
             raise HTTPError(403, str(exc)) from exc
         except QueryTimeoutError as exc:
@@ -364,6 +440,7 @@ def make_server(
     max_rows: int = DEFAULT_MAX_ROWS,
     cors_origin: str | None = None,
     allow_hosts: Iterable[str] = (),
+    max_triples: int | None = None,
     workers: int = DEFAULT_WORKERS,
     request_deadline: float = DEFAULT_REQUEST_DEADLINE,
     max_per_client: int = DEFAULT_MAX_PER_CLIENT,
@@ -380,9 +457,11 @@ def make_server(
         port: the TCP port.
         engine: ``oxigraph`` or ``rdflib``.
         timeout: seconds each query may take.
-        max_rows: the row cap of each answer (a header reports truncation).
+        max_rows: the row cap of each SELECT answer (a header reports truncation).
         cors_origin: an origin allowed to call the endpoint from a browser page (default none).
         allow_hosts: more ``Host`` header values to accept (e.g. a name behind a proxy).
+        max_triples: the triple cap of CONSTRUCT and DESCRIBE answers (default none); an
+            answer over it is refused with 422 and a message, never cut.
         workers: how many requests are answered at once (each in its own process); the rest
             wait their turn, and slow clients never hold one (see :mod:`graphkit.views.listener`).
         request_deadline: seconds a client has to send its whole request (headers and body).
@@ -411,7 +490,13 @@ def make_server(
     names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
     allowed = {f"{n}:{bound_port}".lower() for n in names} | {h.lower() for h in allow_hosts}
     server.settings = EndpointSettings(
-        graph, engine, timeout, max_rows, cors_origin, allowed_hosts=allowed
+        graph,
+        engine,
+        timeout,
+        max_rows,
+        cors_origin,
+        allowed_hosts=allowed,
+        max_triples=max_triples,
     )
     _warm_up(server.settings)
     server.start_workers()
