@@ -387,12 +387,11 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     from graphkit.analysis.transfers import transfers_text
     from graphkit.views.output import render_frame
 
-    table = kg.transfers(**filters)
-    if fmt == "table":
+    if fmt == "table":  # plain rows: the table needs no pandas, so it starts fast
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
-        click.echo(transfers_text(table, width=width))
+        click.echo(transfers_text(kg.transfer_records(**filters), width=width))
     else:
-        click.echo(render_frame(table, fmt))
+        click.echo(render_frame(kg.transfers(**filters), fmt))
 
 
 @main.command()

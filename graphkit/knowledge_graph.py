@@ -241,6 +241,13 @@ class KnowledgeGraph:
 
         return transfers_table(self.backend, **filters)
 
+    def transfer_records(self, **filters: Unpack[TransferFilters]) -> list[dict[str, Any]]:
+        """:meth:`transfers` as plain rows (one mapping per transfer), without pandas; see
+        :func:`graphkit.analysis.transfers.transfer_records`."""
+        from graphkit.analysis.transfers import transfer_records
+
+        return transfer_records(self.backend, **filters)
+
     def paths(self, origin: str, target: str) -> Paths:
         """How practices could travel from city ``origin`` to city ``target``; see
         :func:`graphkit.analysis.transfers.transfer_paths`."""

@@ -25,7 +25,7 @@ import pandas as pd
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from graphkit.analysis.names import entity_id
+from graphkit.analysis.names import entity_id, local_name
 from graphkit.data.load import fold
 from graphkit.graph.namespaces import GK, GKR, concept
 
@@ -44,12 +44,6 @@ GROUP_CLASSES = ("Project", "Event")
 HUB_CLASSES = frozenset({"Membership", "Event", "PracticeTransfer"})
 # How an event's organiser and location take part in it, as roles in the actor network.
 EVENT_ROLES = {GK.organiser: "organiser", GK.location: "venue"}
-
-
-def local_name(term: URIRef) -> str:
-    """The last part of an IRI: ``gk:originCity`` -> ``originCity``."""
-    text = str(term)
-    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
 def label_of(graph: Graph, term: URIRef) -> str:

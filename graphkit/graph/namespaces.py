@@ -10,19 +10,12 @@ from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import (
-    DCTERMS,
-    FOAF,
     ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SH,
-    SKOS,
-    XSD,
     DefinedNamespace,
 )
 from rdflib.namespace import SDO as SCHEMA
+
+from graphkit.graph.iris import GK_IRI, GKR_IRI, NAMESPACE_IRIS
 
 __all__ = [
     "GK",
@@ -146,11 +139,11 @@ class GK(DefinedNamespace):
     text: URIRef  # The full wording of a lesson or an objective.
     value: URIRef  # The number of a quantity, read with its unit and qualifier.
 
-    _NS = Namespace("https://w3id.org/graphkit/ontology#")
+    _NS = Namespace(GK_IRI)
 
 
-GKV = Namespace("https://w3id.org/graphkit/vocab/")
-GKR = Namespace("https://w3id.org/graphkit/id/")
+GKV = Namespace(NAMESPACE_IRIS["gkv"])
+GKR = Namespace(GKR_IRI)
 
 # The enumeration schemes of ontology/vocab.ttl (datasets/README.md gives their values).
 SCHEMES: frozenset[str] = frozenset(
@@ -177,25 +170,8 @@ SCHEMES: frozenset[str] = frozenset(
     }
 )
 
-PREFIXES: dict[str, Namespace] = {
-    prefix: Namespace(str(namespace))
-    for prefix, namespace in (
-        ("gk", GK),
-        ("gkv", GKV),
-        ("gkr", GKR),
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("owl", OWL),
-        ("xsd", XSD),
-        ("skos", SKOS),
-        ("dcterms", DCTERMS),
-        ("prov", PROV),
-        ("org", ORG),
-        ("schema", SCHEMA),
-        ("foaf", FOAF),
-        ("sh", SH),
-    )
-}
+# One mapping of prefixes to namespaces, the same as graphkit.graph.iris.NAMESPACE_IRIS.
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in NAMESPACE_IRIS.items()}
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -1,25 +1,37 @@
 """RDF terms between pyoxigraph and rdflib, and as plain Python values: the one conversion
-every engine, the store and the results use."""
+every engine, the store and the results use.
+
+rdflib is imported only where an rdflib term is made or read, so commands that only query the
+store start without it.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from graphkit.errors import QueryError
-from graphkit.graph.namespaces import bind_prefixes
+from graphkit.graph.iris import NAMESPACE_IRIS
 
-_STRING = str(XSD.string)
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+XSD = NAMESPACE_IRIS["xsd"]
+_STRING = XSD + "string"
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+_OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 
 
-def to_oxigraph(term: Node) -> OxTerm:
-    """An rdflib IRI, blank node or literal as the pyoxigraph term."""
+def to_oxigraph(term: Node | OxTerm) -> OxTerm:
+    """An rdflib IRI, blank node or literal as the pyoxigraph term (pyoxigraph terms pass)."""
+    if isinstance(term, _OX_TERMS):
+        return term
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -34,6 +46,9 @@ def to_oxigraph(term: Node) -> OxTerm:
 
 def from_oxigraph(term: object) -> Node | None:
     """A pyoxigraph term as the rdflib term (``None`` stays ``None``; rdflib terms pass)."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.term import Node
+
     if term is None or isinstance(term, Node):
         return term  # type: ignore[return-value]
     if isinstance(term, ox.NamedNode):
@@ -49,25 +64,25 @@ def from_oxigraph(term: object) -> Node | None:
 
 
 _INTEGER_TYPES = {
-    str(t)
-    for t in (
-        XSD.integer,
-        XSD.int,
-        XSD.long,
-        XSD.short,
-        XSD.byte,
-        XSD.nonNegativeInteger,
-        XSD.positiveInteger,
-        XSD.nonPositiveInteger,
-        XSD.negativeInteger,
-        XSD.unsignedInt,
-        XSD.unsignedLong,
-        XSD.unsignedShort,
-        XSD.unsignedByte,
+    XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
     )
 }
-_FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
-_BOOLEAN = str(XSD.boolean)
+_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+_BOOLEAN = XSD + "boolean"
 
 
 def _literal_value(lexical: str, datatype: str | None) -> object:
@@ -98,6 +113,10 @@ def term_value(term: object) -> object:
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    rdflib = sys.modules.get("rdflib")  # an rdflib term means rdflib is loaded already
+    if rdflib is None:
+        return str(term)
+    Literal, BNode = rdflib.Literal, rdflib.BNode
     if isinstance(term, Literal):
         return _literal_value(str(term), str(term.datatype) if term.datatype else None)
     if isinstance(term, BNode):
@@ -107,6 +126,10 @@ def term_value(term: object) -> object:
 
 def to_rdflib(triples: Iterable[Any]) -> Graph:
     """An rdflib graph (with graphkit's prefixes) of pyoxigraph triples or quads."""
+    from rdflib import Graph
+
+    from graphkit.graph.namespaces import bind_prefixes
+
     terms: dict[Any, Node] = {}
 
     def convert(term: Any) -> Node:
