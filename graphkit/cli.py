@@ -795,13 +795,16 @@ def query_command(
       graphkit query project-partners --param project=MiStra --format csv > mistra.csv
       graphkit query "SELECT ?c WHERE { ?c a gk:City }" --limit 5
     """
-    from graphkit.analysis.query import compact_frame
-    from graphkit.views.output import render_frame
+    from graphkit.analysis.query import compact_iri
+    from graphkit.views.output import ROW_FORMATS, render_frame, render_rows
 
     values = _parameter_values(params)
     result = kg.query(query_text, values, engine=engine, timeout=timeout, max_rows=limit)
-    frame = result.frame()
-    click.echo(render_frame(compact_frame(frame) if fmt in ("table", "md") else frame, fmt))
+    if fmt in ROW_FORMATS:  # plain rows, IRIs shortened to prefixed names: no pandas needed
+        rows = [tuple(map(compact_iri, record)) for record in result.records()]
+        click.echo(render_rows(result.columns(), rows, fmt))
+    else:
+        click.echo(render_frame(result.frame(), fmt))
     if result.truncated:
         progress(result.truncation_message())
 
@@ -860,17 +863,19 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     """
     import json
 
-    from graphkit.analysis.query import compact_frame
+    from graphkit.analysis.explain import FACT_COLUMNS
+    from graphkit.analysis.query import compact_iri
     from graphkit.data.schema import escape_controls
-    from graphkit.views.output import render_frame
+    from graphkit.views.output import ROW_FORMATS, render_frame, render_rows
 
     result = kg.explain(entity)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    if fmt in ("table", "md"):
-        click.echo(escape_controls(f"{result.label} ({result.kind}, {result.entity})\n"))
-        click.echo(render_frame(compact_frame(result.facts), fmt))
+    if fmt in ROW_FORMATS:  # plain rows, IRIs shortened to prefixed names: no pandas needed
+        click.echo(escape_controls(f"{result.label} ({result.kind}, {result.iri})\n"))
+        rows = [tuple(map(compact_iri, row)) for row in result.rows]
+        click.echo(render_rows(FACT_COLUMNS, rows, fmt))
         return
     click.echo(render_frame(result.facts, fmt))
 

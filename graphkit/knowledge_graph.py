@@ -308,10 +308,17 @@ class KnowledgeGraph:
     def explain(self, name: str) -> Explanation:
         """Everything the graph says about the entity called ``name``, each fact with its
         source and quote; see :func:`graphkit.analysis.explain.explain`."""
-        from graphkit.analysis.explain import explain
+        import pyoxigraph as ox
 
-        found = self.resolve(name)  # once, then only its subgraph is fetched
-        return explain(self.graph("explain", {"entity": found}), found)
+        from graphkit.analysis.explain import explain
+        from graphkit.analysis.names import name_index
+        from graphkit.sparql.backends import subgraph_triples
+
+        if self._graph is not None:
+            return explain(self._graph, name)
+        found = name_index(self.backend).resolve_iri(name)  # then only its subgraph is fetched
+        triples = subgraph_triples(self.backend, "explain", {"entity": ox.NamedNode(found)})
+        return explain(triples, found)
 
     def stats(self) -> GraphStats:
         """Entities per class, links per project and facts per source document."""

@@ -56,6 +56,9 @@ def built_store() -> None:
     [
         ("transfers",),
         ("transfers", "--from", "Wien", "--theme", "housing", "--since", "2010"),
+        ("explain", "Taranto"),
+        ("query", "transfers-into-city", "--param", "city=Taranto"),
+        ("query", "source-supports"),
     ],
     ids=" ".join,
 )

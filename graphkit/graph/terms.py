@@ -149,3 +149,43 @@ def store_to_rdflib(store: ox.Store) -> Graph:
     """The default graph of a pyoxigraph store as an rdflib graph: the one place a store becomes
     rdflib (the rdflib engine and the analyses that walk a whole graph need it)."""
     return to_rdflib(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+class TermGraph:
+    """A small read-only graph of pyoxigraph terms, indexed both ways: what an analysis that
+    walks a few hundred triples (an entity's explanation) needs, without rdflib.
+
+    Triples keep the order they came in (and duplicates are dropped), so :meth:`value` gives the
+    same answer as rdflib's ``Graph.value`` on a graph filled in that order.
+    """
+
+    def __init__(self, triples: Iterable[Any]) -> None:
+        self._out: dict[Any, dict[Any, dict[Any, None]]] = {}
+        self._in: dict[Any, dict[Any, dict[Any, None]]] = {}
+        for triple in triples:
+            s, p, o = triple if isinstance(triple, tuple) else (
+                triple.subject, triple.predicate, triple.object
+            )  # fmt: skip
+            self._out.setdefault(s, {}).setdefault(p, {})[o] = None
+            self._in.setdefault(o, {}).setdefault(s, {})[p] = None
+
+    @classmethod
+    def of(cls, graph: Graph) -> TermGraph:
+        """The triples of an rdflib graph, as pyoxigraph terms."""
+        return cls((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
+
+    def objects(self, subject: Any, predicate: Any) -> list[Any]:
+        """The objects of ``subject predicate ?``."""
+        return list(self._out.get(subject, {}).get(predicate, {}))
+
+    def value(self, subject: Any, predicate: Any) -> Any:
+        """The first object of ``subject predicate ?``, or ``None``."""
+        return next(iter(self._out.get(subject, {}).get(predicate, {})), None)
+
+    def predicate_objects(self, subject: Any) -> list[tuple[Any, Any]]:
+        """Every ``(predicate, object)`` of ``subject``."""
+        return [(p, o) for p, objects in self._out.get(subject, {}).items() for o in objects]
+
+    def subject_predicates(self, obj: Any) -> list[tuple[Any, Any]]:
+        """Every ``(subject, predicate)`` with ``obj`` as object."""
+        return [(s, p) for s, predicates in self._in.get(obj, {}).items() for p in predicates]

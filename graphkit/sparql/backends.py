@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, runtime_che
 import pyoxigraph as ox
 
 from graphkit.errors import QueryError, UnknownQueryError
-from graphkit.graph.terms import store_to_rdflib, to_oxigraph
+from graphkit.graph.terms import TermGraph, from_oxigraph, store_to_rdflib, to_oxigraph
 from graphkit.locations import QUERIES_DIR
 from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query, package_query
 from graphkit.sparql.results import QueryResult, take_rows
@@ -57,6 +57,7 @@ __all__ = [
     "select_table",
     "subgraph",
     "subgraph_names",
+    "subgraph_triples",
 ]
 
 SUBGRAPHS_DIR = QUERIES_DIR / "subgraphs"
@@ -284,7 +285,8 @@ class RdflibBackend(Answers):
         self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
     ) -> QueryResult:
         try:
-            answer = self.graph.query(checked.prepared, initBindings=dict(terms))
+            bound = {name: from_oxigraph(term) for name, term in terms.items()}
+            answer = self.graph.query(checked.prepared, initBindings=bound)
             if checked.form == "ASK":
                 return QueryResult("ASK", boolean=bool(answer.askAnswer))
             if checked.form == "SELECT":
@@ -367,6 +369,21 @@ def subgraph(
     return (
         as_backend(graph).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout).graph()
     )
+
+
+def subgraph_triples(
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+) -> TermGraph:
+    """:func:`subgraph` as a :class:`graphkit.graph.terms.TermGraph` of pyoxigraph terms, for
+    analyses that walk a small part of the graph without rdflib."""
+    if is_rdflib_graph(graph):
+        return TermGraph.of(graph)  # type: ignore[arg-type]
+    texts = _subgraph_texts()
+    if name not in texts:
+        raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
+    checked = package_query(texts[name])
+    answer = as_backend(graph).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout)
+    return TermGraph(answer.terms)
 
 
 @functools.cache
