@@ -233,7 +233,7 @@ def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
     """
     from graphkit.views.output import render_sections
 
-    result = kg.stats()
+    result = kg.stats(by)
     click.echo(render_sections(result.sections(by), fmt, {"triples": result.triples}))
 
 

@@ -320,11 +320,13 @@ class KnowledgeGraph:
         triples = subgraph_triples(self.backend, "explain", {"entity": ox.NamedNode(found)})
         return explain(triples, found)
 
-    def stats(self) -> GraphStats:
-        """Entities per class, links per project and facts per source document."""
-        from graphkit.analysis.stats import graph_stats
+    def stats(self, by: str = "all") -> GraphStats:
+        """Entities per class, links per project and facts per source document, counted by the
+        store or endpoint (only the table ``by``: ``class``, ``project`` or ``source``; ``all``:
+        every one); see :func:`graphkit.analysis.stats.counted_stats`."""
+        from graphkit.analysis.stats import counted_stats
 
-        return graph_stats(self.graph())
+        return counted_stats(self.backend, by)
 
     def query(
         self,
