@@ -106,21 +106,25 @@ def name_index(
 ) -> NameIndex:
     """Index the names of the entities of ``classes`` (IRIs; default: every data entity) of
     ``graph`` (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`),
-    read as rows with the SELECT query ``graphkit/queries/tables/names-of-class.rq``."""
+    read as rows with the SELECT queries ``graphkit/queries/tables/entity-classes.rq`` and
+    ``entity-names.rq``."""
+    names: dict[str, list[tuple[str, str]]] = {}
+    for entity, prop, name in select_result(graph, "entity-names").records():
+        if str(entity).startswith(GKR_IRI) and name is not None and str(name):
+            names.setdefault(str(entity), []).append((str(prop), str(name)))
     entities: dict[str, tuple[str, str, list[str]]] = {}
     for cls in list(classes) if classes is not None else [None]:
         bindings = {"class": ox.NamedNode(str(cls))} if cls is not None else None
-        rows = select_result(graph, "names-of-class", bindings).records()
-        for entity, found_class, prop, name in rows:
+        for entity, found_class in select_result(graph, "entity-classes", bindings).records():
             iri = str(entity)
             if not iri.startswith(GKR_IRI) or found_class == _CITATION:
                 continue
-            _, label, names = entities.get(iri, ("", entity_id(iri), []))
-            if name is not None and str(name):
-                names.append(str(name))
+            _, label, known = entities.get(iri, ("", entity_id(iri), []))
+            for prop, name in names.get(iri, ()):
+                known.append(name)
                 if prop == RDFS_LABEL:
-                    label = str(name)
-            entities[iri] = (str(found_class).removeprefix(GK_IRI), label, names)
+                    label = name
+            entities[iri] = (str(found_class).removeprefix(GK_IRI), label, known)
     return build_name_index(entities, kind)
 
 

@@ -30,6 +30,8 @@ def escape_controls(text: str) -> str:
 
 def fold(text: str) -> str:
     """A form of a name for matching: NFC, no accents, case-folded, single spaces."""
+    if text.isascii():  # nothing to decompose: most names, and every id
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
