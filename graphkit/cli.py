@@ -444,6 +444,9 @@ def network() -> None:
 def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
     """Size and shape of a network: nodes, edges, density, components, diameter.
 
+    The diameter of the largest component is exact up to 2000 nodes; above, it is the lower
+    bound of a double sweep (two breadth-first searches), and its row says so.
+
     \b
     Example:
       graphkit network summary
