@@ -233,7 +233,7 @@ def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
     """
     from graphkit.views.output import render_sections
 
-    result = kg.stats()
+    result = kg.stats(by)
     click.echo(render_sections(result.sections(by), fmt, {"triples": result.triples}))
 
 
@@ -438,12 +438,11 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
     from graphkit.analysis.transfers import transfers_text
     from graphkit.views.output import render_frame
 
-    table = kg.transfers(**filters)
-    if fmt == "table":
+    if fmt == "table":  # plain rows: the table needs no pandas, so it starts fast
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
-        click.echo(transfers_text(table, width=width))
+        click.echo(transfers_text(kg.transfer_records(**filters), width=width))
     else:
-        click.echo(render_frame(table, fmt))
+        click.echo(render_frame(kg.transfers(**filters), fmt))
 
 
 @main.command()
@@ -537,6 +536,9 @@ def network() -> None:
 @frame_format_option()
 def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
     """Size and shape of a network: nodes, edges, density, components, diameter.
+
+    The diameter of the largest component is exact up to 2000 nodes; above, it is the lower
+    bound of a double sweep (two breadth-first searches), and its row says so.
 
     \b
     Example:
@@ -903,15 +905,18 @@ def query_command(
       graphkit query project-partners --param project=MiStra --format csv > mistra.csv
       graphkit query "SELECT ?c WHERE { ?c a gk:City }" --limit 5
     """
-    from graphkit.analysis.query import compact_frame
-    from graphkit.views.output import render_frame
+    from graphkit.analysis.query import compact_iri
+    from graphkit.views.output import ROW_FORMATS, render_frame, render_rows
 
     values = _parameter_values(params)
     result = kg.query(
         query_text, values, engine=engine, timeout=timeout, max_rows=limit, max_triples=max_triples
     )
-    frame = result.frame()
-    click.echo(render_frame(compact_frame(frame) if fmt in ("table", "md") else frame, fmt))
+    if fmt in ROW_FORMATS:  # plain rows, IRIs shortened to prefixed names: no pandas needed
+        rows = [tuple(map(compact_iri, record)) for record in result.records()]
+        click.echo(render_rows(result.columns(), rows, fmt))
+    else:
+        click.echo(render_frame(result.frame(), fmt))
     if result.truncated:
         progress(result.truncation_message())
 
@@ -970,17 +975,19 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     """
     import json
 
-    from graphkit.analysis.query import compact_frame
+    from graphkit.analysis.explain import FACT_COLUMNS
+    from graphkit.analysis.query import compact_iri
     from graphkit.data.schema import escape_controls
-    from graphkit.views.output import render_frame
+    from graphkit.views.output import ROW_FORMATS, render_frame, render_rows
 
     result = kg.explain(entity)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    if fmt in ("table", "md"):
-        click.echo(escape_controls(f"{result.label} ({result.kind}, {result.entity})\n"))
-        click.echo(render_frame(compact_frame(result.facts), fmt))
+    if fmt in ROW_FORMATS:  # plain rows, IRIs shortened to prefixed names: no pandas needed
+        click.echo(escape_controls(f"{result.label} ({result.kind}, {result.iri})\n"))
+        rows = [tuple(map(compact_iri, row)) for row in result.rows]
+        click.echo(render_rows(FACT_COLUMNS, rows, fmt))
         return
     click.echo(render_frame(result.facts, fmt))
 

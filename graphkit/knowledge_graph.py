@@ -250,6 +250,13 @@ class KnowledgeGraph:
 
         return city_places(self.backend)
 
+    def transfer_records(self, **filters: Unpack[TransferFilters]) -> list[dict[str, Any]]:
+        """:meth:`transfers` as plain rows (one mapping per transfer), without pandas; see
+        :func:`graphkit.analysis.transfers.transfer_records`."""
+        from graphkit.analysis.transfers import transfer_records
+
+        return transfer_records(self.backend, **filters)
+
     def paths(self, origin: str, target: str) -> Paths:
         """How practices could travel from city ``origin`` to city ``target``; see
         :func:`graphkit.analysis.transfers.transfer_paths`."""
@@ -324,16 +331,25 @@ class KnowledgeGraph:
     def explain(self, name: str) -> Explanation:
         """Everything the graph says about the entity called ``name``, each fact with its
         source and quote; see :func:`graphkit.analysis.explain.explain`."""
+        import pyoxigraph as ox
+
         from graphkit.analysis.explain import explain
+        from graphkit.analysis.names import name_index
+        from graphkit.sparql.backends import subgraph_triples
 
-        found = self.resolve(name)  # once, then only its subgraph is fetched
-        return explain(self.graph("explain", {"entity": found}), found)
+        if self._graph is not None:
+            return explain(self._graph, name)
+        found = name_index(self.backend).resolve_iri(name)  # then only its subgraph is fetched
+        triples = subgraph_triples(self.backend, "explain", {"entity": ox.NamedNode(found)})
+        return explain(triples, found)
 
-    def stats(self) -> GraphStats:
-        """Entities per class, links per project and facts per source document."""
-        from graphkit.analysis.stats import graph_stats
+    def stats(self, by: str = "all") -> GraphStats:
+        """Entities per class, links per project and facts per source document, counted by the
+        store or endpoint (only the table ``by``: ``class``, ``project`` or ``source``; ``all``:
+        every one); see :func:`graphkit.analysis.stats.counted_stats`."""
+        from graphkit.analysis.stats import counted_stats
 
-        return graph_stats(self.graph())
+        return counted_stats(self.backend, by)
 
     def query(
         self,

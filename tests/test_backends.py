@@ -314,10 +314,10 @@ def test_transfers_from_the_store_read_the_kept_rows_instead_of_asking_again(
 
     store = open_backend(None, tmp_path / "store")
     asked: list[str] = []
-    real = graphkit.analysis.transfers.select_table
+    real = graphkit.analysis.transfers.select_result
     monkeypatch.setattr(
         graphkit.analysis.transfers,
-        "select_table",
+        "select_result",
         lambda source, name, *args, **kwargs: (
             asked.append(name) or real(source, name, *args, **kwargs)
         ),

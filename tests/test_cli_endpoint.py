@@ -127,13 +127,17 @@ def test_the_endpoint_is_asked_only_for_the_part_of_the_graph_a_command_needs(
     from graphkit.sparql import backends
 
     asked: list[str] = []
-    real = backends.subgraph
 
-    def recording(source, name, *args, **kwargs):
-        asked.append(name)
-        return real(source, name, *args, **kwargs)
+    def recording(real):
+        def fetch(source, name, *args, **kwargs):
+            asked.append(name)
+            return real(source, name, *args, **kwargs)
 
-    monkeypatch.setattr(backends, "subgraph", recording)
+        return fetch
+
+    # As an rdflib graph, or as the pyoxigraph triples explain walks.
+    for fetcher in ("subgraph", "subgraph_triples"):
+        monkeypatch.setattr(backends, fetcher, recording(getattr(backends, fetcher)))
     run("transfers", *endpoint)
     run("network", "summary", *endpoint)
     run("explain", "Taranto", *endpoint)

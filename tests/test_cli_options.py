@@ -49,3 +49,19 @@ def test_text_from_a_graph_is_shown_with_its_control_characters_escaped() -> Non
     for text in (table, block):
         assert "\x1b" not in text and "\u202e" not in text
         assert shown in text
+
+
+def test_a_wide_table_wraps_its_cells_to_100_columns_and_cuts_nothing() -> None:
+    """Long cells wrap inside their column (rows then stand apart by a blank line); a table
+    with too many wide columns prints each row as a block of ``name  value`` lines."""
+    from graphkit.views.output import render_rows
+
+    long = "a transfer of practice between two cities " * 6
+    for columns in (["id", "text"], [f"column{n}" for n in range(9)]):
+        rows = [[f"row-{r}"] + [f"{long}{r}"] * (len(columns) - 1) for r in range(3)]
+        table = render_rows(columns, rows, "table")
+        assert max(len(line) for line in table.splitlines()) <= 100
+        printed = "".join(table.split())  # wrapped lines joined, spaces aside
+        for row in rows:
+            for cell in row:
+                assert "".join(cell.split()) in printed

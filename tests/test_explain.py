@@ -124,3 +124,22 @@ def test_cli_explain_unknown_name_fails_with_suggestions(monkeypatch, mini_graph
     assert result.exit_code == 1
     assert "No entity is called 'Tarantto'" in result.output
     assert "Taranto" in result.output
+
+
+def test_explain_taranto_on_the_bundled_data_fits_100_columns_and_keeps_every_quote(
+    tmp_path,
+) -> None:
+    result = CliRunner().invoke(cli.main, ["explain", "Taranto", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    # Nothing is cut to fit: the words of every quote about Taranto are printed, in order.
+    facts = json.loads(
+        CliRunner()
+        .invoke(cli.main, ["explain", "Taranto", "--store", str(tmp_path), "--format", "json"])
+        .output
+    )["facts"]
+    printed = "".join(result.stdout.split())  # wrapped lines joined, spaces aside
+    assert facts
+    for fact in facts:
+        assert "".join(fact["quote"].split()) in printed

@@ -258,6 +258,24 @@ def test_summary_counts_nodes_edges_components_and_diameter(chains_graph):
     assert measures["transitivity"] == 1.0
 
 
+def test_a_large_networks_diameter_is_a_double_sweep_that_says_so(bundled_graph):
+    """Above the exact size, the summary gives the double sweep's lower bound under a name
+    that says so; it lies between half the exact diameter and the exact diameter (here, on
+    the bundled city and organisation networks, and a long thin ring of 400 cities)."""
+    from graphkit.analysis.network import double_sweep, organisation_network
+
+    ring = nx.connected_watts_strogatz_graph(400, 4, 0.02, seed=1)
+    for g in (city_network(bundled_graph), organisation_network(bundled_graph), ring):
+        largest = g.subgraph(max(nx.connected_components(g), key=len))
+        exact = nx.diameter(largest)
+        estimate = double_sweep(largest)
+        assert exact / 2 <= estimate <= exact
+        measures = dict(summary(g, exact_diameter_nodes=10).itertuples(index=False))
+        assert measures["diameter of largest component (double sweep, a lower bound)"] == estimate
+        assert "diameter of largest component" not in measures
+    assert exact > 10  # the ring's diameter is long enough for the bound to mean something
+
+
 def test_communities_find_the_two_triangles_and_repeat_with_the_seed():
     result = communities(two_triangles())
     groups = result.table.groupby("community")["id"].apply(frozenset).tolist()

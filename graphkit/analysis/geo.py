@@ -11,11 +11,13 @@ The coordinates and populations come from GeoNames' cities500 extract (see
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import pandas as pd
+from graphkit.analysis.names import entity_id
+from graphkit.sparql.backends import Backend, Queryable, select_result
 
-from graphkit.sparql.backends import Backend, Queryable
+if TYPE_CHECKING:  # pandas is imported where a table is made, not on distance-only paths
+    import pandas as pd
 
 # The mean radius of the Earth (IUGG), in kilometres: the sphere the haversine formula assumes.
 EARTH_RADIUS_KM = 6371.0088
@@ -61,6 +63,8 @@ def city_places(graph: Queryable | HasBackend) -> pd.DataFrame:
         region), ``population`` and ``population_year`` (ints, None where unknown: GeoNames
         gives no year) and ``geonames_id`` (text, None where the city has none).
     """
+    import pandas as pd
+
     from graphkit.analysis.query import run_query
 
     frame = run_query("city-places", None, _queryable(graph), max_rows=None).frame()
@@ -86,8 +90,21 @@ def city_places(graph: Queryable | HasBackend) -> pd.DataFrame:
     return places.reset_index(drop=True)
 
 
+def city_points(graph: Queryable | HasBackend) -> dict[str, tuple[float, float]]:
+    """City id -> (latitude, longitude) for every city with coordinates, read as plain rows
+    (no pandas: what distance filters and columns need)."""
+    return {
+        entity_id(str(city)): (float(latitude), float(longitude))  # type: ignore[arg-type]
+        for city, latitude, longitude in select_result(_queryable(graph), "city-points").records()
+    }
+
+
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or type(value).__name__ == "NAType"
+    )
 
 
 def _text_or_none(value: object) -> str | None:

@@ -9,36 +9,48 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rdflib import URIRef
-from rdflib.namespace import RDFS, SKOS
+import pyoxigraph as ox
 
-from graphkit.data.load import fold
+from graphkit.data.schema import fold
 from graphkit.errors import AmbiguousNameError, UnknownNameError
-from graphkit.graph.namespaces import GK, GKR
-from graphkit.sparql.backends import Queryable, select_table
+from graphkit.graph.iris import GK_IRI, GKR_IRI, NAMESPACE_IRIS, RDFS_LABEL
+from graphkit.sparql.backends import Queryable, select_result
 
+if TYPE_CHECKING:
+    from rdflib import URIRef
+
+_SKOS = NAMESPACE_IRIS["skos"]
 NAME_PROPERTIES = (
-    RDFS.label,
-    SKOS.prefLabel,
-    SKOS.altLabel,
-    SKOS.hiddenLabel,
-    GK.localName,
-    GK.acronym,
+    RDFS_LABEL,
+    _SKOS + "prefLabel",
+    _SKOS + "altLabel",
+    _SKOS + "hiddenLabel",
+    GK_IRI + "localName",
+    GK_IRI + "acronym",
 )
+_CITATION = GK_IRI + "Citation"
 
 
 @dataclass(frozen=True)
 class NameIndex:
-    """Folded names of entities, for fast repeated look-ups."""
+    """Folded names of entities (their IRIs as text), for fast repeated look-ups."""
 
-    keys: dict[str, frozenset[URIRef]]
-    display: dict[URIRef, str]
-    classes: dict[URIRef, str]
+    keys: dict[str, frozenset[str]]
+    display: dict[str, str]
+    classes: dict[str, str]
     kind: str
 
     def resolve(self, name: str) -> URIRef:
         """The one entity called ``name``; raises Unknown- or AmbiguousNameError."""
+        from rdflib import URIRef
+
+        return URIRef(self.resolve_iri(name))
+
+    def resolve_iri(self, name: str) -> str:
+        """The IRI (as text) of the one entity called ``name``; raises Unknown- or
+        AmbiguousNameError."""
         key = fold(name)
         found = self.keys.get(key)
         if not found:
@@ -58,19 +70,25 @@ class NameIndex:
         return next(iter(found))
 
 
-def entity_id(iri: URIRef) -> str:
+def local_name(term: str) -> str:
+    """The last part of an IRI: ``gk:originCity`` -> ``originCity``."""
+    text = str(term)
+    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
+
+
+def entity_id(iri: str) -> str:
     """The dataset id of an entity IRI (``gkr:kosice`` -> ``kosice``)."""
-    return str(iri).removeprefix(str(GKR))
+    return str(iri).removeprefix(GKR_IRI)
 
 
 def build_name_index(
-    entities: Mapping[URIRef, tuple[str, str, Iterable[str]]], kind: str = "entity"
+    entities: Mapping[str, tuple[str, str, Iterable[str]]], kind: str = "entity"
 ) -> NameIndex:
     """A :class:`NameIndex` of ``entities``: IRI -> (class name, label shown, its names).
 
     Besides the names given, every entity is found by its id, also with spaces for hyphens.
     """
-    keys: dict[str, set[URIRef]] = {}
+    keys: dict[str, set[str]] = {}
     for entity, (_, _, names) in entities.items():
         found = {entity_id(entity), entity_id(entity).replace("-", " "), *map(str, names)}
         for key in {fold(n) for n in found if n.strip()}:
@@ -84,37 +102,34 @@ def build_name_index(
 
 
 def name_index(
-    graph: Queryable, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+    graph: Queryable, classes: Iterable[str] | None = None, kind: str = "entity"
 ) -> NameIndex:
-    """Index the names of the entities of ``classes`` (default: every data entity) of ``graph``
-    (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`), read as rows
-    with the SELECT query ``graphkit/queries/tables/names-of-class.rq``."""
-    import math
-
-    def text(value: object) -> str:
-        return (
-            "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-        )
-
-    entities: dict[URIRef, tuple[str, str, list[str]]] = {}
+    """Index the names of the entities of ``classes`` (IRIs; default: every data entity) of
+    ``graph`` (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`),
+    read as rows with the SELECT queries ``graphkit/queries/tables/entity-classes.rq`` and
+    ``entity-names.rq``."""
+    names: dict[str, list[tuple[str, str]]] = {}
+    for entity, prop, name in select_result(graph, "entity-names").records():
+        if str(entity).startswith(GKR_IRI) and name is not None and str(name):
+            names.setdefault(str(entity), []).append((str(prop), str(name)))
+    entities: dict[str, tuple[str, str, list[str]]] = {}
     for cls in list(classes) if classes is not None else [None]:
-        rows = select_table(graph, "names-of-class", {"class": cls} if cls is not None else None)
-        columns = (rows[c] for c in ("entity", "class", "property", "name"))
-        for entity, found_class, prop, name in zip(*columns, strict=True):
-            iri = URIRef(entity)
-            if not entity.startswith(str(GKR)) or found_class == str(GK.Citation):
+        bindings = {"class": ox.NamedNode(str(cls))} if cls is not None else None
+        for entity, found_class in select_result(graph, "entity-classes", bindings).records():
+            iri = str(entity)
+            if not iri.startswith(GKR_IRI) or found_class == _CITATION:
                 continue
-            _, label, names = entities.get(iri, ("", entity_id(iri), []))
-            if text(name):
-                names.append(text(name))
-                if prop == str(RDFS.label):
-                    label = text(name)
-            entities[iri] = (str(found_class).removeprefix(str(GK)), label, names)
+            _, label, known = entities.get(iri, ("", entity_id(iri), []))
+            for prop, name in names.get(iri, ()):
+                known.append(name)
+                if prop == RDFS_LABEL:
+                    label = name
+            entities[iri] = (str(found_class).removeprefix(GK_IRI), label, known)
     return build_name_index(entities, kind)
 
 
 def resolve_name(
-    graph: Queryable, name: str, classes: Iterable[URIRef] | None = None, kind: str = "entity"
+    graph: Queryable, name: str, classes: Iterable[str] | None = None, kind: str = "entity"
 ) -> URIRef:
     """The entity of ``classes`` in ``graph`` called ``name`` (id or any label)."""
     return name_index(graph, classes, kind).resolve(name)

@@ -25,7 +25,7 @@ import pandas as pd
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from graphkit.analysis.names import entity_id
+from graphkit.analysis.names import entity_id, local_name
 from graphkit.data.load import fold
 from graphkit.graph.namespaces import GK, GKR, concept
 
@@ -33,6 +33,8 @@ SEED = 42
 # Above this many nodes betweenness is estimated from a sample of source nodes (``exact=False``).
 SAMPLE_THRESHOLD = 1000
 SAMPLE_SIZE = 200
+# Up to this many nodes the diameter is exact (a BFS from every node); above, a double sweep.
+EXACT_DIAMETER_NODES = 2000
 DIGITS = 6
 PAGERANK_DAMPING = 0.85
 PAGERANK_MAX_ITERATIONS = 1000
@@ -47,12 +49,6 @@ GROUP_CLASSES = ("Project", "Event")
 HUB_CLASSES = frozenset({"Membership", "Event", "PracticeTransfer"})
 # How an event's organiser and location take part in it, as roles in the actor network.
 EVENT_ROLES = {GK.organiser: "organiser", GK.location: "venue"}
-
-
-def local_name(term: URIRef) -> str:
-    """The last part of an IRI: ``gk:originCity`` -> ``originCity``."""
-    text = str(term)
-    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
 def label_of(graph: Graph, term: URIRef) -> str:
@@ -610,12 +606,14 @@ def _finite(value: float) -> float | None:
     return None if value != value else round(value, DIGITS)
 
 
-def summary(g: nx.Graph) -> pd.DataFrame:
+def summary(g: nx.Graph, *, exact_diameter_nodes: int = EXACT_DIAMETER_NODES) -> pd.DataFrame:
     """The size and shape of a projection, one measure per row (columns ``measure``, ``value``).
 
     Measures: nodes, edges, nodes per type, density, connected components (weakly, for
     directed graphs), the largest component's size, isolated nodes, mean degree, transitivity
-    and (for undirected graphs) the largest component's diameter.
+    and (for undirected graphs) the largest component's diameter: exact up to
+    ``exact_diameter_nodes`` nodes (one BFS per node), else the :func:`double_sweep` lower
+    bound, and the measure's name says so.
     """
     simple = simple_graph(g)
     undirected = simple.to_undirected()
@@ -633,10 +631,29 @@ def summary(g: nx.Graph) -> pd.DataFrame:
         ("transitivity", round(nx.transitivity(undirected), DIGITS)),
     ]
     if not g.is_directed() and components:
-        rows.append(
-            ("diameter of largest component", nx.diameter(undirected.subgraph(components[0])))
-        )
+        largest = undirected.subgraph(components[0])
+        if len(largest) <= exact_diameter_nodes:
+            rows.append(("diameter of largest component", nx.diameter(largest)))
+        else:
+            rows.append(
+                (
+                    "diameter of largest component (double sweep, a lower bound)",
+                    double_sweep(largest),
+                )
+            )
     return pd.DataFrame(rows, columns=["measure", "value"], dtype=object)
+
+
+def double_sweep(g: nx.Graph) -> int:
+    """A lower bound of the diameter of the connected graph ``g`` from two breadth-first
+    searches (Magnien, Latapy and Habib 2009): from the node of highest degree (ties: the
+    smallest id) to a farthest node ``u``, then the eccentricity of ``u``. It is at least half
+    the diameter, and on real networks usually the diameter itself; it costs two BFS where the
+    exact diameter costs one per node."""
+    start = min(g.nodes, key=lambda node: (-g.degree(node), str(node)))
+    distances = nx.single_source_shortest_path_length(g, start)
+    farthest = max(distances, key=lambda node: (distances[node], str(node)))
+    return max(nx.single_source_shortest_path_length(g, farthest).values())
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import pandas as pd
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SKOS, XSD
 
 from graphkit.analysis.names import NameIndex, name_index
-from graphkit.data.load import fold
+from graphkit.data.schema import fold
 from graphkit.errors import (
     AnswerTooLargeError,
     ForbiddenQueryError,
@@ -48,13 +45,17 @@ from graphkit.errors import (
     UnknownQueryError,
     UpdateRefusedError,
 )
-from graphkit.graph.namespaces import GKV
 from graphkit.graph.terms import term_value
 from graphkit.locations import QUERIES_DIR
 from graphkit.sparql.backends import Backend, as_backend, oxigraph_store, subgraph
-from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
+from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query, package_query
 from graphkit.sparql.results import QueryResult
 from graphkit.sparql.timeouts import call_with_timeout
+
+# pandas and rdflib are imported where used: a bundled query printed as a table needs neither.
+if TYPE_CHECKING:
+    import pandas as pd
+    from rdflib import Graph, Literal, URIRef
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -77,6 +78,7 @@ __all__ = [
     "check_query",
     "compact_frame",
     "oxigraph_store",
+    "parameter_bindings",
     "parameter_terms",
     "query",
     "run_query",
@@ -88,7 +90,10 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 10_000
 ENGINES = ("oxigraph", "rdflib")
 
-Term = URIRef | Literal
+Term: TypeAlias = "URIRef | Literal"
+# What a parameter is bound to: an rdflib term, or the pyoxigraph term (the command line's).
+Bound: TypeAlias = "URIRef | Literal | ox.NamedNode | ox.Literal"
+XSD = NAMESPACES["xsd"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,6 +137,13 @@ class Parameter:
         return [expand_curie(part) for part in self.type.split("|")]
 
     @property
+    def class_iris(self) -> list[str] | None:
+        """:attr:`classes` as IRI text."""
+        if self.type == "entity":
+            return None
+        return [_expanded(part) for part in self.type.split("|")]
+
+    @property
     def scheme(self) -> str:
         """The concept scheme of a concept parameter (``organisation-type``)."""
         return self.type.removeprefix("gkv:")
@@ -139,16 +151,31 @@ class Parameter:
     @property
     def datatype(self) -> URIRef | None:
         """The datatype of a literal parameter (``None`` for plain text)."""
-        datatype = expand_curie(self.type)
-        return None if datatype == XSD.string else datatype
+        from rdflib import URIRef
+
+        datatype = self.datatype_iri
+        return None if datatype is None else URIRef(datatype)
+
+    @property
+    def datatype_iri(self) -> str | None:
+        """:attr:`datatype` as IRI text."""
+        datatype = _expanded(self.type)
+        return None if datatype == XSD + "string" else datatype
 
     def default_term(self) -> Term | None:
         """The default value as an RDF term, or ``None`` when the parameter has no default."""
+        from graphkit.graph.terms import from_oxigraph
+
+        default = self.default_oxigraph()
+        return None if default is None else from_oxigraph(default)  # type: ignore[return-value]
+
+    def default_oxigraph(self) -> ox.NamedNode | ox.Literal | None:
+        """:meth:`default_term` as a pyoxigraph term."""
         if self.default is None:
             return None
         if self.kind == "literal":
-            return literal_value(self.default, self.datatype)
-        return expand_curie(self.default)
+            return _literal(self.default, self.datatype_iri)
+        return ox.NamedNode(_expanded(self.default))
 
     def as_dict(self) -> dict[str, str | None]:
         """The parameter as a JSON-ready mapping."""
@@ -238,12 +265,19 @@ def bundled_queries(folder: Path = QUERIES_DIR) -> dict[str, BundledQuery]:
 
 def expand_curie(value: str) -> URIRef:
     """``gkr:kosice`` or ``<https://…>`` as an IRI; raises :class:`ParameterError` otherwise."""
+    from rdflib import URIRef
+
+    return URIRef(_expanded(value))
+
+
+def _expanded(value: str) -> str:
+    """:func:`expand_curie` as IRI text."""
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
-        return checked_iri(value[1:-1])
+        return _iri(value[1:-1])
     prefix, colon, local = value.partition(":")
     if colon and prefix in NAMESPACES:
-        return checked_iri(NAMESPACES[prefix] + local)
+        return _iri(NAMESPACES[prefix] + local)
     raise ParameterError(f"{value!r} is neither <an IRI> nor a prefixed name like gkr:kosice.")
 
 
@@ -258,47 +292,78 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 def checked_iri(value: str) -> URIRef:
     """``value`` as an IRI, NFC-normalised; raises :class:`ParameterError` if it is not one."""
+    from rdflib import URIRef
+
+    return URIRef(_iri(value))
+
+
+def _iri(value: str) -> str:
+    """:func:`checked_iri` as IRI text."""
     value = unicodedata.normalize("NFC", value)
     if not _SCHEME.match(value) or _BAD_IRI.search(value):
         raise ParameterError(
             f"{value!r} is not a valid IRI: it needs a scheme (https:) and no spaces or "
             '<>"{}|^`\\ characters.'
         )
-    return URIRef(value)
+    return value
 
 
 def literal_value(text: str, datatype: URIRef | None = None) -> Literal:
     """User text as an NFC-normalised literal of ``datatype``, checked against the datatype."""
+    from graphkit.graph.terms import from_oxigraph
+
+    literal = _literal(text, None if datatype is None else str(datatype))
+    return from_oxigraph(literal)  # type: ignore[return-value]
+
+
+_LITERAL_FORMS = {
+    XSD + "integer": r"[+-]?\d+",
+    XSD + "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)",
+    XSD + "gYear": r"\d{4}",
+    XSD + "date": r"\d{4}-\d{2}-\d{2}",
+}
+
+
+def _literal(text: str, datatype: str | None = None) -> ox.Literal:
+    """:func:`literal_value` as a pyoxigraph literal."""
     text = unicodedata.normalize("NFC", text)
     if datatype is None:
-        return Literal(text)
-    checks: dict[URIRef, str] = {
-        XSD.integer: r"[+-]?\d+",
-        XSD.decimal: r"[+-]?(\d+(\.\d*)?|\.\d+)",
-        XSD.gYear: r"\d{4}",
-        XSD.date: r"\d{4}-\d{2}-\d{2}",
-    }
-    pattern = checks.get(datatype)
+        return ox.Literal(text)
+    pattern = _LITERAL_FORMS.get(datatype)
     if pattern and not re.fullmatch(pattern, text.strip()):
-        raise ParameterError(f"{text!r} is not a valid {datatype.removeprefix(str(XSD))}.")
-    return Literal(text.strip(), datatype=datatype)
+        raise ParameterError(f"{text!r} is not a valid {datatype.removeprefix(XSD)}.")
+    return ox.Literal(text.strip(), datatype=ox.NamedNode(datatype))
 
 
-def _checked_term(name: str, value: object, parameter: Parameter | None) -> Term:
-    if isinstance(value, str) and not isinstance(value, URIRef | Literal):
+def _checked_term(name: str, value: object, parameter: Parameter | None) -> Bound:
+    rdflib = sys.modules.get("rdflib")  # an rdflib term means rdflib is loaded already
+    is_rdflib = rdflib is not None and isinstance(value, rdflib.URIRef | rdflib.Literal)
+    if isinstance(value, str) and not is_rdflib:
         raise TypeError(
             f"Bind {name!r} to an rdflib Literal or URIRef, not the plain string {value!r}: "
             "a plain string would silently match nothing."
         )
-    if isinstance(value, URIRef):
-        term: Term = checked_iri(str(value))
-    elif isinstance(value, Literal):
-        term = Literal(
+    term: Bound
+    if isinstance(value, ox.NamedNode):
+        term = ox.NamedNode(_iri(value.value))
+    elif isinstance(value, ox.Literal):
+        language = value.language
+        term = ox.Literal(
+            unicodedata.normalize("NFC", value.value),
+            **({"language": language} if language else {"datatype": value.datatype}),
+        )
+    elif rdflib is not None and isinstance(value, rdflib.URIRef):
+        term = checked_iri(str(value))
+    elif rdflib is not None and isinstance(value, rdflib.Literal):
+        term = rdflib.Literal(
             unicodedata.normalize("NFC", str(value)), lang=value.language, datatype=value.datatype
         )
     else:
         raise TypeError(f"Bind {name!r} to an rdflib Literal or URIRef, not {type(value)}.")
-    if parameter is not None and (parameter.kind == "literal") != isinstance(term, Literal):
+    is_literal = isinstance(term, ox.Literal) or (
+        rdflib is not None and isinstance(term, rdflib.Literal)
+    )
+    if parameter is not None and (parameter.kind == "literal") != is_literal:
         wanted = "a Literal" if parameter.kind == "literal" else "a URIRef"
         raise ParameterError(f"The parameter {name!r} ({parameter.type}) needs {wanted}.")
     return term
@@ -306,14 +371,14 @@ def _checked_term(name: str, value: object, parameter: Parameter | None) -> Term
 
 def bind_parameters(
     checked: CheckedQuery, bundled: BundledQuery | None, bindings: Mapping[str, object] | None
-) -> dict[str, Term]:
+) -> dict[str, Bound]:
     """The terms to bind: ``bindings`` checked against the query, plus bundled defaults.
 
     Raises:
         TypeError: a value is a plain ``str`` (or not an RDF term at all).
         ParameterError: an unknown parameter, an invalid IRI or a value of the wrong kind.
     """
-    terms: dict[str, Term] = {}
+    terms: dict[str, Bound] = {}
     for raw_name, value in (bindings or {}).items():
         name = str(raw_name).lstrip("?$")
         parameter = bundled.parameter(name) if bundled is not None else None
@@ -326,23 +391,28 @@ def bind_parameters(
             raise ParameterError(f"The query has no variable ?{name}.")
         terms[name] = _checked_term(name, value, parameter)
     for parameter in bundled.parameters if bundled is not None else ():
-        default = parameter.default_term()
+        default = parameter.default_oxigraph()
         if parameter.name not in terms and default is not None:
             terms[parameter.name] = default
     return terms
 
 
 def _concept_index(graph: Graph, scheme: str) -> NameIndex:
-    keys: dict[str, set[URIRef]] = {}
-    display: dict[URIRef, str] = {}
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from graphkit.graph.namespaces import GKV
+
+    keys: dict[str, set[str]] = {}
+    display: dict[str, str] = {}
     for concept in graph.subjects(SKOS.inScheme, GKV[scheme]):
         if not isinstance(concept, URIRef):
             continue
         value = str(concept).removeprefix(f"{GKV}{scheme}/")
         label = str(graph.value(concept, SKOS.prefLabel) or value)
-        display[concept] = f"{value} ({label})"
+        display[str(concept)] = f"{value} ({label})"
         for name in (value, value.replace("_", " "), label):
-            keys.setdefault(fold(name), set()).add(concept)
+            keys.setdefault(fold(name), set()).add(str(concept))
     return NameIndex(
         {k: frozenset(v) for k, v in keys.items()},
         display,
@@ -354,6 +424,16 @@ def _concept_index(graph: Graph, scheme: str) -> NameIndex:
 def parameter_terms(
     graph: Graph | ox.Store | Backend, text_or_name: str | Path, values: Mapping[str, str]
 ) -> dict[str, Term]:
+    """:func:`parameter_bindings` as rdflib terms."""
+    from graphkit.graph.terms import from_oxigraph
+
+    bindings = parameter_bindings(graph, text_or_name, values)
+    return {name: from_oxigraph(term) for name, term in bindings.items()}  # type: ignore[misc]
+
+
+def parameter_bindings(
+    graph: Graph | ox.Store | Backend, text_or_name: str | Path, values: Mapping[str, str]
+) -> dict[str, Bound]:
     """Turn parameter values typed by a user (``{"city": "Wien"}``) into RDF terms.
 
     For a bundled query, an entity parameter is resolved by name (ids, labels, local names;
@@ -362,6 +442,8 @@ def parameter_terms(
     and prefixed names (``gkr:kosice``) become IRIs and anything else a plain literal. Names
     are looked up in ``graph`` (from a store or an endpoint, only the names are fetched).
 
+    The terms are pyoxigraph terms (every engine binds them).
+
     Raises:
         graphkit.errors.UnknownNameError: no entity has this name (with the closest names).
         graphkit.errors.AmbiguousNameError: several entities have this name.
@@ -369,21 +451,22 @@ def parameter_terms(
     """
     _, bundled = resolve_query(text_or_name)
     names = functools.cache(lambda: subgraph(graph, "names"))
-    terms: dict[str, Term] = {}
+    terms: dict[str, Bound] = {}
     for name, value in values.items():
         parameter = bundled.parameter(name) if bundled is not None else None
         written_as_iri = value.startswith("<") or value.partition(":")[0] in NAMESPACES
         if parameter is not None and parameter.kind == "literal":
-            terms[name] = literal_value(value, parameter.datatype)
+            terms[name] = _literal(value, parameter.datatype_iri)
         elif written_as_iri:
-            terms[name] = expand_curie(value)
+            terms[name] = ox.NamedNode(_expanded(value))
         elif parameter is None:
-            terms[name] = literal_value(value)
+            terms[name] = _literal(value)
         elif parameter.kind == "concept":
-            terms[name] = _concept_index(names(), parameter.scheme).resolve(value)
+            index = _concept_index(names(), parameter.scheme)
+            terms[name] = ox.NamedNode(index.resolve_iri(value))
         else:
-            index = name_index(graph, parameter.classes, kind=parameter.name)
-            terms[name] = index.resolve(value)
+            index = name_index(graph, parameter.class_iris, kind=parameter.name)
+            terms[name] = ox.NamedNode(index.resolve_iri(value))
     return terms
 
 
@@ -466,7 +549,8 @@ def run_query(
         TypeError: a binding is not an RDF term.
     """
     text, bundled = resolve_query(text_or_name)
-    checked = check_query(text)
+    # graphkit's own queries are read without rdflib's parser; anything else is checked.
+    checked = package_query(text) if bundled is not None else check_query(text)
     terms = bind_parameters(checked, bundled, bindings)
     backend = as_backend(graph if graph is not None else bundled_graph(), engine)
     makes_graph = checked.form in ("CONSTRUCT", "DESCRIBE")
@@ -498,16 +582,18 @@ def sort_concatenated_lists(result: QueryResult, text: str) -> QueryResult:
     if not columns:
         return result
 
+    rdflib = sys.modules.get("rdflib")  # rdflib's engine answers with rdflib terms
+
     def sorted_cell(cell: object, separator: str) -> object:
         if isinstance(cell, ox.Literal):
             text = cell.value
-        elif isinstance(cell, Literal):
+        elif rdflib is not None and isinstance(cell, rdflib.Literal):
             text = str(cell)
         else:
             return cell
         items = sorted(text.split(separator), key=lambda item: (fold(item), item))
         joined = separator.join(items)
-        return ox.Literal(joined) if isinstance(cell, ox.Literal) else Literal(joined)
+        return ox.Literal(joined) if isinstance(cell, ox.Literal) else rdflib.Literal(joined)
 
     rows = []
     for row in result.terms:
@@ -527,10 +613,10 @@ def run_query_with_values(
 ) -> QueryResult:
     """Run a query with parameter values typed by a user, as ``graphkit query --param`` does.
 
-    ``values`` (``{"city": "Wien"}``) become RDF terms as :func:`parameter_terms` describes;
+    ``values`` (``{"city": "Wien"}``) become RDF terms as :func:`parameter_bindings` describes;
     ``options`` are those of :func:`run_query`.
     """
-    terms = parameter_terms(graph, text_or_name, values)
+    terms = parameter_bindings(graph, text_or_name, values)
     return run_query(text_or_name, terms, graph, **options)
 
 

@@ -1,4 +1,8 @@
-"""Counts that describe a built graph: per class, per project and per source document."""
+"""Counts that describe a built graph: per class, per project and per source document.
+
+:func:`graph_stats` counts an rdflib graph in Python (``graphkit build`` holds one);
+:func:`counted_stats` has the store or endpoint count, so a large graph is never loaded.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ import pandas as pd
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from graphkit.graph.iris import NAMESPACE_IRIS
 from graphkit.graph.namespaces import GK, GKR
+from graphkit.sparql.backends import Queryable, select_result
 
 # What a project is linked from, and by which property: column name -> (class, property).
 PROJECT_LINKS: dict[str, tuple[URIRef, URIRef]] = {
@@ -98,3 +104,61 @@ def graph_stats(graph: Graph) -> GraphStats:
     return GraphStats(
         triples=len(graph), by_class=by_class, by_project=by_project, by_source=by_source
     )
+
+
+STATS_TABLES = ("class", "project", "source")
+
+
+def counted_stats(graph: Queryable, by: str = "all") -> GraphStats:
+    """:func:`graph_stats` counted by the store or endpoint itself: SPARQL ``COUNT ... GROUP BY``
+    queries (``graphkit/queries/tables/stats-*.rq``) return one row per class, project or source,
+    so the graph is never loaded. Only the table ``by`` is counted (``all``: every one); the
+    others are left empty.
+    """
+    if by not in (*STATS_TABLES, "all"):
+        raise ValueError(f"Unknown statistics {by!r}; use {', '.join(STATS_TABLES)} or all.")
+    wanted = STATS_TABLES if by == "all" else (by,)
+    (triples,) = select_result(graph, "triple-count").records()[0]
+    by_class = pd.DataFrame(columns=["class", "label", "count"])
+    by_project = pd.DataFrame(columns=["project", "label", *PROJECT_LINKS])
+    by_source = pd.DataFrame(columns=["source", "title", "facts"])
+    if "class" in wanted:
+        rows = [
+            {"class": _compact(str(c)), "label": str(label or c), "count": int(n)}
+            for c, label, n in select_result(graph, "stats-by-class").records()
+        ]
+        by_class = pd.DataFrame(rows, columns=["class", "label", "count"]).sort_values(
+            ["count", "class"], ascending=[False, True], ignore_index=True
+        )
+    if "project" in wanted:
+        projects: dict[str, dict[str, object]] = {}
+        for project, label, column, n in select_result(graph, "stats-by-project").records():
+            row = projects.setdefault(
+                str(project),
+                {
+                    "project": str(project).removeprefix(str(GKR)),
+                    "label": str(label or project),
+                    **dict.fromkeys(PROJECT_LINKS, 0),
+                },
+            )
+            if column is not None:
+                row[str(column)] = int(n)
+        by_project = pd.DataFrame(
+            [projects[p] for p in sorted(projects)], columns=["project", "label", *PROJECT_LINKS]
+        )
+    if "source" in wanted:
+        rows = [
+            {"source": str(locator or source), "title": str(title or source), "facts": int(n)}
+            for source, locator, title, n in select_result(graph, "stats-by-source").records()
+        ]
+        by_source = pd.DataFrame(rows, columns=["source", "title", "facts"]).sort_values(
+            ["facts", "source"], ascending=[False, True], ignore_index=True
+        )
+    return GraphStats(int(triples), by_class, by_project, by_source)
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in NAMESPACE_IRIS.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

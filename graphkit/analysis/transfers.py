@@ -16,28 +16,25 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-import pandas as pd
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+import pyoxigraph as ox
 
-from graphkit.analysis.geo import city_places, distance_km
-from graphkit.analysis.names import entity_id, name_index
-from graphkit.analysis.network import (
-    actor_graph,
-    label_of,
-    local_name,
-    name_order,
-    transfer_graph,
-    year_of,
-)
-from graphkit.data.schema import escape_controls
-from graphkit.graph.namespaces import GK, GKR
-from graphkit.sparql.backends import Queryable, as_backend, select_table
+from graphkit.analysis.geo import city_points, distance_km
+from graphkit.analysis.names import entity_id, local_name, name_index
+from graphkit.data.schema import escape_controls, fold
+from graphkit.graph.iris import GK_IRI, GKR_IRI
+from graphkit.sparql.backends import Queryable, as_backend, select_result
+
+# networkx, pandas and rdflib are imported by the functions that use them: the transfer table
+# of a store is read as plain rows, so `graphkit transfers` starts without them.
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+    from rdflib import Graph
 
 TRANSFER_COLUMNS = [
     "transfer",
@@ -80,14 +77,18 @@ MAX_CONNECTIONS = 5
 
 def short_name(graph: Graph, entity_id_: str) -> str:
     """An entity's acronym if it has one (``MiStra``), else its label; "" for no entity."""
+    from rdflib.namespace import SKOS
+
+    from graphkit.graph.namespaces import GK, GKR
+
     if not entity_id_:
         return ""
     iri = GKR[entity_id_]
     return str(graph.value(iri, GK.acronym) or graph.value(iri, SKOS.prefLabel) or entity_id_)
 
 
-def _resolve(graph: Graph, name: str, cls: URIRef, kind: str) -> str:
-    return entity_id(name_index(graph, [cls], kind).resolve(name))
+def _resolve(graph: Graph, name: str, cls: str, kind: str) -> str:
+    return entity_id(name_index(graph, [GK_IRI + cls], kind).resolve_iri(name))
 
 
 def transfers_table(
@@ -103,7 +104,34 @@ def transfers_table(
     within_km: float | None = None,
     of: str | None = None,
 ) -> pd.DataFrame:
-    """One row per practice transfer, optionally filtered.
+    """:func:`transfer_records` as a DataFrame (``year`` a nullable integer column)."""
+    import pandas as pd
+
+    records = transfer_records(
+        graph, origin=origin, target=target, project=project, practice=practice, theme=theme,
+        since=since, until=until, within_km=within_km, of=of,
+    )  # fmt: skip
+    table = pd.DataFrame(records, columns=TRANSFER_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
+    table["distance_km"] = table["distance_km"].astype("Int64")
+    return table
+
+
+def transfer_records(
+    graph: Queryable,
+    *,
+    origin: str | None = None,
+    target: str | None = None,
+    project: str | None = None,
+    practice: str | None = None,
+    theme: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    within_km: float | None = None,
+    of: str | None = None,
+) -> list[dict[str, Any]]:
+    """One row per practice transfer (a mapping of :data:`TRANSFER_COLUMNS`), optionally
+    filtered.
 
     Args:
         graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or an endpoint
@@ -151,43 +179,38 @@ def transfers_table(
         raise ValueError(f"The distance must be 0 km or more, not {within_km}.")
     backend = as_backend(graph)
 
-    def resolve(name: str, cls: URIRef, kind: str) -> URIRef:
-        return name_index(backend, [cls], kind).resolve(name)
+    def resolve(name: str, cls: str, kind: str) -> str:
+        return name_index(backend, [GK_IRI + cls], kind).resolve_iri(name)
 
-    origin_id = entity_id(resolve(origin, GK.City, "city")) if origin else None
-    target_id = entity_id(resolve(target, GK.City, "city")) if target else None
+    origin_id = entity_id(resolve(origin, "City", "city")) if origin else None
+    target_id = entity_id(resolve(target, "City", "city")) if target else None
     projects = practices = themes = None
     if project:
-        parts = _closure(backend, "project-parts", "part", resolve(project, GK.Project, "project"))
-        projects = {entity_id(URIRef(p)) for p in parts}
+        parts = _closure(backend, "project-parts", "part", resolve(project, "Project", "project"))
+        projects = {entity_id(p) for p in parts}
     if practice:
-        practices = {entity_id(resolve(practice, GK.Practice, "practice"))}
+        practices = {entity_id(resolve(practice, "Practice", "practice"))}
     transfer_themes: dict[str, set[str]] = {}
     if theme:
-        themes = _closure(backend, "narrower-themes", "theme", resolve(theme, GK.Theme, "theme"))
-        pairs = select_table(backend, "transfer-themes")
-        for transfer_iri, theme_iri in zip(pairs["transfer"], pairs["theme"], strict=True):
-            transfer_themes.setdefault(_id(transfer_iri), set()).add(theme_iri)
-    places = city_places(backend)
-    located = places.loc[places["latitude"].notna()]
-    points = dict(
-        zip(located["id"], zip(located["latitude"], located["longitude"], strict=True), strict=True)
-    )
+        themes = _closure(backend, "narrower-themes", "theme", resolve(theme, "Theme", "theme"))
+        for transfer_iri, theme_iri in select_result(backend, "transfer-themes").records():
+            transfer_themes.setdefault(_id(transfer_iri), set()).add(str(theme_iri))
+    points = city_points(backend)
 
     def km(a: str, b: str) -> float | None:
         return distance_km(*points[a], *points[b]) if a in points and b in points else None
 
     centre = None
     if of:
-        centre = entity_id(resolve(of, GK.City, "city"))
+        centre = entity_id(resolve(of, "City", "city"))
         if centre not in points:
             raise ValueError(
                 f"{of} has no coordinates (no GeoNames id: see its note), so no distance from "
                 "it can be measured."
             )
-    kept = getattr(backend, "kept_table", None)  # the persistent store keeps the rows
-    rows = kept("transfer-rows") if kept is not None else None
-    rows = rows if rows is not None else transfer_rows(backend)
+    kept_records = getattr(backend, "kept_records", None)  # the persistent store keeps the rows
+    kept = kept_records("transfer-rows") if kept_records is not None else None
+    rows = kept[1] if kept is not None else transfer_row_records(backend)
 
     def near(row: dict[str, Any]) -> bool:
         if within_km is None:
@@ -201,7 +224,7 @@ def transfers_table(
         )
 
     def matches(row: dict[str, Any]) -> bool:
-        year = None if pd.isna(row["year"]) else int(row["year"])
+        year = row["year"]
         return near(row) and not (
             (origin_id and row["origin_id"] != origin_id)
             or (
@@ -216,17 +239,30 @@ def transfers_table(
             or (until is not None and (year is None or year > until))
         )
 
-    chosen = [row for row in rows.to_dict("records") if matches(row)]
-    for row in chosen:
-        row["target_match"] = "candidate" if target_id and row["target_id"] != target_id else ""
-        travelled = km(row["origin_id"], row["target_id"])
-        row["distance_km"] = None if travelled is None else round(travelled)
-    table = pd.DataFrame(chosen, columns=TRANSFER_COLUMNS)
-    table["year"] = table["year"].astype("Int64")
-    table["distance_km"] = table["distance_km"].astype("Int64")
-    return table.sort_values(
-        ["year", "practice", "transfer"], na_position="last", key=name_order, ignore_index=True
+    chosen = []
+    for row in rows:
+        row = {**row, "year": _year_number(row["year"])}
+        if matches(row):
+            row["target_match"] = "candidate" if target_id and row["target_id"] != target_id else ""
+            travelled = km(row["origin_id"], row["target_id"])
+            row["distance_km"] = None if travelled is None else round(travelled)
+            chosen.append({column: row[column] for column in TRANSFER_COLUMNS})
+    # By year (unknown last), then practice and id as people order names (case and accents
+    # ignored).
+    return sorted(
+        chosen,
+        key=lambda r: (r["year"] is None, r["year"] or 0, fold(r["practice"]), fold(r["transfer"])),
     )
+
+
+def _year_number(value: object) -> int | None:
+    """A whole-number cell (a year, a distance) as an integer (kept tables store numbers as
+    JSON, missing ones as null; a DataFrame holds NA or NaN)."""
+    if value is None or type(value).__name__ == "NAType":
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return int(value)  # type: ignore[call-overload]
 
 
 def _text(value: object) -> str:
@@ -234,14 +270,17 @@ def _text(value: object) -> str:
 
 
 def _id(value: object) -> str:
-    return entity_id(URIRef(_text(value))) if _text(value) else ""
+    return entity_id(_text(value)) if _text(value) else ""
 
 
 def _label(iri: object, label: object) -> str:
     """:func:`graphkit.analysis.network.label_of` from a row: the label, else the id or local name."""
     if _text(label):
         return _text(label)
-    return "" if not _text(iri) else label_of(Graph(), URIRef(_text(iri)))
+    text = _text(iri)
+    if not text:
+        return ""
+    return entity_id(text) if text.startswith(GKR_IRI) else local_name(text)
 
 
 def _year(value: object) -> int | None:
@@ -249,9 +288,9 @@ def _year(value: object) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _closure(backend: Queryable, name: str, column: str, root: URIRef) -> set[str]:
-    rows = select_table(backend, name, {"root": root})
-    return {_text(v) for v in rows[column]}
+def _closure(backend: Queryable, name: str, column: str, root: str) -> set[str]:
+    rows = select_result(backend, name, {"root": ox.NamedNode(root)}).dicts()
+    return {_text(row[column]) for row in rows}
 
 
 # What a filter of transfers_table matches, kept with each row read from a store or endpoint.
@@ -259,7 +298,14 @@ MATCH_COLUMNS = ["origin_id", "target_id", "candidate_ids", "project_ids", "prac
 
 
 def transfer_rows(backend: Queryable) -> pd.DataFrame:
-    """Every transfer of ``backend`` (a store or endpoint) as a :func:`transfers_table` row,
+    """:func:`transfer_row_records` as a DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(transfer_row_records(backend), columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+
+
+def transfer_row_records(backend: Queryable) -> list[dict[str, Any]]:
+    """Every transfer of ``backend`` (a store or endpoint) as a :func:`transfer_records` row,
     unsorted, with the ids its filters match on (:data:`MATCH_COLUMNS`: origin and target
     city, the projects it went through, directly or by its event, and its practices).
 
@@ -268,17 +314,19 @@ def transfer_rows(backend: Queryable) -> pd.DataFrame:
     """
     lists: dict[tuple[str, str], list[str]] = {}
     candidate_ids: dict[str, list[str]] = {}
-    extra = select_table(backend, "transfer-lists")
-    for transfer, kind, value, label in extra.itertuples(index=False, name=None):
+    for transfer, kind, value, label in select_result(backend, "transfer-lists").records():
         if kind == "mechanism":
-            shown = _text(label) or local_name(URIRef(value)).replace("_", " ")
+            shown = _text(label) or local_name(_text(value)).replace("_", " ")
         else:
             shown = _label(value, label)
             candidate_ids.setdefault(_id(transfer), []).append(_id(value))
-        lists.setdefault((_id(transfer), kind), []).append(shown)
-    facts = select_table(backend, "transfer-facts").drop_duplicates("transfer")
+        lists.setdefault((_id(transfer), str(kind)), []).append(shown)
     rows = []
-    for row in facts.to_dict("records"):
+    seen: set[object] = set()
+    for row in select_result(backend, "transfer-facts").dicts():
+        if row["transfer"] in seen:
+            continue  # the first row of each transfer, as the query orders them
+        seen.add(row["transfer"])
         transfer = _id(row["transfer"])
         # The project it went through, else its event's project: acronym, label or id.
         shown = "project" if _text(row["project"]) else "event_project"
@@ -300,10 +348,10 @@ def transfer_rows(backend: Queryable) -> pd.DataFrame:
                 "mechanism": ", ".join(sorted(lists.get((transfer, "mechanism"), []))),
                 "roles": _roles(row["origin_role_label"], row["target_role_label"]),
                 "direction": _text(row["direction_label"])
-                or local_name(URIRef(_text(row["direction"]) or "stated")).replace("_", " "),
+                or local_name(_text(row["direction"]) or "stated").replace("_", " "),
                 "year": year,
                 "status": _text(row["status_label"])
-                or (local_name(URIRef(status)).replace("_", " ") if status else ""),
+                or (local_name(status).replace("_", " ") if status else ""),
                 "status_quote": _text(row["status_quote"]),
                 "outcome": _text(row["outcome"]),
                 "resulting_practice": _label(row["resulting"], row["resulting_label"]),
@@ -317,7 +365,7 @@ def transfer_rows(backend: Queryable) -> pd.DataFrame:
                 "practice_ids": sorted({_id(row["practice"]), _id(row["resulting"])} - {""}),
             }
         )
-    return pd.DataFrame(rows, columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+    return rows
 
 
 def _roles(origin_role: object, target_role: object) -> str:
@@ -330,24 +378,26 @@ def _roles(origin_role: object, target_role: object) -> str:
 
 def _kilometres(distance: object) -> str:
     """A distance in whole km as "1,234 km"; "" where it is unknown."""
-    if distance is None or distance == "" or pd.isna(distance):
-        return ""
-    return f"{int(distance):,} km"  # type: ignore[call-overload]
+    number = _year_number(distance) if distance != "" else None
+    return "" if number is None else f"{number:,} km"
 
 
-def transfers_text(table: pd.DataFrame, width: int = 100) -> str:
-    """A :func:`transfers_table` for reading in a terminal: one block per transfer.
+def transfers_text(table: pd.DataFrame | Iterable[dict[str, Any]], width: int = 100) -> str:
+    """A :func:`transfers_table` (or the rows of :func:`transfer_records`) for reading in a
+    terminal: one block per transfer.
 
     The first line of a block says what went where and when ("Integrationshaus: Vienna →
     Taranto, 2013"); the indented lines give candidates, project and event, mechanism, status,
     resulting practice, outcome, source, quote and id, wrapped to ``width`` columns.
     """
-    if table.empty:
+    rows = table.to_dict(orient="records") if hasattr(table, "to_dict") else list(table)
+    if not rows:
         return "No transfer matches."
-    count = len(table)
+    count = len(rows)
     blocks = [f"{count} transfer{'' if count == 1 else 's'}"]
-    for row in table.to_dict(orient="records"):
-        year = "" if pd.isna(row["year"]) else f", {row['year']}"
+    for row in rows:
+        year_number = _year_number(row["year"])
+        year = "" if year_number is None else f", {year_number}"
         lines = [f"{row['practice']}: {row['origin']} → {row['target']}{year}"]
         inferred = row["direction"] not in ("", "stated")
         fields = {
@@ -458,6 +508,8 @@ class Paths:
         """One row per hop: ``route``, ``hop``, ``kind``, ``from``, ``link``, ``to``,
         ``direction``, ``via`` (transfer or project/event id), ``year``, ``source`` and the
         route's ``explanation``."""
+        import pandas as pd
+
         rows = [
             {
                 "route": number,
@@ -487,6 +539,10 @@ def _time_respecting(years: list[int | None]) -> bool:
 
 
 def _transfer_routes(graph: Graph, origin: str, target: str) -> list[Route]:
+    import networkx as nx
+
+    from graphkit.analysis.network import transfer_graph
+
     tg = transfer_graph(graph)
     if origin not in tg or target not in tg:
         return []
@@ -522,6 +578,11 @@ def _transfer_link(graph: Graph, facts: dict) -> str:
 
 
 def _connection_routes(graph: Graph, origin: str, target: str) -> list[Route]:
+    import networkx as nx
+
+    from graphkit.analysis.network import actor_graph, year_of
+    from graphkit.graph.namespaces import GK, GKR
+
     actors = actor_graph(graph)
     if origin not in actors or target not in actors or not nx.has_path(actors, origin, target):
         return []
@@ -573,8 +634,8 @@ def transfer_paths(graph: Graph, origin: str, target: str) -> Paths:
         graphkit.errors.UnknownNameError: a city name matches nothing.
         ValueError: origin and target are the same city.
     """
-    origin_id = _resolve(graph, origin, GK.City, "city")
-    target_id = _resolve(graph, target, GK.City, "city")
+    origin_id = _resolve(graph, origin, "City", "city")
+    target_id = _resolve(graph, target, "City", "city")
     if origin_id == target_id:
         raise ValueError(f"{origin!r} and {target!r} are the same city; give two cities.")
     names = (short_name(graph, origin_id), short_name(graph, target_id))
@@ -604,6 +665,11 @@ def cascades(graph: Graph) -> pd.DataFrame:
         ``transfer``, sorted by practice, then the origin, then the receiving cities by year
         (unknown last).
     """
+    import pandas as pd
+
+    from graphkit.analysis.network import transfer_graph, year_of
+    from graphkit.graph.namespaces import GK, GKR
+
     tg = transfer_graph(graph)
     rows: dict[tuple[str, str], dict[str, object]] = {}
     for u, v, facts in tg.edges(data=True):

@@ -26,7 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphkit.data.schema import CONTROL_CHARACTERS, ID_PATTERN, LIST_SEPARATOR, TABLES, Table
+from graphkit.data.schema import (
+    CONTROL_CHARACTERS,
+    ID_PATTERN,
+    LIST_SEPARATOR,
+    TABLES,
+    Table,
+    fold,
+)
 from graphkit.errors import DatasetError
 from graphkit.locations import DATASETS_DIR
 
@@ -95,13 +102,6 @@ class Dataset:
 def split_list(value: str) -> list[str]:
     """The values of a ``;``-separated list cell, stripped, empties dropped."""
     return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
-
-
-def fold(text: str) -> str:
-    """A form of a name for matching: NFC, no accents, case-folded, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
 
 
 _QUOTE_TRANSLATION = str.maketrans(

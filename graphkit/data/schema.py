@@ -8,6 +8,7 @@ the ontology's enumeration schemes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +26,15 @@ def escape_controls(text: str) -> str:
     """``text`` with every control character written as an escape (``\\x1b``, ``\\u202e``), so
     text from a data source or an endpoint cannot retitle or rewrite the user's terminal."""
     return CONTROL_CHARACTERS.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def fold(text: str) -> str:
+    """A form of a name for matching: NFC, no accents, case-folded, single spaces."""
+    if text.isascii():  # nothing to decompose: most names, and every id
+        return " ".join(text.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
 
 
 LIST_SEPARATOR = ";"

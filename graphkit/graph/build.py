@@ -32,7 +32,8 @@ from graphkit.graph.namespaces import (
     bind_prefixes,
     concept,
 )
-from graphkit.graph.terms import TURTLE, canonical_lexical
+from graphkit.graph.terms import canonical_lexical
+from graphkit.graph.turtle import TURTLE
 from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]

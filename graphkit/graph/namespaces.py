@@ -10,19 +10,12 @@ from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import (
-    DCTERMS,
-    FOAF,
     ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SH,
-    SKOS,
-    XSD,
     DefinedNamespace,
 )
 from rdflib.namespace import SDO as SCHEMA
+
+from graphkit.graph.iris import GK_IRI, GKR_IRI, NAMESPACE_IRIS
 
 __all__ = [
     "GEO",
@@ -152,15 +145,15 @@ class GK(DefinedNamespace):
     text: URIRef  # The full wording of a lesson or an objective.
     value: URIRef  # The number of a quantity, read with its unit and qualifier.
 
-    _NS = Namespace("https://w3id.org/graphkit/ontology#")
+    _NS = Namespace(GK_IRI)
 
 
-GKV = Namespace("https://w3id.org/graphkit/vocab/")
+GKV = Namespace(NAMESPACE_IRIS["gkv"])
 # W3C Basic Geo (WGS84 lat/long) vocabulary: geo:lat and geo:long of cities.
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+GEO = Namespace(NAMESPACE_IRIS["geo"])
 # GeoNames' IRIs of its features, the objects of cities' owl:sameAs.
 GEONAMES = Namespace("https://sws.geonames.org/")
-GKR = Namespace("https://w3id.org/graphkit/id/")
+GKR = Namespace(GKR_IRI)
 
 # The enumeration schemes of ontology/vocab.ttl (datasets/README.md gives their values).
 SCHEMES: frozenset[str] = frozenset(
@@ -187,26 +180,8 @@ SCHEMES: frozenset[str] = frozenset(
     }
 )
 
-PREFIXES: dict[str, Namespace] = {
-    prefix: Namespace(str(namespace))
-    for prefix, namespace in (
-        ("gk", GK),
-        ("gkv", GKV),
-        ("gkr", GKR),
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("owl", OWL),
-        ("xsd", XSD),
-        ("skos", SKOS),
-        ("dcterms", DCTERMS),
-        ("prov", PROV),
-        ("org", ORG),
-        ("schema", SCHEMA),
-        ("foaf", FOAF),
-        ("geo", GEO),
-        ("sh", SH),
-    )
-}
+# One mapping of prefixes to namespaces, the same as graphkit.graph.iris.NAMESPACE_IRIS.
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in NAMESPACE_IRIS.items()}
 
 
 def bind_prefixes(graph: Graph) -> Graph:

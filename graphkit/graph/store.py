@@ -31,15 +31,17 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, TypedDict, Unpack
+from typing import IO, TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from graphkit import __version__
 from graphkit.errors import StoreError
 from graphkit.graph.terms import store_to_rdflib, to_rdflib
 from graphkit.locations import DATASETS_DIR, ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_FILE, cache_dir
+
+if TYPE_CHECKING:  # a warm command opens the store without rdflib
+    from rdflib import Graph
 
 try:
     import fcntl
@@ -212,17 +214,26 @@ def _table_path(database: Path, name: str) -> Path:
     return database.with_name(f"{database.name}.{name}.json")
 
 
-def kept_table(database: Path, name: str) -> Any:
-    """The table ``name`` kept beside the store ``database`` when it was built (see
-    :func:`open_store`'s ``tables``), as a DataFrame; ``None`` if there is none or it cannot be
-    read (callers then compute it)."""
-    import pandas as pd
-
+def kept_records(database: Path, name: str) -> tuple[list[str], list[dict[str, Any]]] | None:
+    """The columns and rows (one mapping each) of the table ``name`` kept beside the store
+    ``database`` when it was built (see :func:`open_store`'s ``tables``); ``None`` if there is
+    none or it cannot be read (callers then compute it)."""
     try:
         content = json.loads(_table_path(database, name).read_text(encoding="utf-8"))
-        return pd.DataFrame(content["rows"], columns=content["columns"])
+        columns, rows = list(content["columns"]), content["rows"]
+        if not all(isinstance(row, dict) for row in rows):
+            return None
+        return columns, rows
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def kept_table(database: Path, name: str) -> Any:
+    """:func:`kept_records` as a DataFrame; ``None`` if there is no such table."""
+    import pandas as pd
+
+    kept = kept_records(database, name)
+    return None if kept is None else pd.DataFrame(kept[1], columns=kept[0])
 
 
 def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str]:

@@ -1,30 +1,40 @@
 """RDF terms between pyoxigraph and rdflib, and as plain Python values: the one conversion
-every engine, the store and the results use."""
+every engine, the store and the results use.
+
+rdflib is imported only where an rdflib term is made or read, so commands that only query the
+store start without it.
+"""
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, plugin
-from rdflib.namespace import XSD
-from rdflib.plugins.serializers.turtle import TurtleSerializer
-from rdflib.serializer import Serializer
-from rdflib.term import Node
 
 from graphkit.errors import QueryError
-from graphkit.graph.namespaces import bind_prefixes
+from graphkit.graph.iris import NAMESPACE_IRIS
 
-_STRING = str(XSD.string)
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+XSD = NAMESPACE_IRIS["xsd"]
+_STRING = XSD + "string"
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+_OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 
 
-def to_oxigraph(term: Node) -> OxTerm:
-    """An rdflib IRI, blank node or literal as the pyoxigraph term."""
+def to_oxigraph(term: Node | OxTerm) -> OxTerm:
+    """An rdflib IRI, blank node or literal as the pyoxigraph term (pyoxigraph terms pass)."""
+    if isinstance(term, _OX_TERMS):
+        return term
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -39,6 +49,9 @@ def to_oxigraph(term: Node) -> OxTerm:
 
 def from_oxigraph(term: object) -> Node | None:
     """A pyoxigraph term as the rdflib term (``None`` stays ``None``; rdflib terms pass)."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.term import Node
+
     if term is None or isinstance(term, Node):
         return term  # type: ignore[return-value]
     if isinstance(term, ox.NamedNode):
@@ -57,31 +70,31 @@ def from_oxigraph(term: object) -> Node | None:
 
 
 _INTEGER_TYPES = {
-    str(t)
-    for t in (
-        XSD.integer,
-        XSD.int,
-        XSD.long,
-        XSD.short,
-        XSD.byte,
-        XSD.nonNegativeInteger,
-        XSD.positiveInteger,
-        XSD.nonPositiveInteger,
-        XSD.negativeInteger,
-        XSD.unsignedInt,
-        XSD.unsignedLong,
-        XSD.unsignedShort,
-        XSD.unsignedByte,
+    XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
     )
 }
-_FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
-_BOOLEAN = str(XSD.boolean)
-_DECIMAL = str(XSD.decimal)
+_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+_BOOLEAN = XSD + "boolean"
+_DECIMAL = XSD + "decimal"
 _DECIMAL_FORM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INTEGER_FORM = re.compile(r"^[+-]?\d+$")
 # Datatypes whose values Oxigraph stores natively and so writes back in a form of its own.
 _STORED_AS_VALUES = {
-    str(XSD[name])
+    XSD + name
     for name in (
         "double",
         "float",
@@ -152,26 +165,6 @@ def _stored_form(lexical: str, datatype: str) -> str:
     return stored.object.value
 
 
-class CanonicalTurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle writer, except that a literal whose short form would change its lexical
-    form is written in full: rdflib writes ``"4"^^xsd:decimal`` as ``4.0`` and
-    ``"1000"^^xsd:double`` as ``1e+03``, which read back as other literals than the graph holds.
-    Registered as the rdflib format :data:`TURTLE`."""
-
-    def label(self, node: Node, position: int) -> str:
-        """The Turtle text of ``node``."""
-        written = super().label(node, position)
-        if isinstance(node, Literal) and not written.startswith('"') and written != str(node):
-            return node._literal_n3(
-                use_plain=False, qname_callback=lambda datatype: self.get_pname(datatype, True)
-            )
-        return written
-
-
-TURTLE = "graphkit-turtle"
-plugin.register(TURTLE, Serializer, __name__, "CanonicalTurtleSerializer")
-
-
 def _literal_value(lexical: str, datatype: str | None) -> object:
     try:
         if datatype in _INTEGER_TYPES:
@@ -200,6 +193,10 @@ def term_value(term: object) -> object:
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    rdflib = sys.modules.get("rdflib")  # an rdflib term means rdflib is loaded already
+    if rdflib is None:
+        return str(term)
+    Literal, BNode = rdflib.Literal, rdflib.BNode
     if isinstance(term, Literal):
         return _literal_value(str(term), str(term.datatype) if term.datatype else None)
     if isinstance(term, BNode):
@@ -209,6 +206,10 @@ def term_value(term: object) -> object:
 
 def to_rdflib(triples: Iterable[Any]) -> Graph:
     """An rdflib graph (with graphkit's prefixes) of pyoxigraph triples or quads."""
+    from rdflib import Graph
+
+    from graphkit.graph.namespaces import bind_prefixes
+
     terms: dict[Any, Node] = {}
 
     def convert(term: Any) -> Node:
@@ -228,3 +229,43 @@ def store_to_rdflib(store: ox.Store) -> Graph:
     """The default graph of a pyoxigraph store as an rdflib graph: the one place a store becomes
     rdflib (the rdflib engine and the analyses that walk a whole graph need it)."""
     return to_rdflib(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+class TermGraph:
+    """A small read-only graph of pyoxigraph terms, indexed both ways: what an analysis that
+    walks a few hundred triples (an entity's explanation) needs, without rdflib.
+
+    Triples keep the order they came in (and duplicates are dropped), so :meth:`value` gives the
+    same answer as rdflib's ``Graph.value`` on a graph filled in that order.
+    """
+
+    def __init__(self, triples: Iterable[Any]) -> None:
+        self._out: dict[Any, dict[Any, dict[Any, None]]] = {}
+        self._in: dict[Any, dict[Any, dict[Any, None]]] = {}
+        for triple in triples:
+            s, p, o = triple if isinstance(triple, tuple) else (
+                triple.subject, triple.predicate, triple.object
+            )  # fmt: skip
+            self._out.setdefault(s, {}).setdefault(p, {})[o] = None
+            self._in.setdefault(o, {}).setdefault(s, {})[p] = None
+
+    @classmethod
+    def of(cls, graph: Graph) -> TermGraph:
+        """The triples of an rdflib graph, as pyoxigraph terms."""
+        return cls((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
+
+    def objects(self, subject: Any, predicate: Any) -> list[Any]:
+        """The objects of ``subject predicate ?``."""
+        return list(self._out.get(subject, {}).get(predicate, {}))
+
+    def value(self, subject: Any, predicate: Any) -> Any:
+        """The first object of ``subject predicate ?``, or ``None``."""
+        return next(iter(self._out.get(subject, {}).get(predicate, {})), None)
+
+    def predicate_objects(self, subject: Any) -> list[tuple[Any, Any]]:
+        """Every ``(predicate, object)`` of ``subject``."""
+        return [(p, o) for p, objects in self._out.get(subject, {}).items() for o in objects]
+
+    def subject_predicates(self, obj: Any) -> list[tuple[Any, Any]]:
+        """Every ``(subject, predicate)`` with ``obj`` as object."""
+        return [(s, p) for s, predicates in self._in.get(obj, {}).items() for p in predicates]

@@ -23,24 +23,25 @@ from __future__ import annotations
 import collections
 import functools
 import io
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
 
 from graphkit.errors import QueryError, UnknownQueryError
-from graphkit.graph.terms import store_to_rdflib, to_oxigraph
+from graphkit.graph.terms import TermGraph, from_oxigraph, store_to_rdflib, to_oxigraph
 from graphkit.locations import QUERIES_DIR
-from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query
+from graphkit.sparql.checked import NAMESPACES, CheckedQuery, check_query, package_query
 from graphkit.sparql.results import QueryResult, take_rows
 from graphkit.sparql.timeouts import call_with_timeout, can_fork, in_child_process, in_thread
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib and pandas are loaded only by the callers that use them
     import pandas as pd
+    from rdflib import Graph, Literal, URIRef
 
 __all__ = [
     "SUBGRAPHS_DIR",
@@ -52,15 +53,18 @@ __all__ = [
     "StoreBackend",
     "as_backend",
     "oxigraph_store",
+    "select_result",
     "select_table",
     "subgraph",
     "subgraph_names",
+    "subgraph_triples",
 ]
 
 SUBGRAPHS_DIR = QUERIES_DIR / "subgraphs"
 TABLES_DIR = QUERIES_DIR / "tables"
 T = TypeVar("T")
-Term = URIRef | Literal
+# An rdflib term, or the pyoxigraph term (what code that never loads rdflib binds).
+Term: TypeAlias = "URIRef | Literal | ox.NamedNode | ox.Literal"
 
 
 Terms = Mapping[str, Term]
@@ -92,7 +96,14 @@ class Backend(Protocol):
 
 
 # What analyses and queries accept: an rdflib graph, a pyoxigraph store or a backend.
-Queryable = Graph | ox.Store | Backend
+Queryable: TypeAlias = "Graph | ox.Store | Backend"
+
+
+def is_rdflib_graph(value: object) -> bool:
+    """Whether ``value`` is an rdflib graph (without importing rdflib: if it is not loaded,
+    nothing can be one)."""
+    rdflib = sys.modules.get("rdflib")
+    return rdflib is not None and isinstance(value, rdflib.Graph)
 
 
 class Answers:
@@ -145,12 +156,12 @@ class StoreBackend(Answers):
         self.description = description
         self.database = database
 
-    def kept_table(self, name: str) -> Any:
-        """A table kept beside the persistent store's ``database`` folder when it was built
-        (see :func:`graphkit.graph.store.kept_table`), or ``None``."""
-        from graphkit.graph.store import kept_table
+    def kept_records(self, name: str) -> tuple[list[str], list[dict[str, Any]]] | None:
+        """The columns and rows of a table kept beside the persistent store's ``database``
+        folder when it was built (see :func:`graphkit.graph.store.kept_records`), or ``None``."""
+        from graphkit.graph.store import kept_records
 
-        return None if self.database is None else kept_table(self.database, name)
+        return None if self.database is None else kept_records(self.database, name)
 
     def __repr__(self) -> str:
         return f"<StoreBackend {self.description}>"
@@ -274,7 +285,8 @@ class RdflibBackend(Answers):
         self, checked: CheckedQuery, terms: Mapping[str, Term], max_rows: int | None
     ) -> QueryResult:
         try:
-            answer = self.graph.query(checked.prepared, initBindings=dict(terms))
+            bound = {name: from_oxigraph(term) for name, term in terms.items()}
+            answer = self.graph.query(checked.prepared, initBindings=bound)
             if checked.form == "ASK":
                 return QueryResult("ASK", boolean=bool(answer.askAnswer))
             if checked.form == "SELECT":
@@ -303,7 +315,7 @@ def as_backend(graph: Queryable, engine: str = "oxigraph") -> Backend:
     """
     if engine not in ("oxigraph", "rdflib"):
         raise QueryError(f"Unknown engine {engine!r}; use oxigraph or rdflib.")
-    if isinstance(graph, Graph):
+    if is_rdflib_graph(graph):
         return RdflibBackend(graph) if engine == "rdflib" else GraphBackend(graph)
     if isinstance(graph, ox.Store):
         if engine == "rdflib":
@@ -348,12 +360,30 @@ def subgraph(
         UnknownQueryError: no subgraph query has this name.
         QueryError: the query failed or timed out.
     """
-    if isinstance(graph, Graph):
-        return graph
+    if is_rdflib_graph(graph):
+        return graph  # type: ignore[return-value]
     texts = _subgraph_texts()
     if name not in texts:
         raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
-    return as_backend(graph).construct(texts[name], bindings, timeout=timeout)
+    checked = package_query(texts[name])
+    return (
+        as_backend(graph).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout).graph()
+    )
+
+
+def subgraph_triples(
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+) -> TermGraph:
+    """:func:`subgraph` as a :class:`graphkit.graph.terms.TermGraph` of pyoxigraph terms, for
+    analyses that walk a small part of the graph without rdflib."""
+    if is_rdflib_graph(graph):
+        return TermGraph.of(graph)  # type: ignore[arg-type]
+    texts = _subgraph_texts()
+    if name not in texts:
+        raise UnknownQueryError(f"No subgraph query {name!r}; known: {', '.join(texts)}.")
+    checked = package_query(texts[name])
+    answer = as_backend(graph).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout)
+    return TermGraph(answer.terms)
 
 
 @functools.cache
@@ -364,14 +394,24 @@ def _table_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def select_result(
+    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+) -> QueryResult:
+    """The answer of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``graph`` (an
+    rdflib graph, a store or a backend), with ``bindings`` bound.
+
+    Analyses use these to read what they need from a large store or an endpoint as rows,
+    without building an rdflib graph at all; ``.dicts()`` gives the rows without pandas.
+    """
+    checked = package_query(_table_text(name))
+    if checked.form != "SELECT":
+        raise QueryError(f"The table query {name!r} is not a SELECT query.")
+    return as_backend(graph).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout)
+
+
 def select_table(
     graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
 ) -> pd.DataFrame:
-    """The rows of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``graph`` (an
-    rdflib graph, a store or a backend), with ``bindings`` bound, as a DataFrame (see
-    :meth:`graphkit.sparql.results.QueryResult.frame`).
-
-    Analyses use these to read what they need from a large store or an endpoint as rows,
-    without building an rdflib graph at all.
-    """
-    return as_backend(graph).select(_table_text(name), bindings, timeout=timeout).frame()
+    """The rows of :func:`select_result` as a DataFrame (see
+    :meth:`graphkit.sparql.results.QueryResult.frame`)."""
+    return select_result(graph, name, bindings, timeout=timeout).frame()

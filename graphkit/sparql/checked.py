@@ -3,28 +3,30 @@
 Only SELECT, ASK, CONSTRUCT and DESCRIBE are accepted; SERVICE (which would reach the network),
 FROM / FROM NAMED (which would read other graphs or files) and updates are refused. Every engine
 (:mod:`graphkit.sparql.backends`, :mod:`graphkit.sparql.remote`) runs :class:`CheckedQuery` objects only.
+
+The queries shipped in ``graphkit/queries/`` are graphkit's own: :func:`package_query` reads their
+form and variables with a small tokenizer instead of rdflib's parser, so commands that run only
+them start without loading rdflib (``tests/test_warm_start.py`` checks that both readings agree
+on every shipped query).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-
-import rdflib.plugins.sparql
-from rdflib import Variable
-from rdflib.plugins.sparql.algebra import translateUpdate
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graphkit.errors import ForbiddenQueryError, QuerySyntaxError, UpdateRefusedError
-from graphkit.graph.namespaces import PREFIXES
+from graphkit.graph.iris import NAMESPACE_IRIS
+from graphkit.locations import QUERIES_DIR
 
-# rdflib would otherwise load the graphs named in FROM clauses, from files or the web.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
-NAMESPACES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+NAMESPACES = dict(NAMESPACE_IRIS)
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,20 @@ class CheckedQuery:
     form: str
     projected: tuple[str, ...]
     variables: frozenset[str]
-    prepared: Query = field(repr=False, compare=False)
+
+    @property
+    def prepared(self) -> Query:
+        """rdflib's parse of the query (for rdflib's engine), made on first use."""
+        return _prepare(self.text)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepare(text: str) -> Query:
+    import rdflib.plugins.sparql
+
+    # rdflib would otherwise load the graphs named in FROM clauses, from files or the web.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    return rdflib.plugins.sparql.prepareQuery(text, initNs=NAMESPACES)
 
 
 _FORMS = {
@@ -49,6 +64,8 @@ _FORMS = {
 
 def _walk(node: object) -> Iterable[object]:
     """Every value inside a parsed query (CompValues, lists, terms), depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         current = stack.pop()
@@ -60,6 +77,9 @@ def _walk(node: object) -> Iterable[object]:
 
 
 def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         translateUpdate(parseUpdate(text), initNs=NAMESPACES)
     except Exception:  # any failure means "not an update"; the query error is reported instead
@@ -80,7 +100,7 @@ def check_query(text: str) -> CheckedQuery:
         QuerySyntaxError: the text is not SPARQL.
     """
     try:
-        prepared = rdflib.plugins.sparql.prepareQuery(text, initNs=NAMESPACES)
+        prepared = _prepare(text)
     except Exception as exc:
         if _is_update(text):
             raise UpdateRefusedError(
@@ -88,6 +108,9 @@ def check_query(text: str) -> CheckedQuery:
                 "refused. Use SELECT, ASK, CONSTRUCT or DESCRIBE."
             ) from exc
         raise QuerySyntaxError(f"This is not a valid SPARQL query: {exc}") from exc
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     algebra = prepared.algebra
     form = _FORMS.get(algebra.name)
     if form is None:
@@ -106,4 +129,66 @@ def check_query(text: str) -> CheckedQuery:
         if isinstance(value, Variable):
             variables.add(str(value))
     projected = tuple(str(v) for v in algebra.get("PV") or ()) if form == "SELECT" else ()
-    return CheckedQuery(text, form, projected, frozenset(variables), prepared)
+    return CheckedQuery(text, form, projected, frozenset(variables))
+
+
+# IRIs, strings and comments are matched first, so that a "#" or "?" inside them is read as
+# neither a comment nor a variable.
+_TOKENS = re.compile(
+    r"(?P<iri><[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<string>\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<variable>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)"
+    r"|(?P<symbol>[(){}*])"
+)
+_FORM_WORDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@functools.lru_cache(maxsize=256)
+def package_query(text: str) -> CheckedQuery:
+    """A query shipped in ``graphkit/queries/``, read without rdflib's parser: its form, the
+    variables its SELECT clause projects and every variable it mentions.
+
+    Only graphkit's own queries are read this way; anything else goes through
+    :func:`check_query`.
+
+    Raises:
+        QuerySyntaxError: the text has no query form.
+    """
+    tokens = [
+        (match.lastgroup or "", match.group())
+        for match in _TOKENS.finditer(text)
+        if match.lastgroup != "comment"
+    ]
+    start = next(
+        (
+            i
+            for i, (kind, value) in enumerate(tokens)
+            if kind == "word" and value.upper() in _FORM_WORDS
+        ),
+        None,
+    )
+    if start is None:
+        raise QuerySyntaxError("This query has no SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    form = tokens[start][1].upper()
+    variables = frozenset(value[1:] for kind, value in tokens if kind == "variable")
+    projected: list[str] = []
+    if form == "SELECT":
+        depth = 0
+        for (kind, value), (_, before) in zip(tokens[start + 1 :], tokens[start:], strict=False):
+            if value in ("(", ")"):
+                depth += 1 if value == "(" else -1
+            elif value == "{" or (kind == "word" and value.upper() == "WHERE"):
+                break
+            elif kind == "variable" and (depth == 0 or before.upper() == "AS"):
+                projected.append(value[1:])
+            elif value == "*" and depth == 0:
+                projected.extend(sorted(variables))
+    return CheckedQuery(text, form, tuple(dict.fromkeys(projected)), variables)
+
+
+def is_package_file(path: Path) -> bool:
+    """Whether ``path`` is a query file shipped in ``graphkit/queries/``."""
+    return path.resolve().is_relative_to(QUERIES_DIR.resolve())

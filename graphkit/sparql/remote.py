@@ -523,7 +523,7 @@ def bound_query_text(checked: CheckedQuery, terms: Mapping[str, URIRef | Literal
         )
     written = []
     for name, term in terms.items():
-        if not isinstance(term, URIRef | Literal):
+        if not isinstance(term, URIRef | Literal | ox.NamedNode | ox.Literal):
             raise TypeError(f"Bind {name!r} to an rdflib Literal or URIRef, not {type(term)}.")
         try:
             written.append(str(to_oxigraph(term)))

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
-
-import pandas as pd
-from rdflib import Graph
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphkit.errors import QueryError
-from graphkit.graph.namespaces import bind_prefixes
 from graphkit.graph.terms import from_oxigraph, term_value, to_rdflib
+
+if TYPE_CHECKING:  # imported where used: a query printed as rows needs neither
+    import pandas as pd
+    from rdflib import Graph
+    from rdflib.term import Node
 
 __all__ = ["QueryResult", "take_rows"]
 
@@ -118,20 +118,38 @@ class QueryResult:
         """Rows or triples (1 for ASK)."""
         return 1 if self.form == "ASK" else len(self._terms)
 
+    def columns(self) -> list[str]:
+        """The names of the columns of :meth:`records` and :meth:`frame`."""
+        if self.form == "ASK":
+            return ["answer"]
+        if self.form == "SELECT":
+            return list(self.variables)
+        return ["subject", "predicate", "object"]
+
+    def records(self) -> list[tuple[object, ...]]:
+        """The result as rows of plain Python values, in the columns of :meth:`columns` (IRIs as
+        text, numbers as numbers, ``None`` for unbound): what :meth:`frame` holds, without
+        pandas."""
+        if self.form == "ASK":
+            return [(bool(self.boolean),)]
+        if self.form == "SELECT":
+            return [tuple(map(term_value, row)) for row in self._terms]
+        return [tuple(map(term_value, _triple_terms(t))) for t in self._terms]
+
+    def dicts(self) -> list[dict[str, object]]:
+        """:meth:`records` as one mapping per row, by column name."""
+        columns = self.columns()
+        return [dict(zip(columns, record, strict=True)) for record in self.records()]
+
     def frame(self) -> pd.DataFrame:
         """The result as a DataFrame: one column per variable (IRIs as text, numbers as numbers);
         ``answer`` for ASK; ``subject``, ``predicate``, ``object`` for CONSTRUCT and DESCRIBE.
 
         ``frame.attrs`` holds ``form`` and ``truncated``.
         """
-        if self.form == "ASK":
-            frame = pd.DataFrame({"answer": [bool(self.boolean)]})
-        elif self.form == "SELECT":
-            records = [tuple(map(term_value, row)) for row in self._terms]
-            frame = pd.DataFrame.from_records(records, columns=self.variables)
-        else:
-            records = [tuple(map(term_value, _triple_terms(t))) for t in self._terms]
-            frame = pd.DataFrame.from_records(records, columns=["subject", "predicate", "object"])
+        import pandas as pd
+
+        frame = pd.DataFrame.from_records(self.records(), columns=self.columns())
         frame.attrs.update(form=self.form, truncated=self.truncated)
         return frame
 
@@ -142,6 +160,10 @@ class QueryResult:
             raise QueryError(f"A {self.form} query returns no graph; use frame().")
         if self._terms and not isinstance(self._terms[0], tuple):
             return to_rdflib(self._terms)  # pyoxigraph triples
+        from rdflib import Graph
+
+        from graphkit.graph.namespaces import bind_prefixes
+
         result = bind_prefixes(Graph())
         result.addN((*triple, result) for triple in self.triples)
         return result

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, XSD
 
 from graphkit.analysis.query import parameter_terms, resolve_query
 from graphkit.graph.namespaces import PREFIXES, bind_prefixes
-from graphkit.graph.terms import TURTLE
+from graphkit.graph.turtle import TURTLE
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
