@@ -9,6 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from graphkit.graph.namespaces import GK, GKR
+from graphkit.sparql.backends import Queryable, select_table
 
 # What a project is linked from, and by which property: column name -> (class, property).
 PROJECT_LINKS: dict[str, tuple[URIRef, URIRef]] = {
@@ -98,3 +99,20 @@ def graph_stats(graph: Graph) -> GraphStats:
     return GraphStats(
         triples=len(graph), by_class=by_class, by_project=by_project, by_source=by_source
     )
+
+
+def class_counts(graph: Queryable) -> pd.DataFrame:
+    """The data nodes of each graphkit class, counted by the store (or endpoint) itself: the
+    ``by_class`` table of :func:`graph_stats` without an rdflib graph (the SELECT query
+    ``graphkit/queries/tables/class-counts.rq``)."""
+    rows = select_table(graph, "class-counts")
+    table = pd.DataFrame(
+        {
+            "class": ["gk:" + str(c).removeprefix(str(GK)) for c in rows["class"]],
+            "label": [str(label) if isinstance(label, str) else "" for label in rows["label"]],
+            "count": rows["count"].astype(int),
+        },
+        columns=["class", "label", "count"],
+    )
+    table["label"] = table["label"].where(table["label"] != "", rows["class"].astype(str))
+    return table.sort_values(["count", "class"], ascending=[False, True], ignore_index=True)

@@ -550,7 +550,7 @@ def serialise(graph: Graph, fmt: str = "ttl") -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     ordered = bind_prefixes(Graph())
-    for triple in sorted(_stable_blank_nodes(graph)):
+    for triple in sorted(stable_blank_nodes(graph)):
         ordered.add(triple)
     if fmt == "nt":
         lines = ordered.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
@@ -566,7 +566,7 @@ def serialise(graph: Graph, fmt: str = "ttl") -> bytes:
     return ordered.serialize(format="turtle", encoding="utf-8")
 
 
-def _stable_blank_nodes(graph: Graph) -> Graph:
+def stable_blank_nodes(graph: Graph) -> Graph:
     """``graph`` with its blank nodes (the ontology's class expressions) labelled canonically.
 
     rdflib labels blank nodes at random on every parse, which would make N-Triples and JSON-LD
@@ -588,3 +588,12 @@ def _stable_blank_nodes(graph: Graph) -> Graph:
 def default_output(fmt: str) -> Path:
     """Where ``graphkit build`` writes when no ``--out`` is given."""
     return Path(f"graphkit.{fmt}")
+
+
+# File extensions that name an RDF format, for ``graphkit build --out``.
+EXTENSIONS = {".ttl": "ttl", ".turtle": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
+
+
+def format_of(path: Path | None) -> str:
+    """The RDF format a file name asks for by its extension (ttl, nt, jsonld), else ttl."""
+    return EXTENSIONS.get(path.suffix.lower(), "ttl") if path is not None else "ttl"
