@@ -1,6 +1,6 @@
 """Measure graphkit at growing sizes: build, ingest limit, queries, commands, pictures, memory.
 
-    python benchmarks/run.py --sizes 10000,100000,1000000 --json results.json
+    python benchmarks/internals.py --sizes 10000,100000,1000000 --json results.json
 
 Each size is a number of triples of synthetic data (``benchmarks/synth.py``), loaded next to the
 bundled datasets so that the bundled queries' default parameters (Vienna, Taranto...) still

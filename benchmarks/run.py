@@ -1,0 +1,300 @@
+"""Time graphkit's commands as a user runs them, beside what the engine underneath takes.
+
+    python benchmarks/run.py                                  # 10k and 100k synthetic rows
+    python benchmarks/run.py --sizes 0,10000,100000,1000000 --markdown table.md --json out.json
+
+Each size is a number of synthetic rows (``benchmarks/synth.py``, seed 1), read next to the
+bundled datasets so that names such as Vienna and Taranto resolve; size 0 is the bundled data
+alone. For each size, in this order, every figure is one process started as a user starts it:
+
+- ``python -c "import click, pyoxigraph"``: the bare start of a Python program on this stack;
+- ``graphkit build --store DIR --out graph.nt`` from scratch (no store yet);
+- pyoxigraph's own bulk load of that ``graph.nt`` into a new on-disk store, then its
+  serialisation back to N-Triples: what the engine alone takes for the same triples;
+- every analysis command on the warm store (transfers, paths, explain, query, stats in each
+  ``--by`` mode, network summary, centrality, brokers, communities, cascades, export graphml,
+  visualise), best of ``--repeats`` runs (a run over 10 s is not repeated).
+
+Printed: seconds, the ratio to the bare start and to the engine's load + serialisation, the
+peak resident memory of the process, and the growth exponent from one size to the next
+(``log(t2/t1) / log(n2/n1)``: 1 is linear). A command still running after ``--limit`` seconds is
+stopped and reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+BENCHMARKS_DIR = Path(__file__).resolve().parent
+BARE = "bare start"
+ENGINE = "pyoxigraph load + dump"
+BUILD = "build --store --out x.nt"
+# The engine alone: bulk-load an N-Triples file into a new on-disk store, write it back out.
+ENGINE_CODE = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[2])
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+store.flush()
+store.dump(sys.argv[3], format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+print(len(store))
+"""
+
+
+@dataclass
+class Timing:
+    """One command at one size: best wall seconds (None if it failed or ran out of time)."""
+
+    name: str
+    seconds: float | None
+    peak_mb: float
+    note: str = ""
+
+
+def _graphkit() -> list[str]:
+    script = Path(sys.executable).with_name("graphkit")
+    return [str(script)] if script.exists() else [sys.executable, "-c", _MAIN]
+
+
+_MAIN = "import sys; from graphkit.cli import main; sys.argv[0] = 'graphkit'; main()"
+
+
+def run_once(argv: list[str], limit: float, cwd: Path) -> tuple[float | None, float, str]:
+    """Run ``argv`` once: wall seconds (None past ``limit`` or on failure), peak MB, a note."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so a stop reaches its children too
+    )
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > limit:
+            os.killpg(process.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = -9
+            return None, usage.ru_maxrss / 1024, f"> {limit:g} s (stopped)"
+        time.sleep(0.01)
+    seconds = time.perf_counter() - start
+    peak = usage.ru_maxrss / 1024  # KB on Linux
+    code = os.waitstatus_to_exitcode(status)
+    process.returncode = code
+    error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if code:
+        last = error.strip().splitlines()[-1:] or [f"exit {code}"]
+        return None, peak, f"failed: {last[0][:120]}"
+    return seconds, peak, ""
+
+
+def timed(name: str, argv: list[str], limit: float, cwd: Path, repeats: int = 1) -> Timing:
+    """The best of ``repeats`` runs of ``argv`` (a run over 10 s is not repeated)."""
+    best, peak, note = None, 0.0, ""
+    for _ in range(repeats):
+        seconds, used, note = run_once(argv, limit, cwd)
+        peak = max(peak, used)
+        if seconds is None:
+            return Timing(name, None, peak, note)
+        best = seconds if best is None else min(best, seconds)
+        if seconds > 10:
+            break
+    print(f"  {name}: {best:.2f} s, {peak:.0f} MB", file=sys.stderr, flush=True)
+    return Timing(name, best, peak, note)
+
+
+def commands(work: Path) -> dict[str, list[str]]:
+    """The analysis commands, by the name the tables give them."""
+    out = work / "out"
+    return {
+        "transfers": ["transfers"],
+        "paths Vienna Taranto": ["paths", "Vienna", "Taranto"],
+        "explain Vienna": ["explain", "Vienna"],
+        "query transfers-into-city": ["query", "transfers-into-city", "--param", "city=Taranto"],
+        "stats --by class": ["stats", "--by", "class"],
+        "stats --by project": ["stats", "--by", "project"],
+        "stats --by source": ["stats", "--by", "source"],
+        "stats --by all": ["stats", "--by", "all"],
+        "network summary": ["network", "summary"],
+        "network centrality": ["network", "centrality"],
+        "network brokers": ["network", "brokers"],
+        "network communities": ["network", "communities"],
+        "cascades": ["cascades"],
+        "export graphml": ["export", "--format", "graphml", "--out", str(out / "graph.graphml")],
+        "visualise": ["visualise", "--view", "transfers", "--out", str(out / "transfers.html")],
+    }
+
+
+def measure(rows: int, work: Path, limit: float, repeats: int, seed: int) -> dict:
+    """Every figure at ``rows`` synthetic rows (0: the bundled data alone)."""
+    data: list[str] = []
+    if rows:
+        synth = work / "synth"
+        options = ["--rows", str(rows), "--seed", str(seed), "--out", str(synth)]
+        subprocess.run(
+            [sys.executable, str(BENCHMARKS_DIR / "synth.py"), *options],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        data = ["--data", str(synth)]
+    store, nt = work / "store", work / "graph.nt"
+    (work / "out").mkdir(exist_ok=True)
+    base = [*data, "--store", str(store)]
+    graphkit = _graphkit()
+    timings = [timed(BARE, [sys.executable, "-c", "import click, pyoxigraph"], limit, work, 3)]
+    shutil.rmtree(store, ignore_errors=True)
+    timings.append(timed(BUILD, [*graphkit, "build", *base, "--out", str(nt)], limit, work))
+    triples = None
+    if nt.exists():
+        engine_store, dumped = work / "engine-store", work / "engine.nt"
+        argv = [sys.executable, "-c", ENGINE_CODE, str(nt), str(engine_store), str(dumped)]
+        timings.append(timed(ENGINE, argv, limit, work))
+        triples = sum(1 for _ in nt.open("rb"))
+        shutil.rmtree(engine_store, ignore_errors=True)
+        dumped.unlink(missing_ok=True)
+    for name, args in commands(work).items():
+        timings.append(timed(name, [*graphkit, *args, *base], limit, work, repeats))
+    return {"rows": rows, "triples": triples, "timings": [asdict(t) for t in timings]}
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def _seconds(timing: dict) -> str:
+    if timing["seconds"] is not None:
+        return f"{timing['seconds']:.2f}"
+    return timing["note"].split(":")[0]  # "failed" or "> N s (stopped)"; printed in full below
+
+
+def _ratio(value: float | None, reference: float | None) -> str:
+    return f"{value / reference:.1f}x" if value and reference else "-"
+
+
+def exponent(t1: float | None, t2: float | None, n1: int, n2: int) -> float | None:
+    """The growth exponent of a time from size ``n1`` to ``n2`` (1: linear, 2: quadratic)."""
+    if not (t1 and t2 and n1 and n2 and n1 != n2):
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def table(results: list[dict]) -> list[list[str]]:
+    """Header and rows: per size, seconds, x bare start, x engine, peak MB; then exponents."""
+    header = ["command"]
+    for r in results:
+        size = f"{r['rows']:,} rows" if r["rows"] else "bundled"
+        header += [f"{size}: s", "x start", "x engine", "MB"]
+    pairs = list(itertools.pairwise(results))
+    header += [f"growth {a['rows']:,}->{b['rows']:,}" for a, b in pairs]
+    names = [t["name"] for t in results[0]["timings"]]
+    rows = []
+    for name in names:
+        row = [name]
+        for r in results:
+            found = {t["name"]: t for t in r["timings"]}
+            timing = found.get(name, {"seconds": None, "note": "-", "peak_mb": 0})
+            bare = found[BARE]["seconds"]
+            engine = found.get(ENGINE, {}).get("seconds")
+            row += [
+                _seconds(timing),
+                _ratio(timing["seconds"], bare),
+                _ratio(timing["seconds"], engine),
+                f"{timing['peak_mb']:,.0f}",
+            ]
+        for a, b in pairs:
+            ta = {t["name"]: t["seconds"] for t in a["timings"]}.get(name)
+            tb = {t["name"]: t["seconds"] for t in b["timings"]}.get(name)
+            found_exponent = exponent(ta, tb, a["rows"], b["rows"])
+            row.append(f"{found_exponent:.2f}" if found_exponent is not None else "-")
+        rows.append(row)
+    triples = ["triples"]
+    for r in results:
+        triples += [f"{r['triples']:,}" if r["triples"] else "-", "", "", ""]
+    triples += [""] * len(pairs)
+    return [header, triples, *rows]
+
+
+def plain(lines: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]))]
+    out = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in lines
+    ]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def markdown(lines: list[list[str]]) -> str:
+    header, *rows = lines
+    out = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="synthetic rows, comma-separated (0: bundled data only)",
+    )
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds a command may run")
+    parser.add_argument("--repeats", type=int, default=2, help="runs per analysis command (best)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
+    parser.add_argument("--markdown", type=Path, help="also write the table as markdown here")
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument("--workdir", type=Path, help="scratch folder [default: a temporary one]")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="graphkit-bench-") as scratch:
+        root = args.workdir or Path(scratch)
+        for rows in sizes:
+            work = root / f"rows-{rows}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            print(f"{rows:,} synthetic rows…", file=sys.stderr, flush=True)
+            results.append(measure(rows, work, args.limit, args.repeats, args.seed))
+            shutil.rmtree(work, ignore_errors=True)
+    lines = table(results)
+    machine = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_end": os.getloadavg(),
+    }
+    print(plain(lines))
+    for r in results:
+        for t in r["timings"]:
+            if t["note"]:
+                print(f"{r['rows']:,} rows, {t['name']}: {t['note']}")
+    print(f"\n{machine}")
+    if args.markdown:
+        args.markdown.write_text(markdown(lines), encoding="utf-8")
+    if args.json:
+        document = {"machine": machine, "sizes": results}
+        args.json.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
