@@ -232,9 +232,9 @@ class KnowledgeGraph:
         """Build the graph from the CSVs of :attr:`folders` into the persistent store (only if
         they changed) and write it to ``out`` in ``fmt`` (ttl, nt or jsonld).
 
-        Turtle and N-Triples are written by Oxigraph from the store, with no rdflib graph in
-        between, so the file comes at the store's own speed at any size, and the same data gives
-        the same bytes (see :func:`graphkit.graph.store.write_graph`).
+        No rdflib graph is built (except for JSON-LD): N-Triples are the lines the store is loaded
+        from (:func:`graphkit.graph.build.write_ntriples`), Turtle is written by Oxigraph from the
+        store (:func:`graphkit.graph.store.write_graph`). The same data gives the same bytes.
 
         Returns:
             The path written, the number of triples and the data entities of each class.
@@ -244,13 +244,14 @@ class KnowledgeGraph:
             graphkit.errors.OutputError: ``out`` cannot be written.
         """
         from graphkit.analysis.stats import class_counts
+        from graphkit.graph.build import write_ntriples
         from graphkit.graph.store import write_graph
 
         dataset = self.dataset()
         if self._backend is None:
             self._backend = self._open_backend(dataset)
         store = self.store
-        path = write_graph(store, out, fmt)
+        path = write_ntriples(dataset, out) if fmt == "nt" else write_graph(store, out, fmt)
         return BuiltFile(path=path, triples=len(store), by_class=class_counts(self.backend))
 
     def validate(self) -> ValidationReport:

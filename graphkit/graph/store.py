@@ -269,42 +269,20 @@ class _ChunkReader(io.RawIOBase):
 _READ_SIZE = 1 << 20
 
 
-def _ontology_quads() -> Iterator[ox.Quad]:
-    """The triples of the ontology and vocabulary files, their blank nodes (the ontology's
-    class expressions) labelled ``o0``, ``o1``... in the order the file first names them.
-
-    A parser gives blank nodes new random labels on every load, which would make the files
-    written from the store differ from build to build; these labels cost nothing and change only
-    when the ontology file does.
-    """
-    labels: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def stable(term: Any) -> Any:
-        if not isinstance(term, ox.BlankNode):
-            return term
-        label = labels.get(term)
-        if label is None:
-            label = labels[term] = ox.BlankNode(f"o{len(labels)}")
-        return label
-
-    for path in (ONTOLOGY_FILE, VOCAB_FILE):
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            yield ox.Quad(stable(triple.subject), triple.predicate, stable(triple.object))
-
-
 def _write_database(
     database: Path, folders: tuple[Path, ...], dataset: Any, makers: Mapping[str, TableMaker]
 ) -> tuple[int, dict[str, str]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
     return its triple count and the tables ``makers`` make from it."""
     from graphkit.data.load import load_datasets
-    from graphkit.graph.build import dataset_ntriples, vocabulary_graph
+    from graphkit.graph.build import dataset_ntriples, ontology_triples
 
     dataset = dataset if dataset is not None else load_datasets(folders)
-    vocab = vocabulary_graph()
     store = ox.Store(str(database))
-    store.bulk_extend(_ontology_quads())
-    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset, vocab)), _READ_SIZE)
+    # Added as terms, not parsed from text, to keep the stable labels of the ontology's blank
+    # nodes (a parser would give them new random ones).
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_triples())
+    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset)), _READ_SIZE)
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
