@@ -81,16 +81,20 @@ def run_once(argv: list[str], limit: float, cwd: Path) -> tuple[float | None, fl
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, so a stop reaches its children too
     )
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() - start > limit:
-            os.killpg(process.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = -9
-            return None, usage.ru_maxrss / 1024, f"> {limit:g} s (stopped)"
-        time.sleep(0.01)
+    try:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > limit:
+                os.killpg(process.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = -9
+                return None, usage.ru_maxrss / 1024, f"> {limit:g} s (stopped)"
+            time.sleep(0.01)
+    except BaseException:  # interrupted: stop the command too (it runs in its own session)
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
     seconds = time.perf_counter() - start
     peak = usage.ru_maxrss / 1024  # KB on Linux
     code = os.waitstatus_to_exitcode(status)
@@ -141,7 +145,15 @@ def commands(work: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(rows: int, work: Path, limit: float, repeats: int, seed: int) -> dict:
+def measure(
+    rows: int,
+    work: Path,
+    limit: float,
+    repeats: int,
+    seed: int,
+    build_limit: float,
+    chosen: set[str] | None = None,
+) -> dict:
     """Every figure at ``rows`` synthetic rows (0: the bundled data alone)."""
     data: list[str] = []
     if rows:
@@ -159,16 +171,18 @@ def measure(rows: int, work: Path, limit: float, repeats: int, seed: int) -> dic
     graphkit = _graphkit()
     timings = [timed(BARE, [sys.executable, "-c", "import click, pyoxigraph"], limit, work, 3)]
     shutil.rmtree(store, ignore_errors=True)
-    timings.append(timed(BUILD, [*graphkit, "build", *base, "--out", str(nt)], limit, work))
+    timings.append(timed(BUILD, [*graphkit, "build", *base, "--out", str(nt)], build_limit, work))
     triples = None
     if nt.exists():
         engine_store, dumped = work / "engine-store", work / "engine.nt"
         argv = [sys.executable, "-c", ENGINE_CODE, str(nt), str(engine_store), str(dumped)]
-        timings.append(timed(ENGINE, argv, limit, work))
+        timings.append(timed(ENGINE, argv, build_limit, work))
         triples = sum(1 for _ in nt.open("rb"))
         shutil.rmtree(engine_store, ignore_errors=True)
         dumped.unlink(missing_ok=True)
     for name, args in commands(work).items():
+        if chosen is not None and name not in chosen and name.split()[0] not in chosen:
+            continue
         timings.append(timed(name, [*graphkit, *args, *base], limit, work, repeats))
     return {"rows": rows, "triples": triples, "timings": [asdict(t) for t in timings]}
 
@@ -258,13 +272,23 @@ def main(argv: list[str] | None = None) -> int:
         help="synthetic rows, comma-separated (0: bundled data only)",
     )
     parser.add_argument("--limit", type=float, default=600.0, help="seconds a command may run")
+    parser.add_argument(
+        "--build-limit", type=float, default=3600.0, help="seconds the build and the engine may run"
+    )
     parser.add_argument("--repeats", type=int, default=2, help="runs per analysis command (best)")
+    parser.add_argument(
+        "--commands",
+        default="all",
+        help="analysis commands to time, comma-separated by name or first word (e.g. "
+        "'transfers,stats,network summary'); 'none' times only the build and the engine",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
     parser.add_argument("--markdown", type=Path, help="also write the table as markdown here")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
     parser.add_argument("--workdir", type=Path, help="scratch folder [default: a temporary one]")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    chosen = None if args.commands == "all" else {c.strip() for c in args.commands.split(",")}
     results = []
     with tempfile.TemporaryDirectory(prefix="graphkit-bench-") as scratch:
         root = args.workdir or Path(scratch)
@@ -273,7 +297,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
             print(f"{rows:,} synthetic rows…", file=sys.stderr, flush=True)
-            results.append(measure(rows, work, args.limit, args.repeats, args.seed))
+            figures = measure(
+                rows, work, args.limit, args.repeats, args.seed, args.build_limit, chosen
+            )
+            results.append(figures)
+            if args.json:  # what is measured so far, in case a later size is stopped
+                args.json.write_text(json.dumps({"sizes": results}, indent=1), encoding="utf-8")
             shutil.rmtree(work, ignore_errors=True)
     lines = table(results)
     machine = {

@@ -262,3 +262,13 @@ def test_the_out_file_extension_chooses_the_format(
     assert text.startswith("@prefix") == turtle
     fmt = "turtle" if turtle else "nt"
     assert f"Wrote {len(Graph().parse(out, format=fmt))} triples" in result.output
+
+
+def test_ntriples_file_has_each_triple_once(tmp_path: Path) -> None:
+    # The bundled data has members with several roles in one group (one org:memberOf each).
+    out, output = _built(tmp_path, "nt")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines))
+    assert f"Wrote {len(lines)} triples" in output
+    members = [line for line in lines if "<http://www.w3.org/ns/org#memberOf>" in line]
+    assert members

@@ -362,8 +362,10 @@ def _table_blocks(
     if table == "memberships":
         # org:memberOf implies its object is an org:Organization: only projects and
         # organisations are, not events or programmes.
+        # Once per member and group, however many roles the member had in it.
         organised = frame["group"].isin(organisation_ids).to_numpy()
-        yield _Block(base + col["member"][organised], ORG.memberOf, base + col["group"][organised])
+        pairs = frame.loc[organised, ["member", "group"]].drop_duplicates()
+        yield _Block(base + _text(pairs["member"]), ORG.memberOf, base + _text(pairs["group"]))
     if table == "policy_links":
         yield _Block(base + col["subject"], GK.linkedToPolicy, base + col["policy"])
     if table == "transfers":
