@@ -1,467 +1,327 @@
-"""Measure graphkit at growing sizes: build, ingest limit, queries, commands, pictures, memory.
+"""Time graphkit's commands as a user runs them, beside what the engine underneath takes.
 
-    python benchmarks/run.py --sizes 10000,100000,1000000 --json results.json
+    python benchmarks/run.py                                  # 10k and 100k synthetic rows
+    python benchmarks/run.py --sizes 0,10000,100000,1000000 --markdown table.md --json out.json
 
-Each size is a number of triples of synthetic data (``benchmarks/synth.py``), loaded next to the
-bundled datasets so that the bundled queries' default parameters (Vienna, Taranto...) still
-name real entities. Each size runs in its own process, so its peak memory is its own. See
-``benchmarks/README.md`` for what each figure means and the floors they are held to.
+Each size is a number of synthetic rows (``benchmarks/synth.py``, seed 1), read next to the
+bundled datasets so that names such as Vienna and Taranto resolve; size 0 is the bundled data
+alone. For each size, in this order, every figure is one process started as a user starts it:
+
+- ``python -c "import click, pyoxigraph"``: the bare start of a Python program on this stack;
+- ``graphkit build --store DIR --out graph.nt`` from scratch (no store yet);
+- pyoxigraph's own bulk load of that ``graph.nt`` into a new on-disk store, then its
+  serialisation back to N-Triples: what the engine alone takes for the same triples;
+- every analysis command on the warm store (transfers, paths, explain, query, stats in each
+  ``--by`` mode, network summary, centrality, brokers, communities, cascades, export graphml,
+  visualise), best of ``--repeats`` runs (a run over 10 s is not repeated).
+
+Printed: seconds, the ratio to the bare start and to the engine's load + serialisation, the
+peak resident memory of the process, and the growth exponent from one size to the next
+(``log(t2/t1) / log(n2/n1)``: 1 is linear). A command still running after ``--limit`` seconds is
+stopped and reported as such.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
 import os
 import platform
-import resource
 import shutil
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
-# Triples per synthetic row, measured on synth.py output (about 14); sizes are in triples.
-TRIPLES_PER_ROW = 14
-QUERY_REPEATS = 3
-QUERY_TIMEOUT = 300.0
-RDFLIB_TIMEOUT = 60.0
-COMMAND_REPEATS = 2
-COMMAND_TIMEOUT = 600.0
-VIEW_NODES = 1000
-NOT_AVAILABLE = "n/a (not yet available)"
-FLOORS = {
-    "build_vs_ingest": 2.0,
-    "queries_vs_raw_median": 1.5,
-    "transfers_warm_s": 2.0,
-    "peak_memory_mb": 4096.0,
-}
+BARE = "bare start"
+ENGINE = "pyoxigraph load + dump"
+BUILD = "build --store --out x.nt"
+# The engine alone: bulk-load an N-Triples file into a new on-disk store, write it back out.
+ENGINE_CODE = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[2])
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+store.flush()
+store.dump(sys.argv[3], format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+print(len(store))
+"""
 
 
-def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident memory so far, in MB (ru_maxrss is in KB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(who).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+@dataclass
+class Timing:
+    """One command at one size: best wall seconds (None if it failed or ran out of time)."""
+
+    name: str
+    seconds: float | None
+    peak_mb: float
+    note: str = ""
 
 
-def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
+def _graphkit() -> list[str]:
+    script = Path(sys.executable).with_name("graphkit")
+    return [str(script)] if script.exists() else [sys.executable, "-c", _MAIN]
+
+
+_MAIN = "import sys; from graphkit.cli import main; sys.argv[0] = 'graphkit'; main()"
+
+
+def run_once(argv: list[str], limit: float, cwd: Path) -> tuple[float | None, float, str]:
+    """Run ``argv`` once: wall seconds (None past ``limit`` or on failure), peak MB, a note."""
     start = time.perf_counter()
-    value = function()
-    return time.perf_counter() - start, value
-
-
-def _best(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """The fastest of ``repeats`` runs (the others only warm caches), and the last result."""
-    times, value = [], None
-    for _ in range(repeats):
-        seconds, value = _timed(function)
-        times.append(seconds)
-    return min(times), value
-
-
-# -- one size, in its own process -------------------------------------------------------------
-
-
-def _build_figures(folders: list[Path], store_dir: Path, work: Path) -> dict[str, Any]:
-    """Build (CSV to store) from scratch, then the ingest limit on the same triples."""
-    import pyoxigraph as ox
-
-    from graphkit.data.load import load_datasets
-    from graphkit.graph.build import dataset_ntriples, vocabulary_graph
-    from graphkit.graph.store import open_store
-
-    shutil.rmtree(store_dir, ignore_errors=True)
-    build_s, store = _timed(lambda: open_store(folders, store_dir))
-    triples = len(store)
-    figures: dict[str, Any] = {
-        "triples": triples,
-        "build_s": build_s,
-        "build_triples_per_s": triples / build_s,
-        "build_peak_mb": _peak_mb(),
-    }
-    dump = work / "graph.nt"
-    store.dump(str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    ingest_dir = work / "ingest"
-    shutil.rmtree(ingest_dir, ignore_errors=True)
-
-    def ingest() -> int:
-        target = ox.Store(str(ingest_dir))
-        target.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
-        target.flush()
-        return len(target)
-
-    ingest_s, ingested = _timed(ingest)
-    shutil.rmtree(ingest_dir, ignore_errors=True)
-    figures.update(
-        ingest_s=ingest_s,
-        ingest_triples=ingested,
-        ingest_triples_per_s=ingested / ingest_s,
-        build_vs_ingest=build_s / ingest_s,
-        ntriples_mb=dump.stat().st_size / 1e6,
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so a stop reaches its children too
     )
-    # Where the build's time goes: checking the CSVs, then making the N-Triples text.
-    load_s, dataset = _timed(lambda: load_datasets(folders))
-    vocab = vocabulary_graph()
-    figures["load_and_check_s"] = load_s
-    figures["ntriples_s"] = _timed(lambda: sum(map(len, dataset_ntriples(dataset, vocab))))[0]
-    figures["warm_open_s"] = _best(lambda: len(open_store(folders, store_dir)), 3)[0]
-    dump.unlink()
-    return figures
-
-
-def _oxigraph_term(term: Any) -> Any:
-    import pyoxigraph as ox
-    from rdflib import URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-
-
-def _count(result: Any) -> int:
-    """Rows (SELECT), triples (CONSTRUCT, DESCRIBE) or 1 (ASK) of a graphkit query result."""
-    return 1 if result.boolean is not None else len(result.terms)
-
-
-def _query_figures(store: Any, graph: Any) -> dict[str, Any]:
-    """Every bundled query on graphkit's engine and on raw pyoxigraph, both on the persistent
-    store that commands use, and on rdflib's engine (on the rdflib graph of the same triples).
-
-    "Ours" is ``graphkit.analysis.query.run_query`` as a command runs it: checked, parameters bound,
-    under the default timeout (so in a child process that can be killed), every row returned
-    as terms. "Raw" is ``store.query`` with every row read. "frame" adds turning the rows into
-    the DataFrame that ``graphkit.query()`` returns.
-    """
-    import pyoxigraph as ox
-
     try:
-        from graphkit.analysis import query as gq
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > limit:
+                os.killpg(process.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = -9
+                return None, usage.ru_maxrss / 1024, f"> {limit:g} s (stopped)"
+            time.sleep(0.01)
+    except BaseException:  # interrupted: stop the command too (it runs in its own session)
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    seconds = time.perf_counter() - start
+    peak = usage.ru_maxrss / 1024  # KB on Linux
+    code = os.waitstatus_to_exitcode(status)
+    process.returncode = code
+    error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if code:
+        last = error.strip().splitlines()[-1:] or [f"exit {code}"]
+        return None, peak, f"failed: {last[0][:120]}"
+    return seconds, peak, ""
 
-        names = sorted(gq.bundled_queries())
-    except (ImportError, AttributeError):
-        return {"queries": NOT_AVAILABLE}
-    rows = []
-    for name in names:
-        text, bundled = gq.resolve_query(name)
-        checked = gq.check_query(text)
-        terms = gq.bind_parameters(checked, bundled, None)
-        substitutions = {ox.Variable(k): _oxigraph_term(v) for k, v in terms.items()}
 
-        def raw(text: str = text, substitutions: dict = substitutions) -> int:
-            answer = store.query(text, prefixes=gq.NAMESPACES, substitutions=substitutions)
-            return len(list(answer)) if not isinstance(answer, ox.QueryBoolean) else 1
+def timed(name: str, argv: list[str], limit: float, cwd: Path, repeats: int = 1) -> Timing:
+    """The best of ``repeats`` runs of ``argv`` (a run over 10 s is not repeated)."""
+    best, peak, note = None, 0.0, ""
+    for _ in range(repeats):
+        seconds, used, note = run_once(argv, limit, cwd)
+        peak = max(peak, used)
+        if seconds is None:
+            return Timing(name, None, peak, note)
+        best = seconds if best is None else min(best, seconds)
+        if seconds > 10:
+            break
+    print(f"  {name}: {best:.2f} s, {peak:.0f} MB", file=sys.stderr, flush=True)
+    return Timing(name, best, peak, note)
 
-        def ours(name: str = name) -> int:
-            return _count(gq.run_query(name, graph=store, max_rows=None))
 
-        def frame(name: str = name) -> int:
-            return len(gq.run_query(name, graph=store, max_rows=None).frame())
-
-        raw_s, raw_rows = _best(raw, QUERY_REPEATS)
-        ours_s, ours_rows = _best(ours, QUERY_REPEATS)
-        frame_s, _ = _best(frame, QUERY_REPEATS)
-        row: dict[str, Any] = {
-            "query": name,
-            "rows": raw_rows,
-            "raw_ms": raw_s * 1000,
-            "ours_ms": ours_s * 1000,
-            "ours_vs_raw": ours_s / raw_s,
-            "frame_ms": frame_s * 1000,
-            "frame_vs_raw": frame_s / raw_s,
-            "same_rows": ours_rows == raw_rows,
-        }
-        try:
-
-            def rdflib(name: str = name) -> int:
-                return _count(
-                    gq.run_query(
-                        name, graph=graph, engine="rdflib", max_rows=None, timeout=RDFLIB_TIMEOUT
-                    )
-                )
-
-            rdflib_s, rdflib_rows = _timed(rdflib)
-            if rdflib_s < 2:  # fast enough to repeat like the others
-                rdflib_s, rdflib_rows = _best(rdflib, QUERY_REPEATS)
-            row.update(
-                rdflib_ms=rdflib_s * 1000,
-                rdflib_vs_raw=rdflib_s / raw_s,
-                same_rows=row["same_rows"] and rdflib_rows == raw_rows,
-            )
-        except gq.QueryTimeoutError:
-            row.update(rdflib_ms=None, rdflib_vs_raw=None, rdflib=f"> {RDFLIB_TIMEOUT:g} s")
-        rows.append(row)
-    rdflib_ratios = [r["rdflib_vs_raw"] for r in rows if r.get("rdflib_vs_raw")]
+def commands(work: Path) -> dict[str, list[str]]:
+    """The analysis commands, by the name the tables give them."""
+    out = work / "out"
     return {
-        "queries": rows,
-        "queries_vs_raw_median": statistics.median(r["ours_vs_raw"] for r in rows),
-        "frames_vs_raw_median": statistics.median(r["frame_vs_raw"] for r in rows),
-        "rdflib_vs_raw_median": statistics.median(rdflib_ratios) if rdflib_ratios else None,
-        "rdflib_timeouts": sum(1 for r in rows if r["rdflib_ms"] is None),
+        "transfers": ["transfers"],
+        "paths Vienna Taranto": ["paths", "Vienna", "Taranto"],
+        "explain Vienna": ["explain", "Vienna"],
+        "query transfers-into-city": ["query", "transfers-into-city", "--param", "city=Taranto"],
+        "stats --by class": ["stats", "--by", "class"],
+        "stats --by project": ["stats", "--by", "project"],
+        "stats --by source": ["stats", "--by", "source"],
+        "stats --by all": ["stats", "--by", "all"],
+        "network summary": ["network", "summary"],
+        "network centrality": ["network", "centrality"],
+        "network brokers": ["network", "brokers"],
+        "network communities": ["network", "communities"],
+        "cascades": ["cascades"],
+        "export graphml": ["export", "--format", "graphml", "--out", str(out / "graph.graphml")],
+        "visualise": ["visualise", "--view", "transfers", "--out", str(out / "transfers.html")],
     }
 
 
-def _command_figures(synth: Path, store_dir: Path) -> dict[str, Any]:
-    """``graphkit transfers``, ``paths`` and ``network brokers`` end to end, store warm."""
-    from graphkit import cli
-
-    base = ["--data", str(synth), "--store", str(store_dir)]
-    commands = {
-        "transfers": ["transfers", *base],
-        "paths": ["paths", "Vienna", "Taranto", *base],
-        "network_brokers": ["network", "brokers", *base],
-    }
-    graphkit = Path(sys.executable).with_name("graphkit")
-    runner = [str(graphkit)] if graphkit.exists() else [sys.executable, "-m", "graphkit.cli"]
-    figures: dict[str, Any] = {}
-    for name, args in commands.items():
-        if args[0] not in cli.main.commands:
-            figures[f"{name}_s"] = NOT_AVAILABLE
-            continue
-
-        def run(args: list[str] = args) -> int:
-            done = subprocess.run(
-                [*runner, *args],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                check=False,
-                timeout=COMMAND_TIMEOUT,
-            )
-            if done.returncode:
-                raise RuntimeError(f"graphkit {' '.join(args)} failed: {done.stderr.decode()}")
-            return done.returncode
-
-        try:
-            seconds, _ = _timed(run)
-            if seconds * COMMAND_REPEATS < COMMAND_TIMEOUT:  # a second run only when affordable
-                seconds = min(seconds, _best(run, COMMAND_REPEATS - 1)[0])
-            figures[f"{name}_s"] = seconds
-        except subprocess.TimeoutExpired:
-            figures[f"{name}_s"] = f"> {COMMAND_TIMEOUT:g} s"
-    figures["command_peak_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
-    return figures
-
-
-def _html_figures(graph: Any) -> dict[str, Any]:
-    """HTML for a view of 1,000 nodes: the best-connected entities of the knowledge graph."""
-    try:
-        from graphkit.analysis.network import knowledge_graph
-        from graphkit.views.visualise import render_html
-    except ImportError:
-        return {"html_1000_nodes_s": NOT_AVAILABLE}
-    whole = knowledge_graph(graph)
-    busiest = sorted(whole.degree, key=lambda item: (-item[1], str(item[0])))[:VIEW_NODES]
-    view = whole.subgraph(node for node, _ in busiest).copy()
-    view.graph["title"] = f"The {view.number_of_nodes()} best-connected entities"
-    seconds, page = _best(lambda: render_html(view), 2)
-    return {
-        "html_1000_nodes_s": seconds,
-        "html_nodes": view.number_of_nodes(),
-        "html_edges": view.number_of_edges(),
-        "html_mb": len(page.encode("utf-8")) / 1e6,
-    }
-
-
-def measure_size(size: int, seed: int, work: Path) -> dict[str, Any]:
-    """Every figure for one size; run in a fresh process (see :func:`main`)."""
-    from graphkit.graph.store import graph_from_store, open_store
-    from graphkit.locations import DATASETS_DIR
-
-    synth = work / "synth"
-    rows = max(50, round(size / TRIPLES_PER_ROW))
-    generate_s, _ = _timed(
-        lambda: subprocess.run(
-            [
-                *(sys.executable, str(BENCHMARKS_DIR / "synth.py")),
-                *("--rows", str(rows), "--seed", str(seed), "--out", str(synth)),
-            ],
+def measure(
+    rows: int,
+    work: Path,
+    limit: float,
+    repeats: int,
+    seed: int,
+    build_limit: float,
+    chosen: set[str] | None = None,
+) -> dict:
+    """Every figure at ``rows`` synthetic rows (0: the bundled data alone)."""
+    data: list[str] = []
+    if rows:
+        synth = work / "synth"
+        options = ["--rows", str(rows), "--seed", str(seed), "--out", str(synth)]
+        subprocess.run(
+            [sys.executable, str(BENCHMARKS_DIR / "synth.py"), *options],
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    )
-    folders = [DATASETS_DIR, synth]
-    store_dir = work / "store"
-    figures: dict[str, Any] = {"size": size, "rows": rows, "generate_s": generate_s}
-    figures.update(_build_figures(folders, store_dir, work))
-    graph_s, graph = _timed(lambda: graph_from_store(folders, store_dir))
-    figures["rdflib_graph_from_store_s"] = graph_s
-    figures.update(_query_figures(open_store(folders, store_dir), graph))
-    figures.update(_html_figures(graph))
-    figures.update(_command_figures(synth, store_dir))
-    figures["peak_mb"] = max(_peak_mb(), figures["command_peak_mb"])
-    return figures
+        data = ["--data", str(synth)]
+    store, nt = work / "store", work / "graph.nt"
+    (work / "out").mkdir(exist_ok=True)
+    base = [*data, "--store", str(store)]
+    graphkit = _graphkit()
+    timings = [timed(BARE, [sys.executable, "-c", "import click, pyoxigraph"], limit, work, 3)]
+    shutil.rmtree(store, ignore_errors=True)
+    timings.append(timed(BUILD, [*graphkit, "build", *base, "--out", str(nt)], build_limit, work))
+    triples = None
+    if nt.exists():
+        engine_store, dumped = work / "engine-store", work / "engine.nt"
+        argv = [sys.executable, "-c", ENGINE_CODE, str(nt), str(engine_store), str(dumped)]
+        timings.append(timed(ENGINE, argv, build_limit, work))
+        triples = sum(1 for _ in nt.open("rb"))
+        shutil.rmtree(engine_store, ignore_errors=True)
+        dumped.unlink(missing_ok=True)
+    for name, args in commands(work).items():
+        if chosen is not None and name not in chosen and name.split()[0] not in chosen:
+            continue
+        timings.append(timed(name, [*graphkit, *args, *base], limit, work, repeats))
+    return {"rows": rows, "triples": triples, "timings": [asdict(t) for t in timings]}
 
 
-# -- the whole run ------------------------------------------------------------------------------
+# -- the report ---------------------------------------------------------------------------------
 
 
-def _fmt(value: Any, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return f"{value:,}"
+def _seconds(timing: dict) -> str:
+    if timing["seconds"] is not None:
+        return f"{timing['seconds']:.2f}"
+    return timing["note"].split(":")[0]  # "failed" or "> N s (stopped)"; printed in full below
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(lines)
+def _ratio(value: float | None, reference: float | None) -> str:
+    return f"{value / reference:.1f}x" if value and reference else "-"
 
 
-def floors(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The issue's floors, checked on the largest size measured."""
-    if not results:
-        return []
-    top = max(results, key=lambda r: r["size"])
-    checks = [
-        ("build within 2x of the bulk-load limit", top["build_vs_ingest"], "build_vs_ingest"),
-        (
-            "bundled queries within 1.5x of raw pyoxigraph (median)",
-            top.get("queries_vs_raw_median"),
-            "queries_vs_raw_median",
-        ),
-        ("graphkit transfers from a warm store under 2 s", top["transfers_s"], "transfers_warm_s"),
-        ("peak memory under 4 GB", top["peak_mb"], "peak_memory_mb"),
-    ]
-    return [
-        {
-            "floor": text,
-            "size": top["size"],
-            "measured": value,
-            "limit": FLOORS[key],
-            "met": isinstance(value, float | int) and value <= FLOORS[key],
-        }
-        for text, value, key in checks
-    ]
+def exponent(t1: float | None, t2: float | None, n1: int, n2: int) -> float | None:
+    """The growth exponent of a time from size ``n1`` to ``n2`` (1: linear, 2: quadratic)."""
+    if not (t1 and t2 and n1 and n2 and n1 != n2):
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
 
 
-def report(results: list[dict[str, Any]]) -> str:
-    """The tables printed at the end of a run."""
-    summary = _table(
-        [
-            "triples",
-            "build s",
-            "triples/s",
-            "ingest s",
-            "build/ingest",
-            "check s",
-            "warm open s",
-            "rdflib graph s",
-            "query ours/raw",
-            "rdflib/raw",
-            "transfers s",
-            "paths s",
-            "brokers s",
-            "html 1k s",
-            "peak MB",
-        ],
-        [
-            [
-                _fmt(r["triples"]),
-                _fmt(r["build_s"]),
-                _fmt(r["build_triples_per_s"], 0),
-                _fmt(r["ingest_s"]),
-                _fmt(r["build_vs_ingest"]),
-                _fmt(r["load_and_check_s"]),
-                _fmt(r["warm_open_s"], 3),
-                _fmt(r["rdflib_graph_from_store_s"]),
-                _fmt(r.get("queries_vs_raw_median")),
-                _fmt(r.get("rdflib_vs_raw_median"), 1),
-                _fmt(r["transfers_s"]),
-                _fmt(r["paths_s"]),
-                _fmt(r["network_brokers_s"]),
-                _fmt(r["html_1000_nodes_s"]),
-                _fmt(r["peak_mb"], 0),
-            ]
-            for r in results
-        ],
-    )
-    parts = [summary]
+def table(results: list[dict]) -> list[list[str]]:
+    """Header and rows: per size, seconds, x bare start, x engine, peak MB; then exponents."""
+    header = ["command"]
     for r in results:
-        if isinstance(r.get("queries"), list):
-            parts.append(f"\nBundled queries at {r['triples']:,} triples (ms; ratios to raw):")
-            parts.append(
-                _table(
-                    ["query", "rows", "raw", "ours", "ours/raw", "frame", "rdflib", "rdflib/raw"],
-                    [
-                        [
-                            q["query"],
-                            _fmt(q["rows"]),
-                            _fmt(q["raw_ms"], 1),
-                            _fmt(q["ours_ms"], 1),
-                            _fmt(q["ours_vs_raw"]),
-                            _fmt(q.get("frame_ms"), 1),
-                            q.get("rdflib") or _fmt(q["rdflib_ms"], 1),
-                            _fmt(q["rdflib_vs_raw"], 1),
-                        ]
-                        for q in r["queries"]
-                    ],
-                )
-            )
-    parts.append("\nFloors (largest size):")
-    for check in floors(results):
-        verdict = "met" if check["met"] else "NOT met"
-        parts.append(f"  {check['floor']}: {_fmt(check['measured'])} -> {verdict}")
-    return "\n".join(parts)
+        size = f"{r['rows']:,} rows" if r["rows"] else "bundled"
+        header += [f"{size}: s", "x start", "x engine", "MB"]
+    pairs = list(itertools.pairwise(results))
+    header += [f"growth {a['rows']:,}->{b['rows']:,}" for a, b in pairs]
+    names = [t["name"] for t in results[0]["timings"]]
+    rows = []
+    for name in names:
+        row = [name]
+        for r in results:
+            found = {t["name"]: t for t in r["timings"]}
+            timing = found.get(name, {"seconds": None, "note": "-", "peak_mb": 0})
+            bare = found[BARE]["seconds"]
+            engine = found.get(ENGINE, {}).get("seconds")
+            row += [
+                _seconds(timing),
+                _ratio(timing["seconds"], bare),
+                _ratio(timing["seconds"], engine),
+                f"{timing['peak_mb']:,.0f}",
+            ]
+        for a, b in pairs:
+            ta = {t["name"]: t["seconds"] for t in a["timings"]}.get(name)
+            tb = {t["name"]: t["seconds"] for t in b["timings"]}.get(name)
+            found_exponent = exponent(ta, tb, a["rows"], b["rows"])
+            row.append(f"{found_exponent:.2f}" if found_exponent is not None else "-")
+        rows.append(row)
+    triples = ["triples"]
+    for r in results:
+        triples += [f"{r['triples']:,}" if r["triples"] else "-", "", "", ""]
+    triples += [""] * len(pairs)
+    return [header, triples, *rows]
+
+
+def plain(lines: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]))]
+    out = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in lines
+    ]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def markdown(lines: list[list[str]]) -> str:
+    header, *rows = lines
+    out = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``--sizes 10000,100000 [--json OUT] [--seed S] [--workdir DIR]``."""
+    """Command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000", help="triples, comma-separated")
-    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="synthetic rows, comma-separated (0: bundled data only)",
+    )
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds a command may run")
+    parser.add_argument(
+        "--build-limit", type=float, default=3600.0, help="seconds the build and the engine may run"
+    )
+    parser.add_argument("--repeats", type=int, default=2, help="runs per analysis command (best)")
+    parser.add_argument(
+        "--commands",
+        default="all",
+        help="analysis commands to time, comma-separated by name or first word (e.g. "
+        "'transfers,stats,network summary'); 'none' times only the build and the engine",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
+    parser.add_argument("--markdown", type=Path, help="also write the table as markdown here")
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
     parser.add_argument("--workdir", type=Path, help="scratch folder [default: a temporary one]")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size
     args = parser.parse_args(argv)
-    if args.one is not None:
-        figures = measure_size(args.one, args.seed, args.workdir)
-        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
-        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    chosen = None if args.commands == "all" else {c.strip() for c in args.commands.split(",")}
     results = []
     with tempfile.TemporaryDirectory(prefix="graphkit-bench-") as scratch:
         root = args.workdir or Path(scratch)
-        for size in sizes:
-            work = root / f"size-{size}"
+        for rows in sizes:
+            work = root / f"rows-{rows}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            part = work / "figures.json"
-            print(f"measuring {size:,} triples…", file=sys.stderr, flush=True)
-            subprocess.run(
-                [
-                    *(sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)),
-                    *("--workdir", str(work), "--json", str(part)),
-                ],
-                check=True,
+            print(f"{rows:,} synthetic rows…", file=sys.stderr, flush=True)
+            figures = measure(
+                rows, work, args.limit, args.repeats, args.seed, args.build_limit, chosen
             )
-            results.append(json.loads(part.read_text(encoding="utf-8")))
+            results.append(figures)
+            if args.json:  # what is measured so far, in case a later size is stopped
+                args.json.write_text(json.dumps({"sizes": results}, indent=1), encoding="utf-8")
             shutil.rmtree(work, ignore_errors=True)
-    print(report(results))
+    lines = table(results)
+    machine = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_end": os.getloadavg(),
+    }
+    print(plain(lines))
+    for r in results:
+        for t in r["timings"]:
+            if t["note"]:
+                print(f"{r['rows']:,} rows, {t['name']}: {t['note']}")
+    print(f"\n{machine}")
+    if args.markdown:
+        args.markdown.write_text(markdown(lines), encoding="utf-8")
     if args.json:
-        document = {
-            "machine": {
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-                "load_average": os.getloadavg(),
-            },
-            "floors": floors(results),
-            "sizes": results,
-        }
+        document = {"machine": machine, "sizes": results}
         args.json.write_text(json.dumps(document, indent=1), encoding="utf-8")
-        print(f"\nwrote {args.json}")
     return 0
 
 

@@ -162,11 +162,10 @@ def main() -> None:
     "--format",
     "fmt",
     type=click.Choice(["ttl", "nt", "jsonld"]),
-    default="ttl",
-    show_default=True,
-    help="RDF serialisation.",
+    help="RDF serialisation [default: from the --out file's extension (.ttl, .nt, .jsonld), "
+    "else ttl].",
 )
-def build(kg: KnowledgeGraph, out: Path | None, fmt: str) -> None:
+def build(kg: KnowledgeGraph, out: Path | None, fmt: str | None) -> None:
     """Build the knowledge graph from the CSV datasets and write it as RDF.
 
     Every row is checked first; if any is wrong, all problems are listed and nothing is written.
@@ -175,20 +174,17 @@ def build(kg: KnowledgeGraph, out: Path | None, fmt: str) -> None:
     \b
     Example:
       graphkit build --out kg.ttl
-      graphkit build --data my-cities/ --format nt --out kg.nt
+      graphkit build --data my-cities/ --out kg.nt
     """
-    from graphkit.analysis.stats import graph_stats
-    from graphkit.files import write_atomic
-    from graphkit.graph.build import default_output, serialise
+    from graphkit.graph.build import default_output, format_of
     from graphkit.views.output import render_frame
 
+    fmt = fmt or format_of(out)
     dataset = kg.dataset()
     progress(f"Loaded {dataset.row_count()} rows from {len(kg.folders)} folder(s); building…")
-    graph = kg.build()
-    target = write_atomic(out or default_output(fmt), serialise(graph, fmt))
-    stats = graph_stats(graph)
-    click.echo(f"Wrote {len(graph)} triples to {target}")
-    click.echo(render_frame(stats.by_class, "table"))
+    built = kg.build_file(out or default_output(fmt), fmt)
+    click.echo(f"Wrote {built.triples} triples to {built.path}")
+    click.echo(render_frame(built.by_class, "table"))
 
 
 @main.command()

@@ -6,7 +6,9 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from graphkit.errors import OutputError
 
@@ -69,13 +71,22 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
             cannot be written (permission, missing or read-only folder, full disk, file too
             large): one line naming the path and the reason; the old file stays as it was.
     """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    return write_atomic_with(path, lambda temp: temp.write(payload))
+
+
+def write_atomic_with(path: Path | str, write: Callable[[BinaryIO], object]) -> Path:
+    """:func:`write_atomic` for output too large to hold in memory: ``write`` gets the open
+    temporary file (binary) and writes to it; the file replaces ``path`` only once ``write``
+    has returned. Raises :class:`OutputError` as :func:`write_atomic` does; anything ``write``
+    raises leaves ``path`` as it was.
+    """
     if not str(path).strip():
         raise OutputError(
             "Cannot write to an empty path; name a file (for example --out graph.ttl)."
         )
     target = Path(path)
     _refuse_special(target)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     temp_name = ""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +99,7 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
         os.umask(umask)
         os.chmod(temp_name, 0o666 & ~umask)
         with os.fdopen(handle, "wb") as temp:
-            temp.write(payload)
+            write(temp)
             temp.flush()
             os.fsync(temp.fileno())
         os.replace(temp_name, target)

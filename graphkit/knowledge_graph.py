@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
     from graphkit.views.serve import SparqlServer
     from graphkit.views.visualise import Picture, ViewOptions
 
-__all__ = ["EXPORT_SUBGRAPHS", "NETWORK_SUBGRAPHS", "VIEW_SUBGRAPHS", "KnowledgeGraph", "open"]
+__all__ = [
+    "EXPORT_SUBGRAPHS",
+    "NETWORK_SUBGRAPHS",
+    "VIEW_SUBGRAPHS",
+    "BuiltFile",
+    "KnowledgeGraph",
+    "open",
+]
 
 # The subgraphs (graphkit/queries/subgraphs/NAME.rq) each network, export and view needs.
 NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
@@ -79,6 +87,16 @@ def _transfer_rows_of(store: ox.Store) -> pd.DataFrame:
 
 # Tables the persistent store keeps beside its database, so warm commands need not ask again.
 KEPT_TABLES: dict[str, Callable[[ox.Store], pd.DataFrame]] = {"transfer-rows": _transfer_rows_of}
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    """What :meth:`KnowledgeGraph.build_file` wrote: where, how many triples, and the data
+    entities per class (columns ``class``, ``label``, ``count``)."""
+
+    path: Path
+    triples: int
+    by_class: pd.DataFrame
 
 
 class TransferFilters(TypedDict, total=False):
@@ -211,6 +229,32 @@ class KnowledgeGraph:
         if self._backend is None:
             self._backend = self._open_backend(dataset)
         return graph
+
+    def build_file(self, out: Path | str, fmt: str = "ttl") -> BuiltFile:
+        """Build the graph from the CSVs of :attr:`folders` into the persistent store (only if
+        they changed) and write it to ``out`` in ``fmt`` (ttl, nt or jsonld).
+
+        No rdflib graph is built (except for JSON-LD): N-Triples are the lines the store is loaded
+        from (:func:`graphkit.graph.build.write_ntriples`), Turtle is written by Oxigraph from the
+        store (:func:`graphkit.graph.store.write_graph`). The same data gives the same bytes.
+
+        Returns:
+            The path written, the number of triples and the data entities of each class.
+
+        Raises:
+            graphkit.errors.DatasetError: the rows have problems (nothing is written).
+            graphkit.errors.OutputError: ``out`` cannot be written.
+        """
+        from graphkit.analysis.stats import class_counts
+        from graphkit.graph.build import write_ntriples
+        from graphkit.graph.store import write_graph
+
+        dataset = self.dataset()
+        if self._backend is None:
+            self._backend = self._open_backend(dataset)
+        store = self.store
+        path = write_ntriples(dataset, out) if fmt == "nt" else write_graph(store, out, fmt)
+        return BuiltFile(path=path, triples=len(store), by_class=class_counts(self.backend))
 
     def validate(self) -> ValidationReport:
         """Check the graph built from the CSVs against the SHACL shapes; each violation names

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
@@ -150,3 +151,124 @@ def test_help_does_not_load_the_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == ""
+
+
+def _built(tmp_path: Path, fmt: str, *data: str, store: str = "store") -> tuple[Path, str]:
+    out = tmp_path / f"kg-{store}.{fmt}"
+    args = ["build", *data, "--store", str(tmp_path / store), "--format", fmt, "--out", str(out)]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def _split_blank(graph: Graph) -> tuple[set, Graph]:
+    """The triples without blank nodes, and the graph of those with one."""
+    from rdflib import BNode
+
+    plain, blank = set(), Graph()
+    for triple in graph:
+        if any(isinstance(term, BNode) for term in triple):
+            blank.add(triple)
+        else:
+            plain.add(triple)
+    return plain, blank
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl"])
+def test_build_file_holds_the_triples_of_the_rdflib_build(tmp_path: Path, fmt: str) -> None:
+    from rdflib.compare import isomorphic
+
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
+
+    out, output = _built(tmp_path, fmt)
+    written = Graph().parse(out, format={"nt": "nt", "ttl": "turtle"}[fmt])
+    reference = build_graph(load_datasets())
+    assert f"Wrote {len(reference)} triples" in output
+    assert len(written) == len(reference)
+    written_plain, written_blank = _split_blank(written)
+    reference_plain, reference_blank = _split_blank(reference)
+    assert written_plain == reference_plain
+    assert len(written_blank) and isomorphic(written_blank, reference_blank)
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl"])
+def test_two_builds_of_the_same_data_are_byte_identical(
+    tmp_path: Path, mini_dir: Path, fmt: str
+) -> None:
+    import subprocess
+    import sys
+
+    outputs = []
+    for number in (1, 2):  # separate processes and stores: nothing shared but the data
+        out = tmp_path / f"kg{number}.{fmt}"
+        code = "from graphkit.cli import main; main()"
+        args = ["build", "--no-bundled", "--data", str(mini_dir), "--format", fmt]
+        args += ["--store", str(tmp_path / f"store{number}"), "--out", str(out)]
+        subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"_:" in outputs[0]  # the ontology's blank nodes, labelled the same both times
+
+
+def test_turtle_keeps_the_prefixes_and_groups_each_subject(tmp_path: Path, mini_dir: Path) -> None:
+    out, _ = _built(tmp_path, "ttl", "--no-bundled", "--data", str(mini_dir))
+    text = out.read_text(encoding="utf-8")
+    assert "@prefix gkr: <https://w3id.org/graphkit/id/> ." in text
+    assert "gkr:testnet a gk:Project ;" in text
+    assert text.count("<https://w3id.org/graphkit/id/") == 1  # only in its @prefix line
+
+
+def test_typed_literals_have_one_form_in_turtle_and_ntriples(
+    tmp_path: Path, mini_copy: Path
+) -> None:
+    from rdflib import Literal
+
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
+
+    quantities = mini_copy / "quantities.csv"
+    header, row = quantities.read_text(encoding="utf-8").splitlines()[:2]
+    fraction = row.replace("partner-cities-3,", "partner-cities-half,").replace(",3,", ",2.5,")
+    quantities.write_text(f"{header}\n{row}\n{fraction}\n", encoding="utf-8")
+    data = ("--no-bundled", "--data", str(mini_copy))
+
+    def typed(graph: Graph) -> set[tuple[str, str]]:
+        return {
+            (str(o.datatype), str(o))
+            for o in graph.objects()
+            if isinstance(o, Literal) and o.datatype
+        }
+
+    ttl, _ = _built(tmp_path, "ttl", *data, store="ttl")
+    nt, _ = _built(tmp_path, "nt", *data, store="nt")
+    from_ttl = typed(Graph().parse(ttl, format="turtle"))
+    from_nt = typed(Graph().parse(nt, format="nt"))
+    reference = typed(build_graph(load_datasets([mini_copy])))
+    assert from_ttl == from_nt == reference
+    kinds = {datatype.rsplit("#", 1)[1] for datatype, _ in reference}
+    assert {"decimal", "integer", "date", "gYear", "gYearMonth"} <= kinds
+    assert ("http://www.w3.org/2001/XMLSchema#decimal", "2.5") in from_nt
+
+
+@pytest.mark.parametrize(("name", "turtle"), [("kg.nt", False), ("kg.ttl", True)])
+def test_the_out_file_extension_chooses_the_format(
+    tmp_path: Path, mini_dir: Path, name: str, turtle: bool
+) -> None:
+    out = tmp_path / name
+    result = run("build", "--no-bundled", "--data", str(mini_dir), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("@prefix") == turtle
+    fmt = "turtle" if turtle else "nt"
+    assert f"Wrote {len(Graph().parse(out, format=fmt))} triples" in result.output
+
+
+def test_ntriples_file_has_each_triple_once(tmp_path: Path) -> None:
+    # The bundled data has members with several roles in one group (one org:memberOf each).
+    out, output = _built(tmp_path, "nt")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines))
+    assert f"Wrote {len(lines)} triples" in output
+    members = [line for line in lines if "<http://www.w3.org/ns/org#memberOf>" in line]
+    assert members

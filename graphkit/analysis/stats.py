@@ -162,3 +162,9 @@ def _compact(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
+
+
+def class_counts(graph: Queryable) -> pd.DataFrame:
+    """The data nodes of each graphkit class, counted by the store (or endpoint) itself: the
+    ``by_class`` table of :func:`graph_stats` without an rdflib graph (what ``build`` prints)."""
+    return counted_stats(graph, "class").by_class

@@ -12,16 +12,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any, BinaryIO
 from typing import Literal as Literal_
 
 import numpy as np
 import pandas as pd
+import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graphkit.data.load import Dataset, list_items, load_datasets, map_distinct
 from graphkit.data.schema import TABLES, Column
+from graphkit.files import write_atomic_with
 from graphkit.graph.namespaces import (
     GEO,
     GEONAMES,
@@ -228,7 +231,7 @@ def _constant(value: str, count: int) -> np.ndarray:
 class _Names:
     """Whole names of rows and labels of enumeration concepts, to compose labels of n-ary nodes."""
 
-    def __init__(self, dataset: Dataset, vocab: Graph):
+    def __init__(self, dataset: Dataset, concepts: dict[str, str]):
         self.whole: dict[str, np.ndarray] = {}
         self.rows: dict[str, str] = {}
         for name, frame in dataset.tables.items():
@@ -236,7 +239,7 @@ class _Names:
             if label:
                 self.whole[name] = _text(map_distinct(frame[label], one_line))
                 self.rows.update(zip(frame["id"].tolist(), self.whole[name].tolist(), strict=True))
-        self.concepts = {str(s): str(o) for s, o in vocab.subject_objects(SKOS.prefLabel)}
+        self.concepts = concepts
 
     def row(self, ids: pd.Series) -> np.ndarray:
         """The name of each row id (the id itself for rows without a name)."""
@@ -378,8 +381,10 @@ def _table_blocks(
     if table == "memberships":
         # org:memberOf implies its object is an org:Organization: only projects and
         # organisations are, not events or programmes.
+        # Once per member and group, however many roles the member had in it.
         organised = frame["group"].isin(organisation_ids).to_numpy()
-        yield _Block(base + col["member"][organised], ORG.memberOf, base + col["group"][organised])
+        pairs = frame.loc[organised, ["member", "group"]].drop_duplicates()
+        yield _Block(base + _text(pairs["member"]), ORG.memberOf, base + _text(pairs["group"]))
     if table == "policy_links":
         yield _Block(base + col["subject"], GK.linkedToPolicy, base + col["policy"])
     if table == "transfers":
@@ -490,8 +495,8 @@ def _status_evidence(
     )
 
 
-def _dataset_blocks(dataset: Dataset, vocab: Graph) -> Iterator[_Block]:
-    names = _Names(dataset, vocab)
+def _dataset_blocks(dataset: Dataset, concepts: dict[str, str]) -> Iterator[_Block]:
+    names = _Names(dataset, concepts)
     sources = dataset.tables["sources"]
     source_ids = dict(zip(sources["locator"].tolist(), sources["id"].tolist(), strict=True))
     organisation_ids = set(dataset.tables["projects"]["id"].tolist()) | set(
@@ -536,11 +541,47 @@ def _terms(values: np.ndarray, make: Callable[[str], Node], cache: dict[str, Nod
     return terms[codes]
 
 
+def ontology_triples() -> list[ox.Triple]:
+    """The triples of the ontology and vocabulary files, as pyoxigraph terms, their blank nodes
+    (the ontology's class expressions) labelled ``o0``, ``o1``... in the order the files first
+    name them.
+
+    A parser gives blank nodes new random labels on every load, which would make the files
+    written from the store differ from build to build; these labels cost nothing and change only
+    when the ontology file does.
+    """
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        label = labels.get(term)
+        if label is None:
+            label = labels[term] = ox.BlankNode(f"o{len(labels)}")
+        return label
+
+    return [
+        ox.Triple(stable(triple.subject), triple.predicate, stable(triple.object))
+        for path in (ONTOLOGY_FILE, VOCAB_FILE)
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    ]
+
+
+def _concept_labels(vocab: Graph | None) -> dict[str, str]:
+    """The label of every concept and class (skos:prefLabel), from ``vocab`` or, cheaper, from
+    the ontology files read by Oxigraph."""
+    if vocab is not None:
+        return {str(s): str(o) for s, o in vocab.subject_objects(SKOS.prefLabel)}
+    label = str(SKOS.prefLabel)
+    return {
+        t.subject.value: t.object.value for t in ontology_triples() if t.predicate.value == label
+    }
+
+
 def dataset_triples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[Triple]:
     """Every triple the dataset's rows give (without the ontology), as rdflib terms."""
-    vocab = vocab if vocab is not None else vocabulary_graph()
     caches: dict[tuple[str, URIRef | None], dict[str, Node]] = {}
-    for block in _dataset_blocks(dataset, vocab):
+    for block in _dataset_blocks(dataset, _concept_labels(vocab)):
         if not len(block.subjects):
             continue
         iris = caches.setdefault(("iri", None), {})
@@ -561,8 +602,7 @@ def dataset_triples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[Tr
 
 def dataset_ntriples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[str]:
     """The triples of :func:`dataset_triples` as N-Triples text, in chunks of many lines."""
-    vocab = vocab if vocab is not None else vocabulary_graph()
-    for block in _dataset_blocks(dataset, vocab):
+    for block in _dataset_blocks(dataset, _concept_labels(vocab)):
         if not len(block.subjects):
             continue
         head = "<" + block.subjects + f"> <{block.predicate}> "
@@ -572,6 +612,26 @@ def dataset_ntriples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[s
             suffix = {"text": "", "en": "@en", "typed": f"^^<{block.datatype}>"}[block.kind]
             tail = '"' + _escape(block.objects) + ('"' + suffix + " .\n")
         yield "".join(head + tail)
+
+
+def graph_ntriples(dataset: Dataset) -> Iterator[str]:
+    """The whole graph of ``dataset`` as N-Triples text: the ontology and vocabulary
+    (:func:`ontology_triples`), then the rows (:func:`dataset_ntriples`), the triples the store
+    holds, in an order that depends only on the files."""
+    yield ox.serialize(ontology_triples(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    yield from dataset_ntriples(dataset)
+
+
+def write_ntriples(dataset: Dataset, path: Path | str) -> Path:
+    """Write :func:`graph_ntriples` of ``dataset`` to ``path``, whole or not at all
+    (:func:`graphkit.files.write_atomic_with`): the same lines the store is loaded from, so
+    ``graphkit build --out x.nt`` costs one more pass over the text, not a serialisation."""
+
+    def write(output: BinaryIO) -> None:
+        for chunk in graph_ntriples(dataset):
+            output.write(chunk.encode("utf-8"))
+
+    return write_atomic_with(path, write)
 
 
 def _escape(values: np.ndarray) -> np.ndarray:
@@ -612,7 +672,7 @@ def serialise(graph: Graph, fmt: str = "ttl") -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     ordered = bind_prefixes(Graph())
-    for triple in sorted(_stable_blank_nodes(graph)):
+    for triple in sorted(stable_blank_nodes(graph)):
         ordered.add(triple)
     if fmt == "nt":
         lines = ordered.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
@@ -628,7 +688,7 @@ def serialise(graph: Graph, fmt: str = "ttl") -> bytes:
     return ordered.serialize(format=TURTLE, encoding="utf-8")
 
 
-def _stable_blank_nodes(graph: Graph) -> Graph:
+def stable_blank_nodes(graph: Graph) -> Graph:
     """``graph`` with its blank nodes (the ontology's class expressions) labelled canonically.
 
     rdflib labels blank nodes at random on every parse, which would make N-Triples and JSON-LD
@@ -650,3 +710,12 @@ def _stable_blank_nodes(graph: Graph) -> Graph:
 def default_output(fmt: str) -> Path:
     """Where ``graphkit build`` writes when no ``--out`` is given."""
     return Path(f"graphkit.{fmt}")
+
+
+# File extensions that name an RDF format, for ``graphkit build --out``.
+EXTENSIONS = {".ttl": "ttl", ".turtle": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
+
+
+def format_of(path: Path | None) -> str:
+    """The RDF format a file name asks for by its extension (ttl, nt, jsonld), else ttl."""
+    return EXTENSIONS.get(path.suffix.lower(), "ttl") if path is not None else "ttl"

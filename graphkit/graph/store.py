@@ -51,7 +51,7 @@ except ImportError:  # Windows: builders still exclude each other (see _exclusiv
 MARKER = "graphkit-store.json"
 LOCK = "lock"
 # Bump when the store's layout or content changes in a way the key would not notice.
-STORE_FORMAT = 2
+STORE_FORMAT = 3
 # The modules whose code decides what the built graph and its kept tables hold.
 BUILDER_MODULES = (
     "data/schema.py",
@@ -260,7 +260,7 @@ class _ChunkReader(io.RawIOBase):
 
     def __init__(self, chunks: Iterable[str]):
         self._chunks = iter(chunks)
-        self._buffer = b""
+        self._buffer = memoryview(b"")
 
     def readable(self) -> bool:
         return True
@@ -270,11 +270,15 @@ class _ChunkReader(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._buffer = chunk.encode("utf-8")
+            self._buffer = memoryview(chunk.encode("utf-8"))
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+        self._buffer = self._buffer[size:]  # a view: no copy of the rest of the chunk
         return size
+
+
+# Bytes handed to the parser at a time.
+_READ_SIZE = 1 << 20
 
 
 def _write_database(
@@ -283,13 +287,14 @@ def _write_database(
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
     return its triple count and the tables ``makers`` make from it."""
     from graphkit.data.load import load_datasets
-    from graphkit.graph.build import dataset_ntriples, vocabulary_graph
+    from graphkit.graph.build import dataset_ntriples, ontology_triples
 
     dataset = dataset if dataset is not None else load_datasets(folders)
     store = ox.Store(str(database))
-    for path in (ONTOLOGY_FILE, VOCAB_FILE):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset, vocabulary_graph())))
+    # Added as terms, not parsed from text, to keep the stable labels of the ontology's blank
+    # nodes (a parser would give them new random ones).
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_triples())
+    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset)), _READ_SIZE)
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
@@ -419,3 +424,40 @@ def graph_from_store(
     if construct is None:
         return store_to_rdflib(store)
     return to_rdflib(store.query(construct))
+
+
+# The RDF formats a store is written in by Oxigraph itself (JSON-LD goes through rdflib).
+_DUMP_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
+def write_graph(store: ox.Store, path: Path | str, fmt: str = "ttl") -> Path:
+    """Write the default graph of ``store`` to ``path`` in ``fmt`` (ttl, nt or jsonld), whole or
+    not at all (:func:`graphkit.files.write_atomic_with`).
+
+    Turtle and N-Triples are serialised by Oxigraph straight from the store, in the store's own
+    order (by term, so each subject's triples stay together and Turtle groups them), with
+    graphkit's prefixes in Turtle: the same graph gives the same bytes, at any size. JSON-LD goes
+    through rdflib (:func:`graphkit.graph.build.serialise`).
+
+    Returns:
+        The path written.
+    """
+    from graphkit.files import write_atomic, write_atomic_with
+    from graphkit.graph.build import serialise
+    from graphkit.graph.namespaces import PREFIXES
+
+    if fmt not in (*_DUMP_FORMATS, "jsonld"):
+        raise ValueError(f"unknown format {fmt!r}; expected ttl, nt or jsonld")
+    if fmt == "jsonld":
+        return write_atomic(path, serialise(store_to_rdflib(store), fmt))
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+    def dump(output: IO[bytes]) -> None:
+        store.dump(
+            output,
+            format=_DUMP_FORMATS[fmt],
+            from_graph=ox.DefaultGraph(),
+            prefixes=prefixes if fmt == "ttl" else None,
+        )
+
+    return write_atomic_with(path, dump)
