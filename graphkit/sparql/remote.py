@@ -110,8 +110,8 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
         raise _RedirectRefused(code, newurl)
 
 
-class _DeadlineSocket(socket.socket):
-    """A socket whose every blocking call waits at most until its ``deadline`` (a
+class _Deadlined:
+    """Makes every blocking call of a socket class wait at most until its ``deadline`` (a
     ``time.monotonic()`` value; ``None``: no deadline), however the bytes trickle in."""
 
     deadline: float | None = None
@@ -122,51 +122,36 @@ class _DeadlineSocket(socket.socket):
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the deadline has passed")
-        self.settimeout(remaining)
+        self.settimeout(remaining)  # type: ignore[attr-defined]
 
     def recv(self, *args: Any) -> bytes:
         self._arm()
-        return super().recv(*args)
+        return super().recv(*args)  # type: ignore[misc]
 
     def recv_into(self, *args: Any) -> int:
         self._arm()
-        return super().recv_into(*args)
+        return super().recv_into(*args)  # type: ignore[misc]
 
     def send(self, *args: Any) -> int:
         self._arm()
-        return super().send(*args)
+        return super().send(*args)  # type: ignore[misc]
 
     def sendall(self, *args: Any) -> None:
         self._arm()
-        return super().sendall(*args)
+        return super().sendall(*args)  # type: ignore[misc]
 
 
-class _DeadlineSSLSocket(ssl.SSLSocket):
-    """The TLS counterpart of :class:`_DeadlineSocket` (its ``deadline`` is set once the
-    handshake is done, which the plain socket's deadline already bounds)."""
+class _DeadlineSocket(_Deadlined, socket.socket):
+    """A plain socket bound to a deadline."""
 
-    deadline: float | None = None
-    _arm = _DeadlineSocket._arm
 
-    def recv(self, *args: Any) -> bytes:
-        self._arm()
-        return super().recv(*args)
-
-    def recv_into(self, *args: Any) -> int:
-        self._arm()
-        return super().recv_into(*args)
+class _DeadlineSSLSocket(_Deadlined, ssl.SSLSocket):
+    """The TLS socket bound to a deadline (set once the handshake is done, which the plain
+    socket's deadline already bounds)."""
 
     def read(self, *args: Any) -> Any:
         self._arm()
         return super().read(*args)
-
-    def send(self, *args: Any) -> int:
-        self._arm()
-        return super().send(*args)
-
-    def sendall(self, *args: Any) -> None:
-        self._arm()
-        return super().sendall(*args)
 
 
 def _open_socket(
