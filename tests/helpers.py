@@ -42,3 +42,39 @@ def needs_tool(available: bool, reason: str):
     import pytest
 
     return pytest.mark.needs_tool(available=available, reason=reason)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# How the browser tests start Debian's Chromium: headless, as root, and with no background
+# traffic (this machine has no network; Chromium would otherwise try to reach Google's hosts).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def needs_chromium():
+    """The mark of a test that drives Debian's Chromium (see :func:`needs_tool`)."""
+    return needs_tool(
+        CHROMIUM.exists(), "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+    )
+
+
+def chromium_context(folder: Path, **options):
+    """A headless Chromium with a fresh profile in ``folder`` (a generator for a fixture to
+    ``yield from``); ``options`` go to Playwright's ``launch_persistent_context`` (viewport,
+    accept_downloads, ...)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(folder), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, **options
+        )
+        yield context
+        context.close()

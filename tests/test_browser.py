@@ -18,47 +18,24 @@ import pytest
 from graphkit.data.load import load_datasets
 from graphkit.graph.build import build_graph
 from graphkit.views.visualise import render_html, select_view
-from tests.helpers import needs_tool, replace_in
+from tests.helpers import chromium_context, needs_chromium, replace_in
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IMG = "<img src=x onerror=alert(1)>"
 LINK = '<a href="javascript:alert(2)">more</a>'
 SETTLED = "#network[data-stabilised='true']"
 
 pytestmark = [
     pytest.mark.browser,
-    needs_tool(
-        CHROMIUM.exists(),
-        "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
+    needs_chromium(),
 ]
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator:
     """A headless Chromium with a fresh profile, shared by this module's tests."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 800},
-        )
-        yield context
-        context.close()
+    yield from chromium_context(
+        tmp_path_factory.mktemp("chromium-profile"), viewport={"width": 1280, "height": 800}
+    )
 
 
 @dataclass

@@ -9,38 +9,23 @@ from pathlib import Path
 import pytest
 
 from graphkit.views.maps import render_map_html, transfer_map
-from tests.helpers import bundled_csv, needs_tool
+from tests.helpers import bundled_csv, chromium_context, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 READY = "svg[data-ready='true']"
 IMG = "<img src=x onerror=alert(1)>"
 CLOSE = "</script><script>alert(2)</script>"
 
 pytestmark = [
     pytest.mark.browser,
-    needs_tool(
-        CHROMIUM.exists(),
-        "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
+    needs_chromium(),
 ]
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1400, "height": 1000},
-        )
-        yield context
-        context.close()
+    yield from chromium_context(
+        tmp_path_factory.mktemp("chromium-profile"), viewport={"width": 1400, "height": 1000}
+    )
 
 
 @dataclass

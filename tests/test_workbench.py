@@ -18,14 +18,11 @@ import pytest
 from graphkit.analysis.query import bundled_queries
 from graphkit.graph.namespaces import PREFIXES
 from graphkit.locations import STATIC_DIR
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import chromium_context, needs_chromium
 from tests.test_serve import MINI_DIR, Endpoint, start_server, stop_server
 
 pytestmark = [pytest.mark.browser]
-in_browser = pytest.mark.needs_tool(
-    available=CHROMIUM.exists(),
-    reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
-)
+in_browser = needs_chromium()
 READY = "body[data-ready='true']"
 ROWS = ".yasr table.dataTable tbody tr"
 
@@ -44,19 +41,11 @@ def endpoint(tmp_path_factory) -> Iterator[Endpoint]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 800},
-            accept_downloads=True,
-        )
-        yield context
-        context.close()
+    yield from chromium_context(
+        tmp_path_factory.mktemp("chromium-profile"),
+        viewport={"width": 1280, "height": 800},
+        accept_downloads=True,
+    )
 
 
 @dataclass
