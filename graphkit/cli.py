@@ -127,14 +127,39 @@ def frame_format_option(default: str = "table") -> Callable[..., Any]:
     )
 
 
+def quiet() -> bool:
+    """Whether ``graphkit --quiet`` asked for no progress messages and indicators."""
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().params.get("quiet"))
+
+
 def progress(message: str) -> None:
-    """Tell the user what a slow step is doing (on stderr, so stdout stays clean for data)."""
-    click.echo(message, err=True)
+    """Tell the user what a slow step is doing (on stderr, so stdout stays clean for data);
+    silent with --quiet."""
+    if not quiet():
+        # On a terminal, clear a progress indicator's line first (see working()).
+        clear = "\r\x1b[K" if sys.stderr.isatty() else ""
+        click.echo(clear + message, err=True)
+
+
+def working(what: str) -> contextlib.AbstractContextManager[None]:
+    """A spinner with the time spent, on stderr, for work that takes more than 2 s (only on a
+    terminal, never with --quiet; see :mod:`graphkit.views.progress`)."""
+    from graphkit.data.schema import escape_controls
+    from graphkit.views.progress import working as indicator
+
+    return indicator(escape_controls(what), quiet=quiet())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphkit")
-def main() -> None:
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress messages or indicators on stderr (errors and warnings still show).",
+)
+def main(quiet: bool) -> None:
     """graphkit: the knowledge graph of city-level Roma and migrant inclusion in Europe.
 
     Every fact carries its source document and a verbatim quote. Names work in any language
@@ -182,7 +207,8 @@ def build(kg: KnowledgeGraph, out: Path | None, fmt: str | None) -> None:
     fmt = fmt or format_of(out)
     dataset = kg.dataset()
     progress(f"Loaded {dataset.row_count()} rows from {len(kg.folders)} folder(s); building…")
-    built = kg.build_file(out or default_output(fmt), fmt)
+    with working("Building the graph"):
+        built = kg.build_file(out or default_output(fmt), fmt)
     click.echo(f"Wrote {built.triples} triples to {built.path}")
     click.echo(render_frame(built.by_class, "table"))
 
@@ -202,7 +228,8 @@ def validate(kg: KnowledgeGraph) -> None:
     """
     kg.dataset()  # checked first: a problem in the rows stops here
     progress("Building the graph and running SHACL…")
-    report = kg.validate()
+    with working("Validating the graph against its shapes"):
+        report = kg.validate()
     click.echo(report.text())
     if not report.conforms:
         sys.exit(1)
@@ -229,7 +256,8 @@ def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
     """
     from graphkit.views.output import render_sections
 
-    result = kg.stats(by)
+    with working("Counting"):
+        result = kg.stats(by)
     click.echo(render_sections(result.sections(by), fmt, {"triples": result.triples}))
 
 
@@ -438,7 +466,9 @@ def transfers_command(kg: KnowledgeGraph, fmt: str, **filters: Any) -> None:
         width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
         click.echo(transfers_text(kg.transfer_records(**filters), width=width))
     else:
-        click.echo(render_frame(kg.transfers(**filters), fmt))
+        with working("Reading the transfers"):
+            table = kg.transfers(**filters)
+        click.echo(render_frame(table, fmt))
 
 
 @main.command()
@@ -462,7 +492,8 @@ def paths(kg: KnowledgeGraph, origin: str, target: str, fmt: str) -> None:
     """
     from graphkit.views.output import render_frame
 
-    result = kg.paths(origin, target)
+    with working(f"Looking for paths from {origin} to {target}"):
+        result = kg.paths(origin, target)
     click.echo(result.text() if fmt == "table" else render_frame(result.frame(), fmt))
 
 
@@ -503,7 +534,8 @@ def partners_command(
     from graphkit.analysis.partners import parse_weights, partners_text
     from graphkit.views.output import render_frame
 
-    table = kg.partners(city, theme=theme, top=top, weights=parse_weights(weights))
+    with working(f"Ranking partner cities for {city}"):
+        table = kg.partners(city, theme=theme, top=top, weights=parse_weights(weights))
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 120)
     click.echo(partners_text(table, city, width) if fmt == "table" else render_frame(table, fmt))
 
@@ -543,7 +575,9 @@ def network_summary(kg: KnowledgeGraph, kind: str, fmt: str) -> None:
     """
     from graphkit.views.output import render_frame
 
-    click.echo(render_frame(kg.summary(kind), fmt))
+    with working(f"Summarising the {kind} network"):
+        table = kg.summary(kind)
+    click.echo(render_frame(table, fmt))
 
 
 def node_measures_options(top: int) -> Callable[..., Any]:
@@ -583,7 +617,9 @@ def network_centrality(
       graphkit network centrality --top 10
       graphkit network centrality --graph transfers --format csv > transfer-centrality.csv
     """
-    echo_node_measures(kg.centrality(kind, exact=exact, seed=seed), top, fmt)
+    with working(f"Computing centrality in the {kind} network"):
+        measures = kg.centrality(kind, exact=exact, seed=seed)
+    echo_node_measures(measures, top, fmt)
 
 
 @network.command("brokers")
@@ -600,7 +636,9 @@ def network_brokers(
       graphkit network brokers --graph organisations --top 5
     """
     progress(f"Measuring brokerage in the {kind} network…")
-    echo_node_measures(kg.brokers(kind, exact=exact, seed=seed), top, fmt)
+    with working(f"Finding brokers in the {kind} network"):
+        measures = kg.brokers(kind, exact=exact, seed=seed)
+    echo_node_measures(measures, top, fmt)
 
 
 @network.command("communities")
@@ -631,7 +669,8 @@ def network_communities(
     """
     from graphkit.views.output import render_frame
 
-    result = kg.communities(kind, resolution=resolution, seed=seed)
+    with working(f"Finding communities in the {kind} network"):
+        result = kg.communities(kind, resolution=resolution, seed=seed)
     modularity = "undefined (no links)" if result.modularity is None else result.modularity
     progress(f"{result.count} communities, modularity {modularity}")
     click.echo(render_frame(result.largest(top), fmt))
@@ -662,7 +701,9 @@ def cascades(kg: KnowledgeGraph, fmt: str) -> None:
     """
     from graphkit.views.output import render_frame
 
-    click.echo(render_frame(kg.cascades(), fmt))
+    with working("Tracing the cascades"):
+        table = kg.cascades()
+    click.echo(render_frame(table, fmt))
 
 
 @main.command()
@@ -708,7 +749,8 @@ def export(kg: KnowledgeGraph, fmt: str, kind: str | None, out: Path | None) -> 
 
     if kind is not None and fmt in RDF_FORMATS:
         raise click.UsageError("--graph applies to graphml, gexf, json and csv, not to RDF.")
-    files = kg.export(fmt, kind or "knowledge", out)
+    with working(f"Exporting as {fmt}"):
+        files = kg.export(fmt, kind or "knowledge", out)
     for path, content in files.items():
         click.echo(f"Wrote {write_atomic(path, content)}")
 
@@ -807,7 +849,8 @@ def visualise(
     fmt = picture_format(out, fmt)
     if fmt != "html":
         progress(f"Laying out and drawing the {view} view as {fmt.upper()}…")
-    picture = kg.view(view, fmt=fmt, **options)
+    with working(f"Drawing the {view} view"):
+        picture = kg.view(view, fmt=fmt, **options)
     target = write_atomic(out or Path(f"graphkit-{view}.{fmt}"), picture.content)
     click.echo(f"Wrote {picture.title}: {picture.nodes} nodes, {picture.edges} edges, to {target}")
 
@@ -905,9 +948,15 @@ def query_command(
     from graphkit.views.output import ROW_FORMATS, render_frame, render_rows
 
     values = _parameter_values(params)
-    result = kg.query(
-        query_text, values, engine=engine, timeout=timeout, max_rows=limit, max_triples=max_triples
-    )
+    with working("Running the query"):
+        result = kg.query(
+            query_text,
+            values,
+            engine=engine,
+            timeout=timeout,
+            max_rows=limit,
+            max_triples=max_triples,
+        )
     if fmt in ROW_FORMATS:  # plain rows, IRIs shortened to prefixed names: no pandas needed
         rows = [tuple(map(compact_iri, record)) for record in result.records()]
         click.echo(render_rows(result.columns(), rows, fmt))
@@ -976,7 +1025,8 @@ def explain_command(kg: KnowledgeGraph, entity: str, fmt: str) -> None:
     from graphkit.data.schema import escape_controls
     from graphkit.views.output import ROW_FORMATS, render_frame, render_rows
 
-    result = kg.explain(entity)
+    with working(f"Gathering what the graph says about {entity}"):
+        result = kg.explain(entity)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
