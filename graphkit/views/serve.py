@@ -121,6 +121,21 @@ class EndpointSettings:
     max_triples: int | None = None
 
 
+# graphkit's errors as HTTP statuses, the most specific first; any other is the client's: 400.
+ERROR_STATUS: tuple[tuple[type[GraphkitError], int], ...] = (
+    (AnswerTooLargeError, 422),
+    (UpdateRefusedError, 403),
+    (QueryTimeoutError, 503),
+    (AmbiguousNameError, 409),
+    (UnknownNameError, 404),
+)
+
+
+def http_status(error: GraphkitError) -> int:
+    """The HTTP status that answers ``error`` (see :data:`ERROR_STATUS`)."""
+    return next((status for kind, status in ERROR_STATUS if isinstance(error, kind)), 400)
+
+
 class HTTPError(Exception):
     """An answer other than 200: its status and a message for the client."""
 
@@ -248,6 +263,8 @@ class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHand
             action()
         except HTTPError as error:
             self._fail(error)
+        except GraphkitError as error:
+            self._fail(HTTPError(http_status(error), str(error)))
 
     def do_GET(self) -> None:
         self._handle(self._get)
@@ -338,14 +355,7 @@ class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHand
         if any(len(values) != 1 for values in parameters.values()):
             raise HTTPError(400, "Give each parameter one value.")
         values = {name: found[0] for name, found in parameters.items()}
-        try:
-            answer = resolve_parameters(self.server.settings.graph, names[0], values)
-        except AmbiguousNameError as exc:
-            raise HTTPError(409, str(exc)) from exc
-        except UnknownNameError as exc:
-            raise HTTPError(404, str(exc)) from exc
-        except GraphkitError as exc:
-            raise HTTPError(400, str(exc)) from exc
+        answer = resolve_parameters(self.server.settings.graph, names[0], values)
         body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
         self._send(200, body, "application/json; charset=utf-8")
 
@@ -390,23 +400,14 @@ class SparqlHandler(BufferedRequestHandlerMixin, http.server.BaseHTTPRequestHand
         if len(texts) != 1 or not texts[0].strip():
             raise HTTPError(400, "Give exactly one SPARQL query in the 'query' parameter.")
         settings = self.server.settings
-        try:
-            result = run_query(
-                texts[0],
-                graph=settings.graph,
-                engine=settings.engine,
-                timeout=settings.timeout,
-                max_rows=settings.max_rows,
-                max_triples=settings.max_triples,
-            )
-        except AnswerTooLargeError as exc:
-            raise HTTPError(422, str(exc)) from exc
-        except UpdateRefusedError as exc:
-            raise HTTPError(403, str(exc)) from exc
-        except QueryTimeoutError as exc:
-            raise HTTPError(503, str(exc)) from exc
-        except QueryError as exc:
-            raise HTTPError(400, str(exc)) from exc
+        result = run_query(
+            texts[0],
+            graph=settings.graph,
+            engine=settings.engine,
+            timeout=settings.timeout,
+            max_rows=settings.max_rows,
+            max_triples=settings.max_triples,
+        )
         formats = [*parameters.get("format", []), *parameters.get("output", [])]
         media_type = negotiate(result.form, self.headers.get("Accept"), formats)
         notice = {"X_Graphkit_Truncated": result.truncation_message()} if result.truncated else {}
