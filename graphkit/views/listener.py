@@ -75,15 +75,16 @@ class BufferedRequestHandlerMixin:
     """For a ``BaseHTTPRequestHandler`` served by :class:`Listener`: reads the request from the
     bytes the listener gathered, and writes the answer to the socket."""
 
-    request: socket.socket
+    request: Any  # (socket, request bytes) as handed over; the socket after setup()
     server: Any
     rfile: Any
     wfile: Any
 
     def setup(self) -> None:
+        self.request, gathered = self.request  # the listener hands over (socket, request bytes)
         self.connection = self.request
         self.request.settimeout(self.server.write_timeout)
-        self.rfile = io.BytesIO(self.server.request_bytes(self.request))
+        self.rfile = io.BytesIO(gathered)
         self.wfile = socketserver._SocketWriter(self.request)  # type: ignore[attr-defined]
 
     def finish(self) -> None:
@@ -139,18 +140,10 @@ class Listener:
         self._threads: ThreadPoolExecutor | None = None
         self._busy_threads = 0
         self._lock = threading.Lock()
-        self._requests: dict[int, bytes] = {}
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._wake_read, self._wake_write = socket.socketpair()
         self._wake_read.setblocking(False)
-
-    # --- what handlers call ---------------------------------------------------------------
-
-    def request_bytes(self, sock: socket.socket) -> bytes:
-        """The gathered request of the connection ``sock`` (for the handler's ``setup``)."""
-        with self._lock:
-            return self._requests.pop(sock.fileno(), b"")
 
     # --- the loop -------------------------------------------------------------------------
 
@@ -461,10 +454,8 @@ class Listener:
         self._threads.submit(answer)
 
     def _handle(self, sock: socket.socket, address: Any, data: bytes) -> None:
-        with self._lock:
-            self._requests[sock.fileno()] = data
         try:
-            self.handler_class(sock, address, self)
+            self.handler_class((sock, data), address, self)
         except Exception as exc:  # one broken exchange must not stop the server: say it, go on
             with contextlib.suppress(OSError, ValueError):
                 sys.stderr.write(f"graphkit: an answer to {address[0]} failed: {exc!r}\n")
