@@ -25,7 +25,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from graphkit.errors import GraphkitError
 from graphkit.locations import DATASETS_DIR
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from graphkit.analysis.explain import Explanation
     from graphkit.analysis.network import Communities, NodeMeasures, Sampling
     from graphkit.analysis.stats import GraphStats
-    from graphkit.analysis.transfers import Paths
+    from graphkit.analysis.transfers import Paths, TransferFilters
     from graphkit.analysis.validate import ValidationReport
     from graphkit.data.load import Dataset
     from graphkit.sparql.backends import Backend
@@ -97,20 +97,6 @@ class BuiltFile:
     path: Path
     triples: int
     by_class: pd.DataFrame
-
-
-class TransferFilters(TypedDict, total=False):
-    """Which transfers :meth:`KnowledgeGraph.transfers` lists (names: ids or any name)."""
-
-    origin: str | None
-    target: str | None
-    project: str | None
-    practice: str | None
-    theme: str | None
-    since: int | None
-    until: int | None
-    within_km: float | None
-    of: str | None
 
 
 class KnowledgeGraph:

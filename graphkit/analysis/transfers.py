@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pyoxigraph as ox
 
@@ -91,27 +91,26 @@ def _resolve(graph: Graph, name: str, cls: str, kind: str) -> str:
     return entity_id(name_index(graph, [GK_IRI + cls], kind).resolve_iri(name))
 
 
-def transfers_table(
-    graph: Queryable,
-    *,
-    origin: str | None = None,
-    target: str | None = None,
-    project: str | None = None,
-    practice: str | None = None,
-    theme: str | None = None,
-    since: int | None = None,
-    until: int | None = None,
-    within_km: float | None = None,
-    of: str | None = None,
-) -> pd.DataFrame:
+class TransferFilters(TypedDict, total=False):
+    """Which transfers :func:`transfer_records` lists (names: ids or any name); see its
+    arguments."""
+
+    origin: str | None
+    target: str | None
+    project: str | None
+    practice: str | None
+    theme: str | None
+    since: int | None
+    until: int | None
+    within_km: float | None
+    of: str | None
+
+
+def transfers_table(graph: Queryable, **filters: Unpack[TransferFilters]) -> pd.DataFrame:
     """:func:`transfer_records` as a DataFrame (``year`` a nullable integer column)."""
     import pandas as pd
 
-    records = transfer_records(
-        graph, origin=origin, target=target, project=project, practice=practice, theme=theme,
-        since=since, until=until, within_km=within_km, of=of,
-    )  # fmt: skip
-    table = pd.DataFrame(records, columns=TRANSFER_COLUMNS)
+    table = pd.DataFrame(transfer_records(graph, **filters), columns=TRANSFER_COLUMNS)
     table["year"] = table["year"].astype("Int64")
     table["distance_km"] = table["distance_km"].astype("Int64")
     return table
