@@ -13,7 +13,10 @@ alone. For each size, in this order, every figure is one process started as a us
   serialisation back to N-Triples: what the engine alone takes for the same triples;
 - every analysis command on the warm store (transfers, paths, explain, query, stats in each
   ``--by`` mode, network summary, centrality, brokers, communities, cascades, export graphml,
-  visualise), best of ``--repeats`` runs (a run over 10 s is not repeated).
+  visualise), best of ``--repeats`` runs (a run over 10 s is not repeated);
+- on each SPARQL server of ``--endpoints`` (the Oxigraph server; Fuseki, else Jena's ARQ behind
+  the tests' Jena server), started empty: ``graphkit push`` of the store into it, then every
+  analysis command again with ``--endpoint``, so the analysis runs on that engine.
 
 Printed: seconds, the ratio to the bare start and to the engine's load + serialisation, the
 peak resident memory of the process, and the growth exponent from one size to the next
@@ -42,15 +45,26 @@ BENCHMARKS_DIR = Path(__file__).resolve().parent
 BARE = "bare start"
 ENGINE = "pyoxigraph load + dump"
 BUILD = "build --store --out x.nt"
-# The engine alone: bulk-load an N-Triples file into a new on-disk store, write it back out.
+BULK_LOAD = "pyoxigraph bulk load"
+# The engine alone: bulk-load an N-Triples file into a new on-disk store, write it back out;
+# prints the seconds of the load (with its flush) alone.
 ENGINE_CODE = """
-import sys, pyoxigraph as ox
+import sys, time, pyoxigraph as ox
+start = time.perf_counter()
 store = ox.Store(sys.argv[2])
 store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
 store.flush()
+print(time.perf_counter() - start, len(store))
 store.dump(sys.argv[3], format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-print(len(store))
 """
+# SPARQL servers the commands also run against (--endpoint), after a 'graphkit push'.
+ENDPOINTS = ("oxigraph", "jena")
+
+
+# Commands run as in a user's installation, whose modules' bytecode is cached (pip compiles it
+# at install time): a PYTHONDONTWRITEBYTECODE set here would have every command compile every
+# module it imports, every time.
+USER_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass
@@ -71,13 +85,17 @@ def _graphkit() -> list[str]:
 _MAIN = "import sys; from graphkit.cli import main; sys.argv[0] = 'graphkit'; main()"
 
 
-def run_once(argv: list[str], limit: float, cwd: Path) -> tuple[float | None, float, str]:
-    """Run ``argv`` once: wall seconds (None past ``limit`` or on failure), peak MB, a note."""
+def run_once(
+    argv: list[str], limit: float, cwd: Path, stdout: Path | None = None
+) -> tuple[float | None, float, str]:
+    """Run ``argv`` once: wall seconds (None past ``limit`` or on failure), peak MB, a note.
+    Its output is discarded, or written to ``stdout``."""
     start = time.perf_counter()
     process = subprocess.Popen(
         argv,
         cwd=cwd,
-        stdout=subprocess.DEVNULL,
+        env=USER_ENVIRONMENT,
+        stdout=stdout.open("wb") if stdout else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, so a stop reaches its children too
     )
@@ -108,11 +126,18 @@ def run_once(argv: list[str], limit: float, cwd: Path) -> tuple[float | None, fl
     return seconds, peak, ""
 
 
-def timed(name: str, argv: list[str], limit: float, cwd: Path, repeats: int = 1) -> Timing:
+def timed(
+    name: str,
+    argv: list[str],
+    limit: float,
+    cwd: Path,
+    repeats: int = 1,
+    stdout: Path | None = None,
+) -> Timing:
     """The best of ``repeats`` runs of ``argv`` (a run over 10 s is not repeated)."""
     best, peak, note = None, 0.0, ""
     for _ in range(repeats):
-        seconds, used, note = run_once(argv, limit, cwd)
+        seconds, used, note = run_once(argv, limit, cwd, stdout)
         peak = max(peak, used)
         if seconds is None:
             return Timing(name, None, peak, note)
@@ -153,8 +178,10 @@ def measure(
     seed: int,
     build_limit: float,
     chosen: set[str] | None = None,
+    endpoints: tuple[str, ...] = (),
 ) -> dict:
-    """Every figure at ``rows`` synthetic rows (0: the bundled data alone)."""
+    """Every figure at ``rows`` synthetic rows (0: the bundled data alone), locally and on each
+    SPARQL server of ``endpoints``."""
     data: list[str] = []
     if rows:
         synth = work / "synth"
@@ -174,17 +201,93 @@ def measure(
     timings.append(timed(BUILD, [*graphkit, "build", *base, "--out", str(nt)], build_limit, work))
     triples = None
     if nt.exists():
-        engine_store, dumped = work / "engine-store", work / "engine.nt"
+        engine_store, dumped, said = work / "engine-store", work / "engine.nt", work / "engine.out"
         argv = [sys.executable, "-c", ENGINE_CODE, str(nt), str(engine_store), str(dumped)]
-        timings.append(timed(ENGINE, argv, build_limit, work))
+        engine = timed(ENGINE, argv, build_limit, work, stdout=said)
+        if engine.seconds is not None:
+            load = float(said.read_text(encoding="utf-8").split()[0])
+            note = "timed inside the engine's process: open, bulk load, flush"
+            timings.append(Timing(BULK_LOAD, load, engine.peak_mb, note))
+        timings.append(engine)
         triples = sum(1 for _ in nt.open("rb"))
         shutil.rmtree(engine_store, ignore_errors=True)
         dumped.unlink(missing_ok=True)
-    for name, args in commands(work).items():
-        if chosen is not None and name not in chosen and name.split()[0] not in chosen:
-            continue
+    chosen_commands = {
+        name: args
+        for name, args in commands(work).items()
+        if chosen is None or name in chosen or name.split()[0] in chosen
+    }
+    for name, args in chosen_commands.items():
         timings.append(timed(name, [*graphkit, *args, *base], limit, work, repeats))
-    return {"rows": rows, "triples": triples, "timings": [asdict(t) for t in timings]}
+    servers = []
+    for engine_name in endpoints:
+        found = on_endpoint(engine_name, work, base, chosen_commands, limit, repeats, build_limit)
+        servers.append(found["server"])
+        timings += found["timings"]
+    return {
+        "rows": rows,
+        "triples": triples,
+        "servers": servers,
+        "timings": [asdict(t) for t in timings],
+    }
+
+
+def endpoint_available(engine: str) -> str | None:
+    """Why the SPARQL server ``engine`` cannot be started here, or None if it can."""
+    _import_servers()
+    from tests.jena_server import JENA_MISSING, jena_available
+    from tests.oxigraph_server import oxigraph_binary
+
+    if engine == "oxigraph":
+        return None if oxigraph_binary() else "the oxigraph binary is missing: pip install oxigraph"
+    return None if jena_available() else JENA_MISSING
+
+
+def _import_servers() -> None:
+    root = str(BENCHMARKS_DIR.parent)  # the tests' server starters, shared with the benchmark
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def on_endpoint(
+    engine: str,
+    work: Path,
+    base: list[str],
+    chosen: dict[str, list[str]],
+    limit: float,
+    repeats: int,
+    build_limit: float,
+) -> dict:
+    """Start the SPARQL server ``engine`` (empty), time ``graphkit push`` of the built store into
+    it, then each chosen command with ``--endpoint``: the analysis runs on the server."""
+    _import_servers()
+    from tests.jena_server import running_jena
+    from tests.oxigraph_server import running_oxigraph
+
+    folder = work / f"server-{engine}"
+    folder.mkdir()
+    starter = running_oxigraph if engine == "oxigraph" else running_jena
+    graphkit = _graphkit()
+    with starter(folder, query_timeout=math.ceil(limit)) as server:
+        described = getattr(server, "engine", "Oxigraph server (oxigraph serve)")
+        label = "Oxigraph server" if engine == "oxigraph" else _short(described)
+        push = [
+            *(*graphkit, "push", *base, "--endpoint", server.store_url),
+            *("--query-endpoint", server.query_url, "--replace"),
+        ]
+        timings = [timed(f"push -> {label}", push, build_limit, work)]
+        for name, args in chosen.items():
+            argv = [*graphkit, *args, "--endpoint", server.query_url]
+            timings.append(timed(f"{name} @ {label}", argv, limit, work, repeats))
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "server": {"engine": engine, "label": label, "described": described},
+        "timings": timings,
+    }
+
+
+def _short(described: str) -> str:
+    return "Fuseki" if "Fuseki" in described else "Jena ARQ"
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -282,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         help="analysis commands to time, comma-separated by name or first word (e.g. "
         "'transfers,stats,network summary'); 'none' times only the build and the engine",
     )
+    parser.add_argument(
+        "--endpoints",
+        default=",".join(ENDPOINTS),
+        help="SPARQL servers to push the graph to and run the commands against, comma-separated "
+        "(oxigraph: the Oxigraph server; jena: Fuseki, else Jena ARQ); 'none' for none",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
     parser.add_argument("--markdown", type=Path, help="also write the table as markdown here")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
@@ -289,6 +398,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     chosen = None if args.commands == "all" else {c.strip() for c in args.commands.split(",")}
+    endpoints = []
+    for engine in filter(None, (e.strip() for e in args.endpoints.split(","))):
+        if engine == "none":
+            continue
+        if engine not in ENDPOINTS:
+            parser.error(f"unknown endpoint {engine!r}; expected {', '.join(ENDPOINTS)} or none")
+        missing = endpoint_available(engine)
+        if missing:
+            print(f"not timed on {engine}: {missing}", file=sys.stderr)
+        else:
+            endpoints.append(engine)
     results = []
     with tempfile.TemporaryDirectory(prefix="graphkit-bench-") as scratch:
         root = args.workdir or Path(scratch)
@@ -298,7 +418,14 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir(parents=True)
             print(f"{rows:,} synthetic rows…", file=sys.stderr, flush=True)
             figures = measure(
-                rows, work, args.limit, args.repeats, args.seed, args.build_limit, chosen
+                rows,
+                work,
+                args.limit,
+                args.repeats,
+                args.seed,
+                args.build_limit,
+                chosen,
+                tuple(endpoints),
             )
             results.append(figures)
             if args.json:  # what is measured so far, in case a later size is stopped
@@ -313,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(plain(lines))
     for r in results:
+        for server in r.get("servers", []):
+            print(f"{r['rows']:,} rows, {server['label']}: {server['described']}")
         for t in r["timings"]:
             if t["note"]:
                 print(f"{r['rows']:,} rows, {t['name']}: {t['note']}")

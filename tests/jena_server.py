@@ -94,7 +94,7 @@ JENA_MISSING = (
 )
 
 
-def _fuseki_command(folder: Path, port: int) -> list[str] | None:
+def _fuseki_command(folder: Path, port: int, query_timeout: int) -> list[str] | None:
     """The command that starts Fuseki, or ``None`` where Maven cannot resolve it offline."""
     classpath = folder / "classpath.txt"
     resolved = subprocess.run(
@@ -110,7 +110,7 @@ def _fuseki_command(folder: Path, port: int) -> list[str] | None:
     return [
         *(java_binary() or "java", "-cp", classpath.read_text(encoding="utf-8").strip()),
         "org.apache.jena.fuseki.main.cmds.FusekiMainCmd",
-        *("--localhost", f"--port={port}", f"--timeout={SERVER_QUERY_TIMEOUT * 1000}"),
+        *("--localhost", f"--port={port}", f"--timeout={query_timeout * 1000}"),
         *("--mem", "--update", "/ds"),
     ]
 
@@ -177,11 +177,11 @@ def _xerces_messages(folder: Path) -> Path:
     return target
 
 
-def _debian_command(folder: Path, port: int) -> list[str]:
+def _debian_command(folder: Path, port: int, query_timeout: int) -> list[str]:
     classpath = ":".join([str(_xerces_messages(folder)), *_debian_jars()])
     return [
         *(java_binary() or "java", "-cp", classpath, str(JENA_DIR / "JenaServer.java")),
-        *(str(port), str(SERVER_QUERY_TIMEOUT)),
+        *(str(port), str(query_timeout)),
     ]
 
 
@@ -194,10 +194,11 @@ def _answers(query_url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_jena(folder: Path) -> Iterator[JenaServer]:
+def running_jena(folder: Path, query_timeout: int = SERVER_QUERY_TIMEOUT) -> Iterator[JenaServer]:
     """Start Fuseki (or, where it has not been fetched, Debian's Jena behind
     ``tests/jena/JenaServer.java``) with an empty in-memory dataset ``/ds``, wait until it
-    answers, and kill it on exit. Its files and log go in ``folder``.
+    answers, and kill it on exit. Its files and log go in ``folder``; a query runs at most
+    ``query_timeout`` seconds.
 
     Raises:
         RuntimeError: Java or Jena is missing, or the server did not start.
@@ -205,10 +206,10 @@ def running_jena(folder: Path) -> Iterator[JenaServer]:
     if not jena_available():
         raise RuntimeError(JENA_MISSING)
     port = free_port()
-    command = _fuseki_command(folder, port) if fuseki_fetched() else None
+    command = _fuseki_command(folder, port, query_timeout) if fuseki_fetched() else None
     engine = f"Apache Jena Fuseki {FUSEKI_VERSION}"
     if command is None:
-        command = _debian_command(folder, port)
+        command = _debian_command(folder, port, query_timeout)
         engine = "Apache Jena ARQ (Debian's libapache-jena-java) behind tests/jena/JenaServer.java"
     log = folder / "server.log"
     with log.open("wb") as output:

@@ -60,9 +60,11 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_oxigraph(folder: Path) -> Iterator[OxigraphServer]:
+def running_oxigraph(
+    folder: Path, query_timeout: int = SERVER_QUERY_TIMEOUT
+) -> Iterator[OxigraphServer]:
     """Start ``oxigraph serve`` with its database in ``folder``, wait until it answers, and
-    kill it on exit.
+    kill it on exit. A query runs at most ``query_timeout`` seconds on it.
 
     Raises:
         RuntimeError: the binary is missing, or the server did not start.
@@ -82,7 +84,7 @@ def running_oxigraph(folder: Path) -> Iterator[OxigraphServer]:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--timeout-s",
-                str(SERVER_QUERY_TIMEOUT),
+                str(query_timeout),
             ],
             stdout=output,
             stderr=subprocess.STDOUT,
