@@ -765,18 +765,11 @@ def style_setting(name: str) -> Any:
     return getattr(graphkit.views.style, name)
 
 
-def visualise_setting(name: str) -> Any:
-    """A constant of :mod:`graphkit.views.visualise` (a light import) for an option's choices."""
-    import graphkit.views.visualise
-
-    return getattr(graphkit.views.visualise, name)
-
-
 @main.command()
 @graph_options()
 @click.option(
     "--view",
-    type=click.Choice(visualise_setting("VIEWS")),
+    type=click.Choice(style_setting("VIEWS")),
     default="full",
     show_default=True,
     help="full: every entity; transfers: cities and the practices that travelled between them; "
@@ -798,7 +791,7 @@ def visualise_setting(name: str) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(visualise_setting("PICTURE_FORMATS")),
+    type=click.Choice(style_setting("PICTURE_FORMATS")),
     default=None,
     help="html: interactive page; svg, png, pdf: static figure for papers [default: from --out's "
     "suffix, else html].",
@@ -813,7 +806,7 @@ def visualise_setting(name: str) -> Any:
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
-    default=visualise_setting("DEFAULT_MAX_NODES"),
+    default=style_setting("DEFAULT_MAX_NODES"),
     show_default=True,
     help="Refuse larger views (they would freeze a browser); narrow them with filters instead.",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,11 +103,30 @@ def test_truncated_database_is_detected_and_rebuilt(mini_dir: Path, tmp_path: Pa
     assert marker(store_dir)["data"] != damaged.name
 
 
-def test_marker_with_another_triple_count_is_not_trusted(mini_dir: Path, tmp_path: Path) -> None:
+def _touch_tables(store_dir: Path) -> None:
+    """Give the store's data files another modification time, their bytes unchanged."""
+    for table in (store_dir / marker(store_dir)["data"]).glob("*.sst"):
+        stat = table.stat()
+        os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_store_files_changed_since_the_build_are_counted_again(
+    mini_dir: Path, tmp_path: Path
+) -> None:
+    """A warm open trusts the count the build recorded only while the store's files are as the
+    build left them; otherwise it counts the triples, and rebuilds when they differ."""
     store_dir, builds = tmp_path / "store", Builds()
     count = len(open_store([mini_dir], store_dir, on_build=builds))
     recorded = marker(store_dir)
-    (store_dir / MARKER).write_text(json.dumps({**recorded, "triples": count + 1}))
+    assert recorded["files"]  # the fingerprint the build recorded
+    # Files touched, same bytes: counted, the count holds, no rebuild.
+    _touch_tables(store_dir)
+    assert len(open_store([mini_dir], store_dir, on_build=builds)) == count
+    assert builds.count == 1
+    assert marker(store_dir)["files"] != recorded["files"]  # the files as found, recorded
+    # Files touched and a marker that records another count: not trusted, rebuilt.
+    (store_dir / MARKER).write_text(json.dumps({**marker(store_dir), "triples": count + 1}))
+    _touch_tables(store_dir)
     assert len(open_store([mini_dir], store_dir, on_build=builds)) == count
     assert builds.count == 2
     assert marker(store_dir)["triples"] == count

@@ -381,6 +381,28 @@ def _kilometres(distance: object) -> str:
     return "" if number is None else f"{number:,} km"
 
 
+_WRAPPED_SPACE = frozenset("\t\n\r\x0b\x0c")
+
+
+def _field_line(value: str, first: str, indent: str, width: int) -> str:
+    """``first`` and ``value`` wrapped to ``width`` columns (later lines start with ``indent``);
+    a value that fits on the line as it is is not handed to textwrap (most do)."""
+    if (
+        value
+        and len(first) + len(value) <= width
+        and value == value.strip()
+        and _WRAPPED_SPACE.isdisjoint(value)
+    ):
+        return first + value
+    return textwrap.fill(
+        value,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    )
+
+
 def transfers_text(table: pd.DataFrame | Iterable[dict[str, Any]], width: int = 100) -> str:
     """A :func:`transfers_table` (or the rows of :func:`transfer_records`) for reading in a
     terminal: one block per transfer.
@@ -425,15 +447,7 @@ def transfers_text(table: pd.DataFrame | Iterable[dict[str, Any]], width: int = 
         for name, value in fields.items():
             if value:
                 first = f"  {name.ljust(FIELD_WIDTH)}"
-                lines.append(
-                    textwrap.fill(
-                        value,
-                        width=max(width, len(first) + 20),
-                        initial_indent=first,
-                        subsequent_indent=indent,
-                        break_on_hyphens=False,
-                    )
-                )
+                lines.append(_field_line(value, first, indent, max(width, len(first) + 20)))
         blocks.append("\n".join(lines))
     return escape_controls("\n\n".join(blocks))
 

@@ -184,6 +184,35 @@ def _read_marker(store_dir: Path) -> dict[str, Any] | None:
     return marker if isinstance(marker, dict) else None
 
 
+# Files a read-only open may write to (RocksDB's own log and lock), left out of the fingerprint.
+_UNSTABLE_FILES = ("LOG", "LOCK")
+
+
+def database_fingerprint(database: Path) -> dict[str, list[int]]:
+    """Each data file of the database folder with its size and modification time: as written
+    by the build, these stay the same for as long as the store is only read."""
+    found = {}
+    for path in sorted(database.iterdir()):
+        if path.name.startswith(_UNSTABLE_FILES) or not path.is_file():
+            continue
+        stat = path.stat()
+        found[path.name] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _write_marker(store_dir: Path, marker: dict[str, Any], *, quiet: bool = False) -> None:
+    """Replace the store's marker at once (never half-written); with ``quiet``, a folder that
+    cannot be written (a store shared read-only) is left as it is."""
+    temporary = store_dir / f"{MARKER}.{uuid.uuid4().hex}.tmp"
+    try:
+        temporary.write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        os.replace(temporary, store_dir / MARKER)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        if not quiet:
+            raise
+
+
 def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
     """The finished store for ``key`` and its database folder, or None if it is missing,
     stale or damaged."""
@@ -201,8 +230,13 @@ def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
     held_here = _hold(database)
     try:
         store = ox.Store.read_only(str(database))
-        if len(store) != marker.get("triples"):
-            raise OSError(f"{database} does not hold the triples its marker records")
+        # Counting the triples reads the whole store; it is needed only when a file is not as
+        # the build left it (damaged, truncated, replaced), which its size or time then shows.
+        fingerprint = database_fingerprint(database)
+        if marker.get("files") != fingerprint:
+            if len(store) != marker.get("triples"):
+                raise OSError(f"{database} does not hold the triples its marker records")
+            _write_marker(store_dir, {**marker, "files": fingerprint}, quiet=True)
     except (OSError, RuntimeError, ValueError):
         if held_here:
             _release(database)
@@ -388,10 +422,14 @@ def _build(
                 written.write_text(content, encoding="utf-8")
                 written.replace(_table_path(database, name))
             building.rename(database)
-            marker = {"key": key, "triples": count, "data": database.name, "graphkit": __version__}
-            temporary = store_dir / f"{MARKER}.{uuid.uuid4().hex}.tmp"
-            temporary.write_text(json.dumps(marker, indent=1), encoding="utf-8")
-            os.replace(temporary, store_dir / MARKER)
+            marker = {
+                "key": key,
+                "triples": count,
+                "data": database.name,
+                "graphkit": __version__,
+                "files": database_fingerprint(database),
+            }
+            _write_marker(store_dir, marker)
         finally:
             shutil.rmtree(building, ignore_errors=True)
         opened = _open_verified(store_dir, key)

@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     import networkx as nx
 
 SEED = 42
+# The views `graphkit visualise` draws (the CLI's choices: kept here, a light import).
+VIEWS = ("full", "transfers", "actors", "cities", "organisations", "ego", "project", "map")
+# What `--out` may end in: an interactive page or a static figure (vector SVG and PDF, 200 dpi PNG).
+PICTURE_FORMATS = ("html", "svg", "png", "pdf")
+DEFAULT_MAX_NODES = 1500
 SIZE_MEASURES = ("degree", "betweenness", "closeness")
 MIN_NODE_SIZE, MAX_NODE_SIZE = 8.0, 30.0
 # Longer names are cut on the canvas (with "…"); tooltips and menus carry them in full.

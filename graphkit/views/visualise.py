@@ -34,11 +34,14 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from graphkit.errors import ViewError
 from graphkit.locations import STATIC_DIR
 from graphkit.views.style import (
+    DEFAULT_MAX_NODES,
     EDGE_LABEL_CHARACTERS,
     FOCUS_TYPES,
+    PICTURE_FORMATS,
     PLAIN_EDGE_COLOR,
     SEED,
     TRANSFER_COLOR,
+    VIEWS,
     edge_items,
     is_transfer,
     node_label,
@@ -54,7 +57,6 @@ if TYPE_CHECKING:
     from pyvis.network import Network
     from rdflib import Graph
 
-VIEWS = ("full", "transfers", "actors", "cities", "organisations", "ego", "project", "map")
 VIEW_TITLES = {
     "full": "Knowledge graph",
     "transfers": "Practice transfers between cities",
@@ -65,9 +67,6 @@ VIEW_TITLES = {
     "project": "Project",
     "map": "Practice transfers on a map of Europe",
 }
-# What `--out` may end in: an interactive page or a static figure (vector SVG and PDF, 200 dpi PNG).
-PICTURE_FORMATS = ("html", "svg", "png", "pdf")
-DEFAULT_MAX_NODES = 1500
 # Above this many nodes the page trades layout polish for speed: no Kamada-Kawai seeding,
 # fewer stabilisation iterations, edges hidden while dragging.
 LARGE_VIEW = 200
