@@ -35,7 +35,7 @@ import pandas as pd
 from rdflib import URIRef
 
 from graphkit.analysis.names import entity_id, name_index
-from graphkit.analysis.transfers import transfer_rows
+from graphkit.analysis.transfers import field_line, transfer_rows
 from graphkit.errors import GraphkitError
 from graphkit.graph.namespaces import GK
 from graphkit.sparql.backends import Queryable, as_backend, select_table
@@ -324,8 +324,6 @@ def partners_text(table: pd.DataFrame, city: str, width: int = 100) -> str:
     """A :func:`partner_cities` table for reading: one block per city with its reasons, wrapped
     to ``width`` columns; ``city`` names the learner where the table does not (its
     ``attrs["city"]``)."""
-    import textwrap
-
     city = str(table.attrs.get("city", city))
     if table.empty:
         return f"No city to suggest for {city}: no other city has practices on its themes."
@@ -336,13 +334,5 @@ def partners_text(table: pd.DataFrame, city: str, width: int = 100) -> str:
         lines.append(f"{row['rank']:>2}. {row['city']}  score {row['score']:.2f}")
         for reason in str(row["reasons"]).split("; "):
             if reason:
-                lines.append(
-                    textwrap.fill(
-                        reason,
-                        width=max(width, 40),
-                        initial_indent="      - ",
-                        subsequent_indent="        ",
-                        break_on_hyphens=False,
-                    )
-                )
+                lines.append(field_line(reason, "      - ", " " * 8, max(width, 40)))
     return "\n".join(lines)

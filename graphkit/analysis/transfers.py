@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graphkit.analysis.geo import city_points, distance_km
 from graphkit.analysis.names import entity_id, local_name, name_index
-from graphkit.data.schema import escape_controls, fold
+from graphkit.data.schema import escape_controls, fits_as_is, fold
 from graphkit.graph.iris import GK_IRI, GKR_IRI
 from graphkit.sparql.backends import Queryable, as_backend, select_result
 
@@ -381,18 +381,10 @@ def _kilometres(distance: object) -> str:
     return "" if number is None else f"{number:,} km"
 
 
-_WRAPPED_SPACE = frozenset("\t\n\r\x0b\x0c")
-
-
-def _field_line(value: str, first: str, indent: str, width: int) -> str:
-    """``first`` and ``value`` wrapped to ``width`` columns (later lines start with ``indent``);
-    a value that fits on the line as it is is not handed to textwrap (most do)."""
-    if (
-        value
-        and len(first) + len(value) <= width
-        and value == value.strip()
-        and _WRAPPED_SPACE.isdisjoint(value)
-    ):
+def field_line(value: str, first: str, indent: str, width: int) -> str:
+    """``first`` and ``value`` wrapped to ``width`` columns, later lines starting with
+    ``indent``: a field of a text block (transfers, partners)."""
+    if fits_as_is(value, width - len(first)):
         return first + value
     return textwrap.fill(
         value,
@@ -447,7 +439,7 @@ def transfers_text(table: pd.DataFrame | Iterable[dict[str, Any]], width: int = 
         for name, value in fields.items():
             if value:
                 first = f"  {name.ljust(FIELD_WIDTH)}"
-                lines.append(_field_line(value, first, indent, max(width, len(first) + 20)))
+                lines.append(field_line(value, first, indent, max(width, len(first) + 20)))
         blocks.append("\n".join(lines))
     return escape_controls("\n\n".join(blocks))
 

@@ -28,6 +28,22 @@ def escape_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
+# What textwrap turns into spaces: text holding none of these, and no space at either end, is
+# laid out by textwrap exactly as it is when it fits the width.
+_WRAPPED_SPACE = frozenset("\t\n\r\x0b\x0c")
+
+
+def fits_as_is(text: str, width: int) -> bool:
+    """Whether textwrap would lay ``text`` out on one line of ``width`` columns unchanged (then
+    callers skip it: wrapping thousands of short cells is most of a table's time)."""
+    return (
+        bool(text)
+        and len(text) <= width
+        and text == text.strip()
+        and (_WRAPPED_SPACE.isdisjoint(text))
+    )
+
+
 def fold(text: str) -> str:
     """A form of a name for matching: NFC, no accents, case-folded, single spaces."""
     if text.isascii():  # nothing to decompose: most names, and every id

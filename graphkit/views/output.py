@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from graphkit.data.schema import escape_controls
+from graphkit.data.schema import escape_controls, fits_as_is
 
 if TYPE_CHECKING:  # pandas is imported where it is used, so `graphkit --help` stays instant.
     import pandas as pd
@@ -112,6 +112,9 @@ def column_widths(
 
 
 def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` as the lines of a ``width``-column cell."""
+    if fits_as_is(text, width):
+        return [text]
     return textwrap.wrap(text, width) or [""]
 
 
