@@ -211,3 +211,34 @@ def test_build_command_writes_the_store(mini_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "kg.ttl")])
     assert result.exit_code == 0, result.output
     assert marker(store_dir)["triples"] == len(Graph().parse(tmp_path / "kg.ttl"))
+
+
+def _same_size_edit(path: Path, settled: bool) -> None:
+    """Change one letter of ``path`` (same size); ``settled``: and date it a minute back, as if
+    edited long before the store last looked at it."""
+    *rows, last = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    cells = last.split(",")
+    cells[1] = cells[1].swapcase()  # the name of the last city: VIENNA for Vienna
+    path.write_text("\n".join([*rows, ",".join(cells)]) + "\n", encoding="utf-8")
+    if settled:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60_000_000_000))
+
+
+@pytest.mark.parametrize("settled", [False, True])
+def test_an_edit_that_keeps_the_size_is_seen(
+    mini_copy: Path, tmp_path: Path, settled: bool
+) -> None:
+    """The store keeps its inputs' digests by size and time, so that a warm start need not read
+    them all; an edit of the same size is still seen, right after the last run (same clock
+    tick) or dated back."""
+    store_dir, builds = tmp_path / "store", Builds()
+    open_store([mini_copy], store_dir, on_build=builds)
+    open_store([mini_copy], store_dir, on_build=builds)
+    assert builds.count == 1
+    target = mini_copy / "cities.csv"
+    _same_size_edit(target, settled=settled)
+    store = open_store([mini_copy], store_dir, on_build=builds)
+    assert builds.count == 2
+    assert input_key([mini_copy]) == marker(store_dir)["key"]
+    assert len(store) > 0

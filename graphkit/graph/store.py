@@ -28,6 +28,7 @@ import io
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -82,18 +83,49 @@ def default_store_dir(folders: Sequence[Path | str] | None = None) -> Path:
     return cache_dir() / "store" / hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
 
 
-def input_key(folders: Sequence[Path | str] | None = None) -> str:
+# A file's digest is taken from the record of an earlier run only if the file was last changed
+# this many nanoseconds before that record was made (a change within the same tick of the
+# file system's clock could otherwise keep its size and time).
+_SETTLED_NS = 2_000_000_000
+DIGESTS = "input-digests.json"
+
+
+def _file_digest(path: Path, known: Mapping[str, Any], found: dict[str, list]) -> str:
+    """The SHA-256 of ``path``'s bytes; from ``known`` (path -> [size, mtime_ns, recorded_ns,
+    digest]) where the file's size and time are those recorded and were settled when it was
+    recorded. The entry used or made goes into ``found``."""
+    stat = path.stat()
+    entry = known.get(str(path))
+    if not (
+        isinstance(entry, list)
+        and len(entry) == 4
+        and entry[:2] == [stat.st_size, stat.st_mtime_ns]
+        and isinstance(entry[2], int)
+        and stat.st_mtime_ns < entry[2] - _SETTLED_NS
+    ):
+        with path.open("rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").hexdigest()
+        entry = [stat.st_size, stat.st_mtime_ns, time.time_ns(), content]
+    found[str(path)] = entry
+    return str(entry[3])
+
+
+def input_key(
+    folders: Sequence[Path | str] | None = None, known: dict[str, list] | None = None
+) -> str:
     """The content hash the store of ``folders`` is keyed by.
 
     It covers every CSV and source text of every folder (names and bytes, in folder order), the
     ontology and vocabulary files, the graphkit version and the code of the builder modules.
+    ``known``: the files' digests from an earlier run, by path with their size and modification
+    time; a file whose size or time differs is read again. It is replaced by the entries of the
+    files read now.
     """
     digest = hashlib.sha256(f"graphkit-store {STORE_FORMAT} {__version__}\n".encode())
+    found: dict[str, list] = {}
 
     def add(label: str, path: Path) -> None:
-        with path.open("rb") as handle:
-            content = hashlib.file_digest(handle, "sha256").hexdigest()
-        digest.update(f"{label}\t{content}\n".encode())
+        digest.update(f"{label}\t{_file_digest(path, known or {}, found)}\n".encode())
 
     for name in BUILDER_MODULES:
         add(f"code/{name}", PACKAGE_DIR / name)
@@ -109,6 +141,9 @@ def input_key(folders: Sequence[Path | str] | None = None) -> str:
         if sources.is_dir():
             for path in sorted(p for p in sources.rglob("*") if p.is_file()):
                 add(f"source/{path.relative_to(sources).as_posix()}", path)
+    if known is not None:
+        known.clear()
+        known.update(found)
     return digest.hexdigest()
 
 
@@ -388,7 +423,7 @@ def open_store_database(
         store_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the store folder {store_dir}: {exc}") from exc
-    key = input_key(paths)
+    key = _input_key_recorded(paths, store_dir)
     opened = _open_verified(store_dir, key)
     if opened is not None:
         return opened
@@ -396,6 +431,29 @@ def open_store_database(
         return _build(store_dir, key, paths, dataset, on_build, tables or {})
     except OSError as exc:
         raise StoreError(f"cannot write the graph store in {store_dir}: {exc}") from exc
+
+
+def _input_key_recorded(paths: tuple[Path, ...], store_dir: Path) -> str:
+    """:func:`input_key`, with the digests of unchanged files taken from the record kept in
+    ``store_dir`` (brought up to date there when a file was read again)."""
+    record = store_dir / DIGESTS
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    before = dict(known)
+    key = input_key(paths, known)
+    if known != before:
+        with contextlib.suppress(OSError):  # only a record: a read-only folder goes without
+            temporary = store_dir / f"{DIGESTS}.{uuid.uuid4().hex}.tmp"
+            try:
+                temporary.write_text(json.dumps(known), encoding="utf-8")
+                os.replace(temporary, record)
+            finally:
+                temporary.unlink(missing_ok=True)
+    return key
 
 
 def _build(
