@@ -318,7 +318,7 @@ def table(results: list[dict]) -> list[list[str]]:
         header += [f"{size}: s", "x start", "x engine", "MB"]
     pairs = list(itertools.pairwise(results))
     header += [f"growth {a['rows']:,}->{b['rows']:,}" for a, b in pairs]
-    names = [t["name"] for t in results[0]["timings"]]
+    names = list(dict.fromkeys(t["name"] for r in results for t in r["timings"]))
     rows = []
     for name in names:
         row = [name]
@@ -391,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
         help="SPARQL servers to push the graph to and run the commands against, comma-separated "
         "(oxigraph: the Oxigraph server; jena: Fuseki, else Jena ARQ); 'none' for none",
     )
+    parser.add_argument(
+        "--endpoint-max-rows",
+        type=int,
+        default=None,
+        help="time the servers only at sizes up to this many rows [default: every size]",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
     parser.add_argument("--markdown", type=Path, help="also write the table as markdown here")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
@@ -425,7 +431,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.seed,
                 args.build_limit,
                 chosen,
-                tuple(endpoints),
+                tuple(endpoints)
+                if args.endpoint_max_rows is None or rows <= args.endpoint_max_rows
+                else (),
             )
             results.append(figures)
             if args.json:  # what is measured so far, in case a later size is stopped
