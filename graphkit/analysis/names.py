@@ -9,14 +9,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from graphkit.data.schema import fold
 from graphkit.errors import AmbiguousNameError, UnknownNameError
 from graphkit.graph.iris import GK_IRI, GKR_IRI, NAMESPACE_IRIS, RDFS_LABEL
-from graphkit.sparql.backends import Queryable, select_result
+from graphkit.sparql.backends import Queryable, as_backend, select_result
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -31,6 +31,9 @@ NAME_PROPERTIES = (
     GK_IRI + "acronym",
 )
 _CITATION = GK_IRI + "Citation"
+# The name of the index of every data entity kept beside the persistent store (see
+# graphkit.knowledge_graph.KEPT_TABLES), so that a name is found without reading every name.
+KEPT_INDEX = "name-index"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,35 @@ class NameIndex:
                 name, [(entity_id(e), self.display[e], self.classes[e]) for e in sorted(found)]
             )
         return next(iter(found))
+
+    def content(self) -> dict[str, Any]:
+        """The index as JSON-ready content, read back by :func:`name_index` (see
+        :data:`KEPT_INDEX`)."""
+        return {
+            "keys": {key: sorted(found) for key, found in self.keys.items()},
+            "display": self.display,
+            "classes": self.classes,
+        }
+
+
+def _kept_index(content: Mapping[str, Any], classes: Iterable[str] | None, kind: str) -> NameIndex:
+    """The :class:`NameIndex` of :meth:`NameIndex.content`, of the entities of ``classes`` only
+    (IRIs; every data entity has one class)."""
+    kept = content["classes"]
+    if classes is None:
+        chosen = None
+    else:
+        wanted = {str(c).removeprefix(GK_IRI) for c in classes}
+        chosen = {entity for entity, cls in kept.items() if cls in wanted}
+    keys = {}
+    for key, found in content["keys"].items():
+        entities = frozenset(found if chosen is None else (e for e in found if e in chosen))
+        if entities:
+            keys[key] = entities
+    if chosen is None:
+        return NameIndex(keys, content["display"], kept, kind)
+    display = content["display"]
+    return NameIndex(keys, {e: display[e] for e in chosen}, {e: kept[e] for e in chosen}, kind)
 
 
 def local_name(term: str) -> str:
@@ -107,7 +139,12 @@ def name_index(
     """Index the names of the entities of ``classes`` (IRIs; default: every data entity) of
     ``graph`` (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`),
     read as rows with the SELECT queries ``graphkit/queries/tables/entity-classes.rq`` and
-    ``entity-names.rq``."""
+    ``entity-names.rq``, or from the index kept beside the persistent store (:data:`KEPT_INDEX`)."""
+    graph = as_backend(graph)
+    kept_content = getattr(graph, "kept_content", None)
+    kept = kept_content(KEPT_INDEX) if kept_content is not None else None
+    if kept is not None:
+        return _kept_index(kept, classes, kind)
     names: dict[str, list[tuple[str, str]]] = {}
     for entity, prop, name in select_result(graph, "entity-names").records():
         if str(entity).startswith(GKR_IRI) and name is not None and str(name):
