@@ -7,7 +7,7 @@ Matching ignores case, accents and spacing, so "kosice", "KOŠICE" and "Kassa" a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,8 @@ NAME_PROPERTIES = (
 )
 _CITATION = GK_IRI + "Citation"
 # The name of the index of every data entity kept beside the persistent store (see
-# graphkit.knowledge_graph.KEPT_TABLES), so that a name is found without reading every name.
+# graphkit.knowledge_graph.KEPT_TABLES), so that a name is found without reading every name;
+# "name-index-City" is the index of the cities alone, kept too (paths resolves only cities).
 KEPT_INDEX = "name-index"
 
 
@@ -40,7 +41,7 @@ KEPT_INDEX = "name-index"
 class NameIndex:
     """Folded names of entities (their IRIs as text), for fast repeated look-ups."""
 
-    keys: dict[str, frozenset[str]]
+    keys: Mapping[str, Collection[str]]
     display: dict[str, str]
     classes: dict[str, str]
     kind: str
@@ -87,17 +88,14 @@ def _kept_index(content: Mapping[str, Any], classes: Iterable[str] | None, kind:
     (IRIs; every data entity has one class)."""
     kept = content["classes"]
     if classes is None:
-        chosen = None
-    else:
-        wanted = {str(c).removeprefix(GK_IRI) for c in classes}
-        chosen = {entity for entity, cls in kept.items() if cls in wanted}
+        return NameIndex(content["keys"], content["display"], kept, kind)
+    wanted = {str(c).removeprefix(GK_IRI) for c in classes}
+    chosen = {entity for entity, cls in kept.items() if cls in wanted}
     keys = {}
     for key, found in content["keys"].items():
-        entities = frozenset(found if chosen is None else (e for e in found if e in chosen))
+        entities = [e for e in found if e in chosen]
         if entities:
             keys[key] = entities
-    if chosen is None:
-        return NameIndex(keys, content["display"], kept, kind)
     display = content["display"]
     return NameIndex(keys, {e: display[e] for e in chosen}, {e: kept[e] for e in chosen}, kind)
 
@@ -141,16 +139,22 @@ def name_index(
     read as rows with the SELECT queries ``graphkit/queries/tables/entity-classes.rq`` and
     ``entity-names.rq``, or from the index kept beside the persistent store (:data:`KEPT_INDEX`)."""
     graph = as_backend(graph)
+    classes = None if classes is None else [str(c) for c in classes]
     kept_content = getattr(graph, "kept_content", None)
-    kept = kept_content(KEPT_INDEX) if kept_content is not None else None
-    if kept is not None:
-        return _kept_index(kept, classes, kind)
+    if kept_content is not None:
+        if classes is not None and len(classes) == 1 and classes[0].startswith(GK_IRI):
+            own = kept_content(f"{KEPT_INDEX}-{classes[0].removeprefix(GK_IRI)}")
+            if own is not None:
+                return _kept_index(own, None, kind)
+        kept = kept_content(KEPT_INDEX)
+        if kept is not None:
+            return _kept_index(kept, classes, kind)
     names: dict[str, list[tuple[str, str]]] = {}
     for entity, prop, name in select_result(graph, "entity-names").records():
         if str(entity).startswith(GKR_IRI) and name is not None and str(name):
             names.setdefault(str(entity), []).append((str(prop), str(name)))
     entities: dict[str, tuple[str, str, list[str]]] = {}
-    for cls in list(classes) if classes is not None else [None]:
+    for cls in classes if classes is not None else [None]:
         bindings = {"class": ox.NamedNode(str(cls))} if cls is not None else None
         for entity, found_class in select_result(graph, "entity-classes", bindings).records():
             iri = str(entity)
