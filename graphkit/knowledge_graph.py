@@ -85,8 +85,34 @@ def _transfer_rows_of(store: ox.Store) -> pd.DataFrame:
     return transfer_rows(StoreBackend(store, "the store being built"))
 
 
-# Tables the persistent store keeps beside its database, so warm commands need not ask again.
-KEPT_TABLES: dict[str, Callable[[ox.Store], pd.DataFrame]] = {"transfer-rows": _transfer_rows_of}
+def _participation_of(store: ox.Store) -> dict[str, Any]:
+    """Who took part in which project or event, in a freshly built store, kept beside it."""
+    from graphkit.analysis.transfers import PARTICIPATION_COLUMNS, participation_records
+    from graphkit.sparql.backends import StoreBackend
+
+    rows = participation_records(StoreBackend(store, "the store being built"))
+    return {"columns": PARTICIPATION_COLUMNS, "rows": rows}
+
+
+def _name_index_of(store: ox.Store, cls: str | None = None) -> dict[str, Any]:
+    """The names of every entity (or of the class ``cls``) of a freshly built store, kept
+    beside it."""
+    from graphkit.analysis.names import name_index
+    from graphkit.graph.iris import GK_IRI
+    from graphkit.sparql.backends import StoreBackend
+
+    backend = StoreBackend(store, "the store being built")
+    return name_index(backend, None if cls is None else [GK_IRI + cls]).content()
+
+
+# What the persistent store keeps beside its database, so warm commands need not ask again:
+# the transfer table, who took part in what (both for transfers and paths) and the name index.
+KEPT_TABLES: dict[str, Callable[[ox.Store], Any]] = {
+    "transfer-rows": _transfer_rows_of,
+    "participation": _participation_of,
+    "name-index": _name_index_of,
+    "name-index-City": functools.partial(_name_index_of, cls="City"),
+}
 
 
 @dataclass(frozen=True)
@@ -292,7 +318,7 @@ class KnowledgeGraph:
         :func:`graphkit.analysis.transfers.transfer_paths`."""
         from graphkit.analysis.transfers import transfer_paths
 
-        return transfer_paths(self.graph("paths"), origin, target)
+        return transfer_paths(self.backend, origin, target)
 
     def cascades(self) -> pd.DataFrame:
         """Practice adoption cascades; see :func:`graphkit.analysis.transfers.cascades`."""

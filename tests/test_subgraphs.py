@@ -6,6 +6,8 @@ each analysis runs, with its options, on that subgraph and on the whole graph of
 (the bundled data, the TESTNET and CHAINS fixtures, the Valmora example next to the bundled
 data, and a synthetic programme database), and the answers must be the same: tables, networks
 (node and edge order and attributes), routes, explanations, views, exported files and errors.
+Paths read rows, not a subgraph: read from the tables kept beside the store they must be the
+same as on the whole graph.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
+import graphkit
 from benchmarks.synth import generate
 from graphkit.analysis import names, network, transfers
 from graphkit.analysis.explain import explain
@@ -38,7 +41,7 @@ from graphkit.graph.namespaces import GK, GKR
 from graphkit.graph.store import open_store
 from graphkit.graph.terms import to_rdflib
 from graphkit.locations import DATASETS_DIR
-from graphkit.sparql.backends import SUBGRAPHS_DIR, subgraph, subgraph_names
+from graphkit.sparql.backends import SUBGRAPHS_DIR, Backend, subgraph, subgraph_names
 from graphkit.sparql.checked import check_query
 from graphkit.views.export import NETWORK_FORMATS, export_files
 from graphkit.views.visualise import render_html, select_view
@@ -59,8 +62,8 @@ NETWORK_SUBGRAPHS = {
 class Data:
     """One dataset: its store, its whole graph, its subgraphs and memoised analyses."""
 
-    def __init__(self, name: str, folders: list[Path]) -> None:
-        self.name, self.folders = name, folders
+    def __init__(self, name: str, folders: list[Path], store_dir: Path) -> None:
+        self.name, self.folders, self.store_dir = name, folders, store_dir
         self._memo: dict[Any, Any] = {}
 
     @functools.cached_property
@@ -68,6 +71,12 @@ class Data:
         # The default store folder is in the session's private cache (conftest.py), so the
         # CLI tests reuse these stores.
         return open_store(self.folders)
+
+    @functools.cached_property
+    def kept(self) -> Backend:
+        """The store as commands open it: with the tables it keeps beside it when it is built
+        (in a folder of its own, so that it is built here with them)."""
+        return graphkit.open(self.folders, bundled=False, store=self.store_dir).backend
 
     @functools.cached_property
     def full(self) -> Graph:
@@ -137,7 +146,7 @@ def all_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Data]:
         "valmora": [DATASETS_DIR, DATASETS_DIR / "examples" / "valmora"],
         "synthetic": [synthetic],
     }
-    return {name: Data(name, paths) for name, paths in folders.items()}
+    return {name: Data(name, paths, root / f"{name}-store") for name, paths in folders.items()}
 
 
 @pytest.fixture(params=DATASETS)
@@ -192,7 +201,6 @@ def test_there_is_a_subgraph_query_for_each_analysis_and_names() -> None:
         "names",
         "transfers",
         "transfer-network",
-        "paths",
         "actors",
         "explain",
         "everything",
@@ -200,13 +208,12 @@ def test_there_is_a_subgraph_query_for_each_analysis_and_names() -> None:
 
 
 # Shares of the synthetic programme database (about 22,000 triples) that each subgraph may
-# fetch; measured: transfers 12%, transfer-network 7%, actors 26%, paths 21%, explain well under
-# 1%. At 1M triples the shares are about the same.
+# fetch; measured: transfers 12%, transfer-network 7%, actors 26%, explain well under 1%. At
+# 1M triples the shares are about the same.
 LARGEST_SHARE = {
     "transfers": 0.2,
     "transfer-network": 0.12,
     "actors": 0.35,
-    "paths": 0.3,
 }
 
 
@@ -425,10 +432,13 @@ def city_pairs(data: Data) -> list[tuple[str, str]]:
     return pairs
 
 
-def test_paths_between_cities_are_the_same_on_the_paths_subgraph(data: Data) -> None:
+# Paths read rows (queries/tables/), or the tables kept beside the persistent store: both the same.
+def test_paths_between_cities_are_the_same_from_the_tables_kept_beside_the_store(
+    data: Data,
+) -> None:
     for origin, target in city_pairs(data):
         expected = transfer_paths(data.full, origin, target)
-        found = transfer_paths(data.sub("paths"), origin, target)
+        found = transfer_paths(data.kept, origin, target)
         assert found == expected
         assert found.text() == expected.text()
         assert_same(found.frame(), expected.frame())
@@ -444,22 +454,24 @@ def test_paths_between_cities_are_the_same_on_the_paths_subgraph(data: Data) -> 
         ("Gijón", "Ávila", "none"),
     ],
 )
-def test_chains_paths_of_every_kind_are_the_same_on_the_paths_subgraph(
+def test_chains_paths_of_every_kind_are_the_same_from_the_tables_kept_beside_the_store(
     all_data: dict[str, Data], origin: str, target: str, kind: str
 ) -> None:
     # The answers derived by hand in tests/data/chains/README.md.
     data = all_data["chains"]
-    found = transfer_paths(data.sub("paths"), origin, target)
+    found = transfer_paths(data.kept, origin, target)
     assert found.kind == kind
     assert found == transfer_paths(data.full, origin, target)
 
 
-def test_paths_name_errors_are_the_same_on_the_paths_subgraph(data: Data) -> None:
+def test_paths_name_errors_are_the_same_from_the_tables_kept_beside_the_store(
+    data: Data,
+) -> None:
     city = next(iter(data.transfer_network().nodes(data="label")))[1]
     for origin, target in ((city, "Atlantis"), (city[:-1] + "x", city), (city, city)):
         expected = outcome(transfer_paths, data.full, origin, target)
         assert isinstance(expected, tuple)
-        assert outcome(transfer_paths, data.sub("paths"), origin, target) == expected
+        assert outcome(transfer_paths, data.kept, origin, target) == expected
 
 
 # --- explain --------------------------------------------------------------------------------

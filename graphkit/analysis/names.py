@@ -7,16 +7,16 @@ Matching ignores case, accents and spacing, so "kosice", "KOŠICE" and "Kassa" a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from graphkit.data.schema import fold
 from graphkit.errors import AmbiguousNameError, UnknownNameError
 from graphkit.graph.iris import GK_IRI, GKR_IRI, NAMESPACE_IRIS, RDFS_LABEL
-from graphkit.sparql.backends import Queryable, select_result
+from graphkit.sparql.backends import Queryable, as_backend, select_result
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -31,13 +31,17 @@ NAME_PROPERTIES = (
     GK_IRI + "acronym",
 )
 _CITATION = GK_IRI + "Citation"
+# The name of the index of every data entity kept beside the persistent store (see
+# graphkit.knowledge_graph.KEPT_TABLES), so that a name is found without reading every name;
+# "name-index-City" is the index of the cities alone, kept too (paths resolves only cities).
+KEPT_INDEX = "name-index"
 
 
 @dataclass(frozen=True)
 class NameIndex:
     """Folded names of entities (their IRIs as text), for fast repeated look-ups."""
 
-    keys: dict[str, frozenset[str]]
+    keys: Mapping[str, Collection[str]]
     display: dict[str, str]
     classes: dict[str, str]
     kind: str
@@ -68,6 +72,32 @@ class NameIndex:
                 name, [(entity_id(e), self.display[e], self.classes[e]) for e in sorted(found)]
             )
         return next(iter(found))
+
+    def content(self) -> dict[str, Any]:
+        """The index as JSON-ready content, read back by :func:`name_index` (see
+        :data:`KEPT_INDEX`)."""
+        return {
+            "keys": {key: sorted(found) for key, found in self.keys.items()},
+            "display": self.display,
+            "classes": self.classes,
+        }
+
+
+def _kept_index(content: Mapping[str, Any], classes: Iterable[str] | None, kind: str) -> NameIndex:
+    """The :class:`NameIndex` of :meth:`NameIndex.content`, of the entities of ``classes`` only
+    (IRIs; every data entity has one class)."""
+    kept = content["classes"]
+    if classes is None:
+        return NameIndex(content["keys"], content["display"], kept, kind)
+    wanted = {str(c).removeprefix(GK_IRI) for c in classes}
+    chosen = {entity for entity, cls in kept.items() if cls in wanted}
+    keys = {}
+    for key, found in content["keys"].items():
+        entities = [e for e in found if e in chosen]
+        if entities:
+            keys[key] = entities
+    display = content["display"]
+    return NameIndex(keys, {e: display[e] for e in chosen}, {e: kept[e] for e in chosen}, kind)
 
 
 def local_name(term: str) -> str:
@@ -107,13 +137,24 @@ def name_index(
     """Index the names of the entities of ``classes`` (IRIs; default: every data entity) of
     ``graph`` (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`),
     read as rows with the SELECT queries ``graphkit/queries/tables/entity-classes.rq`` and
-    ``entity-names.rq``."""
+    ``entity-names.rq``, or from the index kept beside the persistent store (:data:`KEPT_INDEX`)."""
+    graph = as_backend(graph)
+    classes = None if classes is None else [str(c) for c in classes]
+    kept_content = getattr(graph, "kept_content", None)
+    if kept_content is not None:
+        if classes is not None and len(classes) == 1 and classes[0].startswith(GK_IRI):
+            own = kept_content(f"{KEPT_INDEX}-{classes[0].removeprefix(GK_IRI)}")
+            if own is not None:
+                return _kept_index(own, None, kind)
+        kept = kept_content(KEPT_INDEX)
+        if kept is not None:
+            return _kept_index(kept, classes, kind)
     names: dict[str, list[tuple[str, str]]] = {}
     for entity, prop, name in select_result(graph, "entity-names").records():
         if str(entity).startswith(GKR_IRI) and name is not None and str(name):
             names.setdefault(str(entity), []).append((str(prop), str(name)))
     entities: dict[str, tuple[str, str, list[str]]] = {}
-    for cls in list(classes) if classes is not None else [None]:
+    for cls in classes if classes is not None else [None]:
         bindings = {"class": ox.NamedNode(str(cls))} if cls is not None else None
         for entity, found_class in select_result(graph, "entity-classes", bindings).records():
             iri = str(entity)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -32,7 +32,6 @@ from graphkit.sparql.backends import Queryable, as_backend, select_result
 # networkx, pandas and rdflib are imported by the functions that use them: the transfer table
 # of a store is read as plain rows, so `graphkit transfers` starts without them.
 if TYPE_CHECKING:
-    import networkx as nx
     import pandas as pd
     from rdflib import Graph
 
@@ -85,10 +84,6 @@ def short_name(graph: Graph, entity_id_: str) -> str:
         return ""
     iri = GKR[entity_id_]
     return str(graph.value(iri, GK.acronym) or graph.value(iri, SKOS.prefLabel) or entity_id_)
-
-
-def _resolve(graph: Graph, name: str, cls: str, kind: str) -> str:
-    return entity_id(name_index(graph, [GK_IRI + cls], kind).resolve_iri(name))
 
 
 class TransferFilters(TypedDict, total=False):
@@ -207,9 +202,7 @@ def transfer_records(
                 f"{of} has no coordinates (no GeoNames id: see its note), so no distance from "
                 "it can be measured."
             )
-    kept_records = getattr(backend, "kept_records", None)  # the persistent store keeps the rows
-    kept = kept_records("transfer-rows") if kept_records is not None else None
-    rows = kept[1] if kept is not None else transfer_row_records(backend)
+    rows = _transfer_rows(backend)
 
     def near(row: dict[str, Any]) -> bool:
         if within_km is None:
@@ -301,6 +294,13 @@ def transfer_rows(backend: Queryable) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(transfer_row_records(backend), columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+
+
+def _transfer_rows(backend: Queryable) -> list[dict[str, Any]]:
+    """:func:`transfer_row_records`, as kept beside the persistent store if it is one."""
+    kept_records = getattr(backend, "kept_records", None)
+    kept = kept_records("transfer-rows") if kept_records is not None else None
+    return kept[1] if kept is not None else transfer_row_records(backend)
 
 
 def transfer_row_records(backend: Queryable) -> list[dict[str, Any]]:
@@ -538,78 +538,254 @@ class Paths:
         return frame
 
 
-def _time_respecting(years: list[int | None]) -> bool:
-    known = [y for y in years if y is not None]
-    return known == sorted(known)
+def _transfer_hops(backend: Queryable) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The transfers leaving each city, by receiving city, as :func:`transfer_row_records`
+    rows (kept beside the persistent store, else read), in the order in which
+    :func:`_transfer_routes` tries them: transfers by id, each city's neighbours by their first
+    transfer (the order of a networkx ``MultiDiGraph`` built transfer by transfer)."""
+    leaving: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for row in sorted(_transfer_rows(backend), key=lambda row: row["transfer"]):
+        if row["origin_id"] and row["target_id"]:
+            leaving.setdefault(row["origin_id"], {}).setdefault(row["target_id"], []).append(row)
+    return leaving
 
 
-def _transfer_routes(graph: Graph, origin: str, target: str) -> list[Route]:
-    import networkx as nx
+def _hops_to(leaving: dict[str, dict[str, list[dict[str, Any]]]], target: str) -> dict[str, int]:
+    """The fewest transfers from each city to ``target`` (up to :data:`MAX_CHAIN_HOPS`),
+    ignoring years: a bound that spares the search cities from which ``target`` is too far."""
+    entering: dict[str, list[str]] = {}
+    for origin, targets in leaving.items():
+        for city in targets:
+            entering.setdefault(city, []).append(origin)
+    hops = {target: 0}
+    frontier = [target]
+    for step in range(1, MAX_CHAIN_HOPS + 1):
+        frontier = [c for city in frontier for c in entering.get(city, ()) if c not in hops]
+        for city in frontier:
+            hops.setdefault(city, step)
+    return hops
 
-    from graphkit.analysis.network import transfer_graph
 
-    tg = transfer_graph(graph)
-    if origin not in tg or target not in tg:
-        return []
-    routes = []
-    chains = nx.all_simple_edge_paths(tg, origin, target, cutoff=MAX_CHAIN_HOPS)
-    for chain in chains:
-        edges = [tg.edges[e] for e in chain]
-        if not _time_respecting([e["year"] for e in edges]):
+def _transfer_routes(backend: Queryable, origin: str, target: str) -> list[Route]:
+    """The time-respecting chains of transfers from ``origin`` to ``target``, shortest first
+    (then by their text; chains that read the same keep the order of networkx's
+    ``all_simple_edge_paths``, which this search follows), at most :data:`MAX_ROUTES`."""
+    leaving = _transfer_hops(backend)
+    hops_to = _hops_to(leaving, target)
+    far = MAX_CHAIN_HOPS + 1
+
+    def chains(
+        city: str,
+        visited: frozenset[str],
+        chain: tuple[dict[str, Any], ...],
+        latest: int | None,
+        left: int,
+    ) -> Iterator[tuple[dict[str, Any], ...]]:
+        """The chains of exactly ``left`` more transfers from ``city`` to ``target``."""
+        for next_city, transfers in leaving.get(city, {}).items():
+            if next_city in visited or hops_to.get(next_city, far) > left - 1:
+                continue
+            for row in transfers:
+                year = _year_number(row["year"])
+                if year is not None and latest is not None and year < latest:
+                    continue  # a chain never goes back in time
+                if next_city == target:
+                    if left == 1:  # a chain ends at the target: it goes on through no other
+                        yield (*chain, row)
+                else:
+                    yield from chains(
+                        next_city,
+                        visited | {next_city},
+                        (*chain, row),
+                        latest if year is None else year,
+                        left - 1,
+                    )
+
+    routes: list[Route] = []
+    for length in range(1, MAX_CHAIN_HOPS + 1):
+        if hops_to.get(origin, far) > length:
             continue
-        hops = tuple(
-            Hop(
-                source=u,
-                source_label=tg.nodes[u]["label"],
-                link=_transfer_link(graph, facts),
-                target=v,
-                target_label=tg.nodes[v]["label"],
-                forward=True,
-                via=facts["transfer"],
-                year=facts["year"],
-                document=facts["source"],
-            )
-            for (u, v, _), facts in zip(chain, edges, strict=True)
-        )
-        routes.append(Route("transfer chain", hops))
-    routes.sort(key=lambda r: (len(r.hops), r.text()))
+        found = [
+            Route("transfer chain", tuple(_transfer_hop(row) for row in chain))
+            for chain in chains(origin, frozenset({origin}), (), None, length)
+        ]
+        routes.extend(sorted(found, key=Route.text))
+        if len(routes) >= MAX_ROUTES:
+            break  # every longer chain would come after these
     return routes[:MAX_ROUTES]
 
 
-def _transfer_link(graph: Graph, facts: dict) -> str:
-    details = [short_name(graph, facts["project_id"]), str(facts["year"] or "")]
+def _transfer_hop(row: dict[str, Any]) -> Hop:
+    year = _year_number(row["year"])
+    details = [_text(row["project"]), str(year or "")]
     shown = ", ".join(d for d in details if d)
-    return f"{facts['practice']} ({shown})" if shown else facts["practice"]
+    practice = _text(row["practice"])
+    return Hop(
+        source=row["origin_id"],
+        source_label=_text(row["origin"]),
+        link=f"{practice} ({shown})" if shown else practice,
+        target=row["target_id"],
+        target_label=_text(row["target"]),
+        forward=True,
+        via=row["transfer"],
+        year=year,
+        document=_text(row["source"]),
+    )
 
 
-def _connection_routes(graph: Graph, origin: str, target: str) -> list[Route]:
-    import networkx as nx
+PARTICIPATION_COLUMNS = [
+    "actor",
+    "actor_name",
+    "group",
+    "group_name",
+    "group_year",
+    "role",
+    "source",
+]
 
-    from graphkit.analysis.network import actor_graph, year_of
-    from graphkit.graph.namespaces import GK, GKR
 
-    actors = actor_graph(graph)
-    if origin not in actors or target not in actors or not nx.has_path(actors, origin, target):
+def participation_records(backend: Queryable) -> list[dict[str, Any]]:
+    """Who took part in which project or event: the links of
+    :func:`graphkit.analysis.network.actor_graph`, read with ``tables/participation.rq``.
+
+    Returns:
+        One mapping of :data:`PARTICIPATION_COLUMNS` per link and role: ``actor`` (a city,
+        organisation or person) and ``group`` (a project or event) are ids; ``actor_name``
+        its label, ``group_name`` a project's acronym or preferred label, an event's label;
+        ``group_year`` the year it started; ``role`` the role's label ("member" where a
+        membership gives none); ``source`` the locator of the row's source.
+    """
+    rows = []
+    for row in select_result(backend, "participation").dicts():
+        group = _id(row["group"])
+        project = _text(row["group_class"]) == GK_IRI + "Project"
+        role = _text(row["role"])
+        rows.append(
+            {
+                "actor": _id(row["actor"]),
+                "actor_name": _label(row["actor"], row["actor_label"]),
+                "group": group,
+                "group_name": _text(row["group_acronym"]) or _text(row["group_pref_label"]) or group
+                if project
+                else _label(row["group"], row["group_label"]),
+                "group_year": _year(row["group_date"]),
+                "role": _text(row["role_label"])
+                or (local_name(role).replace("_", " ") if role else "member"),
+                "source": _text(row["source_id"]) or _id(row["source"]),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class _Participation:
+    """:func:`participation_records` as a bipartite graph: the neighbours of every actor,
+    project and event (sorted ids, the order of networkx's ``actor_graph``), each link's roles
+    and sources by (actor, group), the names of all and the years of projects and events."""
+
+    neighbours: dict[str, list[str]]
+    links: dict[tuple[str, str], tuple[set[str], set[str]]]
+    names: dict[str, str]
+    actors: set[str]
+    years: dict[str, int | None]
+
+    @classmethod
+    def of(cls, backend: Queryable) -> _Participation:
+        """The participation of ``backend``, as kept beside the persistent store, else read."""
+        kept_records = getattr(backend, "kept_records", None)
+        kept = kept_records("participation") if kept_records is not None else None
+        rows = kept[1] if kept is not None else participation_records(backend)
+        links: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+        names: dict[str, str] = {}
+        actors: set[str] = set()
+        years: dict[str, int | None] = {}
+        for row in rows:
+            actor, group = row["actor"], row["group"]
+            roles, sources = links.setdefault((actor, group), (set(), set()))
+            roles.add(row["role"])
+            sources.add(row["source"])
+            names[actor], names[group] = row["actor_name"], row["group_name"]
+            actors.add(actor)
+            years[group] = _year_number(row["group_year"])
+        neighbours: dict[str, list[str]] = {}
+        for actor, group in sorted(links):
+            neighbours.setdefault(actor, []).append(group)
+            neighbours.setdefault(group, []).append(actor)
+        return cls(neighbours, links, names, actors, years)
+
+
+def _shortest_paths(
+    neighbours: dict[str, list[str]], origin: str, target: str
+) -> Iterator[list[str]]:
+    """Every shortest path from ``origin`` to ``target``, in the order of networkx's
+    ``all_shortest_paths`` (a breadth-first search recording each node's predecessors, then
+    the paths walked back from the target)."""
+    level = {origin: 0}
+    before: dict[str, list[str]] = {origin: []}
+    frontier = [origin]
+    depth = 0
+    while frontier and target not in level:
+        depth += 1
+        reached = []
+        for node in frontier:
+            for other in neighbours.get(node, ()):
+                if other not in level:
+                    level[other] = depth
+                    before[other] = [node]
+                    reached.append(other)
+                elif level[other] == depth:
+                    before[other].append(node)
+        frontier = reached
+    if target not in level:
+        return
+    seen = {target}
+    stack = [[target, 0]]
+    top = 0
+    while top >= 0:
+        node, i = stack[top]
+        if node == origin:
+            yield [n for n, _ in reversed(stack[: top + 1])]
+        if len(before[node]) > i:
+            stack[top][1] = i + 1
+            previous = before[node][i]
+            if previous in seen:
+                continue
+            seen.add(previous)
+            top += 1
+            if top == len(stack):
+                stack.append([previous, 0])
+            else:
+                stack[top][:] = [previous, 0]
+        else:
+            seen.discard(node)
+            top -= 1
+
+
+def _connection_routes(backend: Queryable, origin: str, target: str) -> list[Route]:
+    """Up to :data:`MAX_CONNECTIONS` shortest connections from ``origin`` to ``target``
+    through the projects and events they (and the actors between them) took part in."""
+    taking_part = _Participation.of(backend)
+    if origin not in taking_part.names or target not in taking_part.names:
         return []
     routes = []
-    for path in islice(nx.all_shortest_paths(actors, origin, target), MAX_CONNECTIONS):
+    for path in islice(_shortest_paths(taking_part.neighbours, origin, target), MAX_CONNECTIONS):
         hops = []
         for u, v in pairwise(path):
-            edge = actors.edges[u, v]
-            forward = actors.nodes[u]["bipartite"] == 0
+            forward = u in taking_part.actors
             group = v if forward else u
-            roles = " / ".join(edge["role"])
+            roles, sources = taking_part.links[(u, v) if forward else (v, u)]
+            shown = " / ".join(sorted(roles))
             hops.append(
                 Hop(
                     source=u,
-                    source_label=_node_name(graph, actors, u),
-                    link=f"{roles} in" if forward else roles,
+                    source_label=taking_part.names[u],
+                    link=f"{shown} in" if forward else shown,
                     target=v,
-                    target_label=_node_name(graph, actors, v),
+                    target_label=taking_part.names[v],
                     forward=forward,
                     via=group,
-                    year=year_of(graph.value(GKR[group], GK.startDate)),
-                    document=edge["source"],
+                    year=taking_part.years[group],
+                    document="; ".join(sorted(filter(None, sources))),
                 )
             )
         routes.append(Route("shared project", tuple(hops)))
@@ -617,15 +793,21 @@ def _connection_routes(graph: Graph, origin: str, target: str) -> list[Route]:
     return routes
 
 
-def _node_name(graph: Graph, g: nx.Graph, node: str) -> str:
-    return short_name(graph, node) if g.nodes[node]["type"] == "Project" else g.nodes[node]["label"]
+def _short_name(backend: Queryable, city: str) -> str:
+    """A city's acronym if it has one, else its preferred label, else its id."""
+    rows = select_result(backend, "short-name", {"entity": ox.NamedNode(GKR_IRI + city)})
+    for _, acronym, pref_label in rows.records():
+        return _text(acronym) or _text(pref_label) or city
+    return city
 
 
-def transfer_paths(graph: Graph, origin: str, target: str) -> Paths:
+def transfer_paths(graph: Queryable, origin: str, target: str) -> Paths:
     """How practices could have travelled from one city to another.
 
     Args:
-        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or an endpoint
+            (:mod:`graphkit.sparql.backends`). Only the rows the search needs are read, with
+            SELECT queries of ``graphkit/queries/tables/``; the search runs on plain mappings.
         origin, target: city names (id or any name).
 
     Returns:
@@ -639,15 +821,17 @@ def transfer_paths(graph: Graph, origin: str, target: str) -> Paths:
         graphkit.errors.UnknownNameError: a city name matches nothing.
         ValueError: origin and target are the same city.
     """
-    origin_id = _resolve(graph, origin, "City", "city")
-    target_id = _resolve(graph, target, "City", "city")
+    backend = as_backend(graph)
+    cities = name_index(backend, [GK_IRI + "City"], "city")
+    origin_id = entity_id(cities.resolve_iri(origin))
+    target_id = entity_id(cities.resolve_iri(target))
     if origin_id == target_id:
         raise ValueError(f"{origin!r} and {target!r} are the same city; give two cities.")
-    names = (short_name(graph, origin_id), short_name(graph, target_id))
-    routes = _transfer_routes(graph, origin_id, target_id)
+    names = (_short_name(backend, origin_id), _short_name(backend, target_id))
+    routes = _transfer_routes(backend, origin_id, target_id)
     if routes:
         return Paths(*names, "transfers", tuple(routes))
-    routes = _connection_routes(graph, origin_id, target_id)
+    routes = _connection_routes(backend, origin_id, target_id)
     return Paths(*names, "connections" if routes else "none", tuple(routes))
 
 

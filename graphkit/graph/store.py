@@ -62,6 +62,7 @@ BUILDER_MODULES = (
     "graph/terms.py",
     "analysis/transfers.py",
     "analysis/network.py",
+    "analysis/names.py",
 )
 # A table kept beside the database, made from the freshly built store (see open_store's tables).
 TableMaker = Callable[[ox.Store], Any]
@@ -283,12 +284,22 @@ def _table_path(database: Path, name: str) -> Path:
     return database.with_name(f"{database.name}.{name}.json")
 
 
+def kept_content(database: Path, name: str) -> Any:
+    """What was kept as ``name`` beside the store ``database`` when it was built (see
+    :func:`open_store`'s ``tables``), as read from its JSON; ``None`` if there is none or it
+    cannot be read (callers then compute it)."""
+    try:
+        return json.loads(_table_path(database, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def kept_records(database: Path, name: str) -> tuple[list[str], list[dict[str, Any]]] | None:
     """The columns and rows (one mapping each) of the table ``name`` kept beside the store
-    ``database`` when it was built (see :func:`open_store`'s ``tables``); ``None`` if there is
-    none or it cannot be read (callers then compute it)."""
+    ``database`` when it was built (see :func:`kept_content`); ``None`` if there is none or it
+    cannot be read (callers then compute it)."""
     try:
-        content = json.loads(_table_path(database, name).read_text(encoding="utf-8"))
+        content = kept_content(database, name)
         columns, rows = list(content["columns"]), content["rows"]
         if not all(isinstance(row, dict) for row in rows):
             return None
@@ -306,11 +317,16 @@ def kept_table(database: Path, name: str) -> Any:
 
 
 def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str]:
-    """The tables ``makers`` make from a freshly written store, as JSON text."""
+    """What ``makers`` make from a freshly written store, as JSON text: a DataFrame as its
+    columns and rows (read back by :func:`kept_records`), anything else as it is."""
     tables = {}
     for name, make in makers.items():
-        frame = make(store)
-        content = {"columns": list(frame.columns), "rows": frame.to_dict("records")}
+        made = make(store)
+        content = (
+            {"columns": list(made.columns), "rows": made.to_dict("records")}
+            if hasattr(made, "to_dict")
+            else made
+        )
         tables[name] = json.dumps(content, ensure_ascii=False, default=_plain)
     return tables
 
@@ -395,7 +411,8 @@ def open_store(
             loading it again when the store has to be built.
         on_build: called with a message when the store is (re)built, e.g. to show progress.
         tables: tables to keep beside a newly built store, by name (read back with
-            :func:`kept_table`): each function gets the new store and returns a DataFrame. The
+            :func:`kept_table`): each function gets the new store and returns a DataFrame (or
+            any JSON-ready value, read back with :func:`kept_content`). The
             code of the modules that make them must be in :data:`BUILDER_MODULES`.
 
     Returns:

@@ -163,6 +163,13 @@ class StoreBackend(Answers):
 
         return None if self.database is None else kept_records(self.database, name)
 
+    def kept_content(self, name: str) -> Any:
+        """What was kept as ``name`` beside the persistent store's ``database`` folder when it
+        was built (see :func:`graphkit.graph.store.kept_content`), or ``None``."""
+        from graphkit.graph.store import kept_content
+
+        return None if self.database is None else kept_content(self.database, name)
+
     def __repr__(self) -> str:
         return f"<StoreBackend {self.description}>"
 
