@@ -64,6 +64,7 @@ def graph_options(*, endpoint: bool = True) -> Callable[..., Any]:
                     endpoint=endpoint,
                     endpoint_graph=endpoint_graph,
                 )
+                kg.prefetch()  # the store opens while the command imports what it needs
                 return command(*args, kg=kg, **kwargs)
 
         if endpoint:

@@ -178,6 +178,14 @@ class KnowledgeGraph:
         names = ", ".join(str(f) for f in self.folders)
         return StoreBackend(store, f"the graph store of {names}", database=database)
 
+    def prefetch(self) -> None:
+        """Start opening the persistent store of :attr:`folders` in a thread, so that the
+        first use of :attr:`backend` waits less (nothing for an endpoint or a graph)."""
+        if self._local and self._backend is None:
+            from graphkit.graph.store import prefetch_store
+
+            prefetch_store(self.folders, self.store_dir)
+
     @property
     def store(self) -> ox.Store:
         """The pyoxigraph store holding the whole graph (local graphs only: ``serve`` and

@@ -218,7 +218,7 @@ def _same_size_edit(path: Path, settled: bool) -> None:
     edited long before the store last looked at it."""
     *rows, last = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     cells = last.split(",")
-    cells[1] = cells[1].swapcase()  # the name of the last city: VIENNA for Vienna
+    cells[1] = cells[1].swapcase()  # the name of the last city: vIENNA for Vienna
     path.write_text("\n".join([*rows, ",".join(cells)]) + "\n", encoding="utf-8")
     if settled:
         stat = path.stat()
@@ -242,3 +242,39 @@ def test_an_edit_that_keeps_the_size_is_seen(
     assert builds.count == 2
     assert input_key([mini_copy]) == marker(store_dir)["key"]
     assert len(store) > 0
+
+
+def _prefetching() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == "graphkit-store-open"]
+
+
+def test_a_prefetched_store_is_used_only_when_it_is_still_the_right_one(
+    mini_copy: Path, tmp_path: Path
+) -> None:
+    """The store a command starts opening early is the one it gets when nothing changed; when
+    the data changed meanwhile, the store is rebuilt and the early handle let go."""
+    from graphkit.graph.store import prefetch_store
+
+    store_dir, builds = tmp_path / "store", Builds()
+    count = len(open_store([mini_copy], store_dir, on_build=builds))
+    prefetch_store([mini_copy], store_dir)
+    assert len(open_store([mini_copy], store_dir, on_build=builds)) == count
+    assert builds.count == 1
+    assert not _prefetching()
+    first = marker(store_dir)["data"]
+    prefetch_store([mini_copy], store_dir)
+    _same_size_edit(mini_copy / "cities.csv", settled=False)
+    store = open_store([mini_copy], store_dir, on_build=builds)
+    assert builds.count == 2
+    assert marker(store_dir)["data"] != first
+    assert not _prefetching()
+    names = {
+        b["n"].value
+        for b in store.query(
+            "SELECT ?n WHERE { ?c a <https://w3id.org/graphkit/ontology#City> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?n }"
+        )
+    }
+    assert "vIENNA" in names  # the rebuilt store, with the edit (swapped case)

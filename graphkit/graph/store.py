@@ -22,12 +22,14 @@ folders are removed once no process has them open.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import io
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -249,11 +251,9 @@ def _write_marker(store_dir: Path, marker: dict[str, Any], *, quiet: bool = Fals
             raise
 
 
-def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
-    """The finished store for ``key`` and its database folder, or None if it is missing,
-    stale or damaged."""
-    marker = _read_marker(store_dir)
-    if not marker or marker.get("key") != key or not isinstance(marker.get("data"), str):
+def _marked_database(store_dir: Path, marker: dict[str, Any] | None) -> Path | None:
+    """The database folder ``marker`` names in ``store_dir``, if it names one that exists."""
+    if not marker or not isinstance(marker.get("data"), str):
         return None
     database = store_dir / marker["data"]
     if (
@@ -262,10 +262,71 @@ def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
         or not database.is_dir()
     ):
         return None
+    return database
+
+
+# The first RocksDB store a process opens costs some 35 ms (RocksDB starts its threads), as
+# much as graphkit's own start; a command starts opening the store it will most likely use in a
+# thread (prefetch_store) while it imports its modules and checks its inputs.
+_PREFETCHED: dict[Path, tuple[threading.Thread, dict[str, Any]]] = {}
+
+
+def prefetch_store(
+    folders: Sequence[Path | str] | None = None, store_dir: Path | str | None = None
+) -> None:
+    """Start opening, read-only and in a thread, the database the marker of the store of
+    ``folders`` names; :func:`open_store_database` takes it if its checks then pass (inputs
+    unchanged, files as built), and opens or rebuilds as usual otherwise."""
+    paths = _folders(folders)
+    found = Path(store_dir) if store_dir is not None else default_store_dir(paths)
+    database = _marked_database(found, _read_marker(found))
+    if database is None or database in _PREFETCHED:
+        return
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        # On failure it is opened again by open_store_database, which reports or rebuilds.
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            result["store"] = ox.Store.read_only(str(database))
+
+    thread = threading.Thread(target=run, name="graphkit-store-open", daemon=True)
+    _PREFETCHED[database] = (thread, result)
+    thread.start()
+
+
+def _read_only(database: Path) -> ox.Store:
+    """``database`` opened read-only: the prefetched handle if there is one."""
+    found = _PREFETCHED.pop(database, None)
+    if found is not None:
+        thread, result = found
+        thread.join()
+        if "store" in result:
+            return result["store"]
+    return ox.Store.read_only(str(database))
+
+
+@atexit.register
+def _drop_prefetched() -> None:
+    """Wait for the prefetches nobody took and let their handles go (before a rebuild, a
+    fork, or the end of the process: never a thread inside RocksDB then)."""
+    while _PREFETCHED:
+        thread, _ = _PREFETCHED.popitem()[1]
+        thread.join()
+
+
+def _open_verified(store_dir: Path, key: str) -> tuple[ox.Store, Path] | None:
+    """The finished store for ``key`` and its database folder, or None if it is missing,
+    stale or damaged."""
+    marker = _read_marker(store_dir)
+    if not marker or marker.get("key") != key:
+        return None
+    database = _marked_database(store_dir, marker)
+    if database is None:
+        return None
     # Held before opening, so that no rebuild elsewhere deletes it while it is being opened.
     held_here = _hold(database)
     try:
-        store = ox.Store.read_only(str(database))
+        store = _read_only(database)
         # Counting the triples reads the whole store; it is needed only when a file is not as
         # the build left it (damaged, truncated, replaced), which its size or time then shows.
         fingerprint = database_fingerprint(database)
@@ -442,6 +503,7 @@ def open_store_database(
         raise StoreError(f"cannot create the store folder {store_dir}: {exc}") from exc
     key = _input_key_recorded(paths, store_dir)
     opened = _open_verified(store_dir, key)
+    _drop_prefetched()  # one that was not the store to open (a rebuild or another folder)
     if opened is not None:
         return opened
     try:
