@@ -63,6 +63,8 @@ NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     "actors": ("actors",),
     "transfers": ("transfers",),
 }
+# The networks read with SELECT queries on the store or endpoint itself: no subgraph is fetched.
+SELECTED_NETWORKS = frozenset({"cities", "organisations", "actors"})
 # Exports and pictures also show the sources, quotes and themes of the transfer network's nodes.
 EXPORT_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     **NETWORK_SUBGRAPHS,
@@ -323,6 +325,8 @@ class KnowledgeGraph:
 
         if kind not in NETWORK_SUBGRAPHS:
             raise GraphkitError(f"Unknown network {kind!r}; use {', '.join(NETWORK_SUBGRAPHS)}.")
+        if kind in SELECTED_NETWORKS:
+            return projection(self.backend, kind)
         return projection(self.graph(NETWORK_SUBGRAPHS[kind]), kind)
 
     def summary(self, kind: str = "cities") -> pd.DataFrame:
