@@ -86,19 +86,6 @@ def quote_of(graph: Graph, entity: URIRef) -> str:
     return "" if citation is None else str(graph.value(citation, GK.quote) or "")
 
 
-def _entity_classes(graph: Graph, include_provenance: bool) -> dict[URIRef, str]:
-    gk, gkr = str(GK), str(GKR)
-    classes: dict[URIRef, str] = {}
-    for entity, cls in graph.subject_objects(RDF.type):
-        if not (isinstance(entity, URIRef) and entity.startswith(gkr) and cls.startswith(gk)):
-            continue
-        name = str(cls).removeprefix(gk)
-        if name in DESCRIPTION_CLASSES or (name in SOURCE_CLASSES and not include_provenance):
-            continue
-        classes[entity] = name
-    return classes
-
-
 def _neighbours(g: nx.MultiDiGraph, node: str) -> set[str]:
     return set(g.predecessors(node)) | set(g.successors(node))
 
@@ -148,11 +135,15 @@ def _link_projects(g: nx.MultiDiGraph) -> None:
         g.nodes[node]["projects"] = projects
 
 
-def knowledge_graph(graph: Graph, *, include_provenance: bool = False) -> nx.MultiDiGraph:
+def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx.MultiDiGraph:
     """The whole knowledge graph as a typed networkx graph.
 
+    Read with SELECT queries (``graphkit/queries/tables/knowledge-nodes.rq``,
+    ``knowledge-themes.rq``, ``knowledge-links.rq`` and ``term-labels.rq``) on the store or
+    endpoint itself; an rdflib graph is queried through its in-memory Oxigraph copy.
+
     Args:
-        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
         include_provenance: also keep the source documents and web pages as nodes (linked by
             ``source`` edges); citations are never nodes, their quotes are node attributes.
 
@@ -164,40 +155,34 @@ def knowledge_graph(graph: Graph, *, include_provenance: bool = False) -> nx.Mul
         two kept nodes, keyed by the property's local name, with ``type`` (local name) and
         ``label`` (the property's label from the ontology).
     """
-    classes = _entity_classes(graph, include_provenance)
+    backend = as_backend(graph)
+    nodes = _entity_nodes(
+        backend,
+        "knowledge",
+        lambda cls: include_provenance or cls not in SOURCE_CLASSES,
+    )
     g = nx.MultiDiGraph()
-    for entity in sorted(classes):
-        cls = classes[entity]
-        label = label_of(graph, entity)
-        themes = (
-            [label]
-            if cls == "Theme"
-            else sorted(label_of(graph, t) for t in graph.objects(entity, GK.theme))
+    for node, attrs in sorted(nodes.items(), key=lambda item: str(item[1]["iri"])):
+        g.add_node(node, **attrs)
+    term_labels = {
+        str(term): str(label)
+        for term, label in reversed(select_result(backend, "term-labels").records())
+    }
+    links = sorted(
+        (str(s), str(p), str(o)) for s, p, o in select_result(backend, "knowledge-links").records()
+    )
+    for subject, predicate, value in links:
+        source, target = entity_id(subject), entity_id(value)
+        if source not in nodes or target not in nodes:
+            continue
+        name = local_name(predicate)
+        g.add_edge(
+            source,
+            target,
+            key=name,
+            type=name,
+            label=term_labels.get(predicate, name),
         )
-        g.add_node(
-            entity_id(entity),
-            label=label,
-            type=cls,
-            iri=str(entity),
-            source=source_locator(graph, entity),
-            quote=quote_of(graph, entity),
-            themes=themes,
-        )
-    predicate_labels: dict[URIRef, str] = {}
-    for entity in sorted(classes):
-        for predicate, value in sorted(graph.predicate_objects(entity)):
-            if predicate == RDF.type or value not in classes:
-                continue
-            if predicate not in predicate_labels:
-                predicate_labels[predicate] = label_of(graph, predicate)
-            name = local_name(predicate)
-            g.add_edge(
-                entity_id(entity),
-                entity_id(value),
-                key=name,
-                type=name,
-                label=predicate_labels[predicate],
-            )
     _link_projects(g)
     return g
 
@@ -313,28 +298,36 @@ def _locator(source: object, identifier: object) -> str:
     return str(identifier) if identifier is not None else entity_id(str(source))
 
 
-def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:
-    """The actors, projects and events with the node attributes of :func:`knowledge_graph`,
-    read with the table queries ``network-nodes``, ``network-themes`` and ``project-links``."""
+def _entity_nodes(
+    backend: Backend, scope: str, keep: Callable[[str], bool]
+) -> dict[str, dict[str, object]]:
+    """The entities of the table queries ``<scope>-nodes`` and ``<scope>-themes`` whose class
+    ``keep`` accepts, with the node attributes of :func:`knowledge_graph` but ``projects``."""
     nodes: dict[str, dict[str, object]] = {}
-    for entity, cls, label, source, source_id, quote in select_result(
-        backend, "network-nodes"
-    ).records():
-        node = entity_id(str(entity))
-        if node not in nodes:  # a row that has two values keeps one, as graph.value does
+    rows = select_result(backend, f"{scope}-nodes").records()
+    for entity, cls, label, source, source_id, quote in rows:
+        node, name = entity_id(str(entity)), local_name(str(cls))
+        if node not in nodes and keep(name):  # a row with two values keeps one, as graph.value
             nodes[node] = {
                 "label": _label_text(str(entity), label),
-                "type": local_name(str(cls)),
+                "type": name,
                 "iri": str(entity),
                 "source": _locator(source, source_id),
                 "quote": "" if quote is None else str(quote),
-                "themes": set(),
             }
-    for entity, theme, theme_label in select_result(backend, "network-themes").records():
-        themes = nodes[entity_id(str(entity))]["themes"]
-        themes.add((str(theme), _label_text(str(theme), theme_label)))  # type: ignore[attr-defined]
-    for attrs in nodes.values():
-        attrs["themes"] = sorted(label for _, label in attrs["themes"])  # type: ignore[attr-defined]
+    themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for entity, theme, theme_label in select_result(backend, f"{scope}-themes").records():
+        themes[entity_id(str(entity))].add((str(theme), _label_text(str(theme), theme_label)))
+    for node, attrs in nodes.items():
+        own = [attrs["label"]] if attrs["type"] == "Theme" else None
+        attrs["themes"] = own or sorted(label for _, label in themes.get(node, ()))
+    return nodes
+
+
+def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:
+    """The actors, projects and events with the node attributes of :func:`knowledge_graph`,
+    read with the table queries ``network-nodes``, ``network-themes`` and ``project-links``."""
+    nodes = _entity_nodes(backend, "network", lambda cls: True)
     kind = {node: str(attrs["type"]) for node, attrs in nodes.items()}
     links = []
     for s, sc, o, oc in select_result(backend, "project-links").records():
