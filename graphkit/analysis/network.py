@@ -1,7 +1,10 @@
 """The knowledge graph as networkx graphs, and the network measures researchers ask for.
 
 Projections from the RDF graph (each node keyed by its dataset id, with ``label``, ``type``,
-``iri``, ``source``, ``quote``, ``themes`` and ``projects`` attributes):
+``iri``, ``source``, ``quote``, ``themes`` and ``projects`` attributes). The knowledge graph and
+the actor networks are read with SELECT queries (``graphkit/queries/tables/``) on a store or
+endpoint, so only the columns they need cross into Python; the transfer network walks the
+rdflib subgraph of the transfers.
 
 - :func:`knowledge_graph`: every data entity and every link between two of them;
 - :func:`transfer_graph`: cities, one directed edge per practice transfer;
@@ -86,10 +89,6 @@ def quote_of(graph: Graph, entity: URIRef) -> str:
     return "" if citation is None else str(graph.value(citation, GK.quote) or "")
 
 
-def _neighbours(g: nx.MultiDiGraph, node: str) -> set[str]:
-    return set(g.predecessors(node)) | set(g.successors(node))
-
-
 def node_projects(
     kind: Mapping[str, str], links: Iterable[tuple[str, str]], nodes: Iterable[str]
 ) -> dict[str, list[str]]:
@@ -159,7 +158,9 @@ def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx
     nodes = _entity_nodes(
         backend,
         "knowledge",
-        lambda cls: include_provenance or cls not in SOURCE_CLASSES,
+        lambda cls: (
+            cls not in DESCRIPTION_CLASSES and (include_provenance or cls not in SOURCE_CLASSES)
+        ),
     )
     g = nx.MultiDiGraph()
     for node, attrs in sorted(nodes.items(), key=lambda item: str(item[1]["iri"])):
