@@ -63,6 +63,8 @@ NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     "actors": ("actors",),
     "transfers": ("transfers",),
 }
+# The networks read with SELECT queries on the store or endpoint itself: no subgraph is fetched.
+SELECTED_NETWORKS = frozenset({"cities", "organisations", "actors", "knowledge"})
 # Exports and pictures also show the sources, quotes and themes of the transfer network's nodes.
 EXPORT_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     **NETWORK_SUBGRAPHS,
@@ -357,7 +359,12 @@ class KnowledgeGraph:
 
         if kind not in NETWORK_SUBGRAPHS:
             raise GraphkitError(f"Unknown network {kind!r}; use {', '.join(NETWORK_SUBGRAPHS)}.")
-        return projection(self.graph(NETWORK_SUBGRAPHS[kind]), kind)
+        return projection(self._network_source(kind, NETWORK_SUBGRAPHS), kind)
+
+    def _network_source(self, kind: str, subgraphs: Mapping[str, Sequence[str]]) -> Graph | Backend:
+        """What the ``kind`` network is read from: the backend itself (SELECT queries), or the
+        rdflib union of its ``subgraphs``."""
+        return self.backend if kind in SELECTED_NETWORKS else self.graph(subgraphs[kind])
 
     def summary(self, kind: str = "cities") -> pd.DataFrame:
         """Size and shape of the ``kind`` network; see :func:`graphkit.analysis.network.summary`."""
@@ -450,8 +457,9 @@ class KnowledgeGraph:
 
         if kind not in EXPORT_SUBGRAPHS:
             raise GraphkitError(f"Unknown graph {kind!r}; use {', '.join(EXPORT_SUBGRAPHS)}.")
-        graph = self.graph(None if fmt in RDF_FORMATS else EXPORT_SUBGRAPHS[kind])
-        return export_files(graph, fmt, kind, out)
+        if fmt in RDF_FORMATS:
+            return export_files(self.graph(), fmt, kind, out)
+        return export_files(self._network_source(kind, EXPORT_SUBGRAPHS), fmt, kind, out)
 
     def view(self, view: str = "full", **options: Unpack[ViewOptions]) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for

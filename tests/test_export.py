@@ -42,6 +42,26 @@ def projections(bundled_graph):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_graphml_is_what_networkx_writes_byte_for_byte(projections, kind):
+    expected = io.BytesIO()
+    nx.write_graphml(scalar_graph(projections[kind]), expected, encoding="utf-8")
+    assert to_graphml(projections[kind]) == expected.getvalue()
+
+
+def test_graphml_escapes_text_and_ids_as_networkx_does():
+    g = nx.MultiDiGraph()
+    g.add_node('a "1" <&>\n\t', label='x & <y> "q"\nz', count=3, share=0.5, empty="", tags=["p"])
+    g.add_node("b")
+    g.add_edge('a "1" <&>\n\t', "b", key="k&", weight=2, note=None)
+    expected = io.BytesIO()
+    nx.write_graphml(scalar_graph(g), expected, encoding="utf-8")
+    assert to_graphml(g) == expected.getvalue()
+    back = nx.read_graphml(io.BytesIO(to_graphml(g)), force_multigraph=True)
+    assert back.nodes['a "1" <&>\n\t']["label"] == 'x & <y> "q"\nz'
+    assert back.nodes["b"] == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_graphml_reads_back_with_the_same_nodes_edges_and_attributes(projections, kind):
     original = projections[kind]
     back = nx.read_graphml(

@@ -327,3 +327,34 @@ def test_a_network_without_links_has_one_community_per_node_and_no_modularity():
     result = communities(g)
     assert sorted(result.table["community"]) == [1, 2]
     assert result.modularity is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_transitivity_equals_networkx_definition(seed: int) -> None:
+    from graphkit.analysis.network import transitivity
+
+    g = nx.powerlaw_cluster_graph(120, 4, 0.4, seed=seed)
+    g.add_edge(0, 0)  # self-loops are ignored, as networkx does
+    g.add_node("alone")
+    assert transitivity(g) == nx.transitivity(g)
+    assert transitivity(nx.empty_graph(3)) == nx.transitivity(nx.empty_graph(3)) == 0
+
+
+def test_burt_measures_need_no_dense_matrix_on_a_large_sparse_network() -> None:
+    from graphkit.analysis.network import burt_measures
+
+    # 20,000 nodes: a dense adjacency matrix alone would take 3.2 GB.
+    ring = nx.circulant_graph(20_000, [1, 2])
+    constraint, effective = burt_measures(ring)
+    small = nx.circulant_graph(12, [1, 2])
+    assert constraint[5] == pytest.approx(nx.constraint(small)[5])
+    assert effective[5] == pytest.approx(nx.effective_size(small)[5])
+
+
+def test_city_network_read_from_the_store_equals_the_one_of_the_built_graph(bundled_graph):
+    import graphkit
+
+    from_store = city_network(graphkit.open().backend)
+    built = city_network(bundled_graph)
+    assert list(from_store.nodes(data=True)) == list(built.nodes(data=True))
+    assert list(from_store.edges(data=True)) == list(built.edges(data=True))

@@ -1,7 +1,10 @@
 """The knowledge graph as networkx graphs, and the network measures researchers ask for.
 
 Projections from the RDF graph (each node keyed by its dataset id, with ``label``, ``type``,
-``iri``, ``source``, ``quote``, ``themes`` and ``projects`` attributes):
+``iri``, ``source``, ``quote``, ``themes`` and ``projects`` attributes). The knowledge graph and
+the actor networks are read with SELECT queries (``graphkit/queries/tables/``) on a store or
+endpoint, so only the columns they need cross into Python; the transfer network walks the
+rdflib subgraph of the transfers.
 
 - :func:`knowledge_graph`: every data entity and every link between two of them;
 - :func:`transfer_graph`: cities, one directed edge per practice transfer;
@@ -15,10 +18,12 @@ Measures on any of them return DataFrames: :func:`summary`, :func:`centrality`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 import pandas as pd
@@ -27,7 +32,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graphkit.analysis.names import entity_id, local_name
 from graphkit.data.load import fold
-from graphkit.graph.namespaces import GK, GKR, concept
+from graphkit.graph.namespaces import GK, GKR
+from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
 
 SEED = 42
 # Above this many nodes betweenness is estimated from a sample of source nodes (``exact=False``).
@@ -43,12 +49,8 @@ SOURCE_CLASSES = frozenset({"Source", "SourceDocument", "WebPage"})
 # Nodes that describe one entity rather than link entities: a row's citation, a city's
 # GeoNames population figure. They stay attributes, not nodes of the network.
 DESCRIPTION_CLASSES = frozenset({"Citation", "PopulationFigure"})
-ACTOR_CLASSES = ("City", "Organisation", "Person")
-GROUP_CLASSES = ("Project", "Event")
 # Nodes through which an entity takes part in a project: a membership, an event, a transfer.
 HUB_CLASSES = frozenset({"Membership", "Event", "PracticeTransfer"})
-# How an event's organiser and location take part in it, as roles in the actor network.
-EVENT_ROLES = {GK.organiser: "organiser", GK.location: "venue"}
 
 
 def label_of(graph: Graph, term: URIRef) -> str:
@@ -87,49 +89,60 @@ def quote_of(graph: Graph, entity: URIRef) -> str:
     return "" if citation is None else str(graph.value(citation, GK.quote) or "")
 
 
-def _entity_classes(graph: Graph, include_provenance: bool) -> dict[URIRef, str]:
-    gk, gkr = str(GK), str(GKR)
-    classes: dict[URIRef, str] = {}
-    for entity, cls in graph.subject_objects(RDF.type):
-        if not (isinstance(entity, URIRef) and entity.startswith(gkr) and cls.startswith(gk)):
-            continue
-        name = str(cls).removeprefix(gk)
-        if name in DESCRIPTION_CLASSES or (name in SOURCE_CLASSES and not include_provenance):
-            continue
-        classes[entity] = name
-    return classes
+def node_projects(
+    kind: Mapping[str, str], links: Iterable[tuple[str, str]], nodes: Iterable[str]
+) -> dict[str, list[str]]:
+    """The ``projects`` of each of ``nodes``: a project's own id for a project, else the
+    projects it is linked to directly or through a membership, an event or a transfer (and
+    the projects of the events that one is linked to).
 
+    Args:
+        kind: the class (local name) of every node at either end of ``links``.
+        links: pairs of linked nodes (either direction), whatever the property.
+        nodes: the nodes whose projects are wanted (each must be in ``kind``).
+    """
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for a, b in links:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
 
-def _neighbours(g: nx.MultiDiGraph, node: str) -> set[str]:
-    return set(g.predecessors(node)) | set(g.successors(node))
+    def direct(node: str) -> set[str]:
+        return {m for m in neighbours[node] if kind.get(m) == "Project"}
+
+    @functools.cache
+    def through(hub: str) -> frozenset[str]:
+        events = (m for m in neighbours[hub] if kind.get(m) == "Event" and m != hub)
+        return frozenset(direct(hub).union(*map(direct, events)))
+
+    found: dict[str, list[str]] = {}
+    for node in nodes:
+        if kind[node] == "Project":
+            found[node] = [node]
+            continue
+        hubs = (m for m in neighbours[node] if kind.get(m) in HUB_CLASSES)
+        projects = direct(node).union(*map(through, hubs))
+        if kind[node] in HUB_CLASSES:
+            projects |= through(node)
+        found[node] = sorted(projects)
+    return found
 
 
 def _link_projects(g: nx.MultiDiGraph) -> None:
-    """Set each node's ``projects``: the projects it is linked to directly or through a
-    membership, an event or a transfer (a project's own id for a project)."""
+    """Set each node's ``projects`` (see :func:`node_projects`)."""
     kind = nx.get_node_attributes(g, "type")
-    direct = {n: {m for m in _neighbours(g, n) if kind[m] == "Project"} for n in g}
-    through = {
-        hub: direct[hub].union(
-            *(direct[m] for m in _neighbours(g, hub) if kind[m] == "Event" and m != hub)
-        )
-        for hub in g
-        if kind[hub] in HUB_CLASSES
-    }
-    for node in g:
-        if kind[node] == "Project":
-            found = {node}
-        else:
-            found = direct[node].union(*(through[m] for m in _neighbours(g, node) if m in through))
-            found |= through.get(node, set())
-        g.nodes[node]["projects"] = sorted(found)
+    for node, projects in node_projects(kind, g.edges(), g).items():
+        g.nodes[node]["projects"] = projects
 
 
-def knowledge_graph(graph: Graph, *, include_provenance: bool = False) -> nx.MultiDiGraph:
+def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx.MultiDiGraph:
     """The whole knowledge graph as a typed networkx graph.
 
+    Read with SELECT queries (``graphkit/queries/tables/knowledge-nodes.rq``,
+    ``knowledge-themes.rq``, ``knowledge-links.rq`` and ``term-labels.rq``) on the store or
+    endpoint itself; an rdflib graph is queried through its in-memory Oxigraph copy.
+
     Args:
-        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
         include_provenance: also keep the source documents and web pages as nodes (linked by
             ``source`` edges); citations are never nodes, their quotes are node attributes.
 
@@ -141,40 +154,36 @@ def knowledge_graph(graph: Graph, *, include_provenance: bool = False) -> nx.Mul
         two kept nodes, keyed by the property's local name, with ``type`` (local name) and
         ``label`` (the property's label from the ontology).
     """
-    classes = _entity_classes(graph, include_provenance)
+    backend = as_backend(graph)
+    nodes = _entity_nodes(
+        backend,
+        "knowledge",
+        lambda cls: (
+            cls not in DESCRIPTION_CLASSES and (include_provenance or cls not in SOURCE_CLASSES)
+        ),
+    )
     g = nx.MultiDiGraph()
-    for entity in sorted(classes):
-        cls = classes[entity]
-        label = label_of(graph, entity)
-        themes = (
-            [label]
-            if cls == "Theme"
-            else sorted(label_of(graph, t) for t in graph.objects(entity, GK.theme))
+    for node, attrs in sorted(nodes.items(), key=lambda item: str(item[1]["iri"])):
+        g.add_node(node, **attrs)
+    term_labels = {
+        str(term): str(label)
+        for term, label in reversed(select_result(backend, "term-labels").records())
+    }
+    links = sorted(
+        (str(s), str(p), str(o)) for s, p, o in select_result(backend, "knowledge-links").records()
+    )
+    for subject, predicate, value in links:
+        source, target = entity_id(subject), entity_id(value)
+        if source not in nodes or target not in nodes:
+            continue
+        name = local_name(predicate)
+        g.add_edge(
+            source,
+            target,
+            key=name,
+            type=name,
+            label=term_labels.get(predicate, name),
         )
-        g.add_node(
-            entity_id(entity),
-            label=label,
-            type=cls,
-            iri=str(entity),
-            source=source_locator(graph, entity),
-            quote=quote_of(graph, entity),
-            themes=themes,
-        )
-    predicate_labels: dict[URIRef, str] = {}
-    for entity in sorted(classes):
-        for predicate, value in sorted(graph.predicate_objects(entity)):
-            if predicate == RDF.type or value not in classes:
-                continue
-            if predicate not in predicate_labels:
-                predicate_labels[predicate] = label_of(graph, predicate)
-            name = local_name(predicate)
-            g.add_edge(
-                entity_id(entity),
-                entity_id(value),
-                key=name,
-                type=name,
-                label=predicate_labels[predicate],
-            )
     _link_projects(g)
     return g
 
@@ -276,37 +285,77 @@ def _transfer_facts(graph: Graph, transfer: URIRef) -> dict:
     }
 
 
-def _actor_links(graph: Graph) -> Iterable[tuple[URIRef, URIRef, str, str]]:
-    """(actor, project or event, role label, source locator) for every sourced participation."""
-    for membership in graph.subjects(RDF.type, GK.Membership):
-        role = graph.value(membership, GK.role)
-        yield (
-            graph.value(membership, GK.member),
-            graph.value(membership, GK.membershipIn),
-            concept_label(graph, role) if role is not None else "member",
-            source_locator(graph, membership),
-        )
-    for event in graph.subjects(RDF.type, GK.Event):
-        for prop, role in EVENT_ROLES.items():
-            for actor in graph.objects(event, prop):
-                yield actor, event, role, source_locator(graph, event)
-    roles = {
-        GK.originCity: concept_label(graph, concept("role", "transferring_city")),
-        GK.targetCity: concept_label(graph, concept("role", "receiving_city")),
-    }
-    for transfer in graph.subjects(RDF.type, GK.PracticeTransfer):
-        for prop, role in roles.items():
-            for city in graph.objects(transfer, prop):
-                for via in (GK.viaProject, GK.viaEvent):
-                    for group in graph.objects(transfer, via):
-                        yield city, group, role, source_locator(graph, transfer)
+def _label_text(iri: str, label: object) -> str:
+    """What :func:`label_of` gives for ``iri`` whose ``rdfs:label`` (or None) is ``label``."""
+    if label is not None:
+        return str(label)
+    return entity_id(iri) if iri.startswith(str(GKR)) else local_name(iri)
 
 
-def actor_graph(graph: Graph) -> nx.Graph:
+def _locator(source: object, identifier: object) -> str:
+    """What :func:`source_locator` gives for a row whose source and its identifier are these."""
+    if source is None:
+        return ""
+    return str(identifier) if identifier is not None else entity_id(str(source))
+
+
+def _entity_nodes(
+    backend: Backend, scope: str, keep: Callable[[str], bool]
+) -> dict[str, dict[str, object]]:
+    """The entities of the table queries ``<scope>-nodes`` and ``<scope>-themes`` whose class
+    ``keep`` accepts, with the node attributes of :func:`knowledge_graph` but ``projects``."""
+    nodes: dict[str, dict[str, object]] = {}
+    rows = select_result(backend, f"{scope}-nodes").records()
+    for entity, cls, label, source, source_id, quote in rows:
+        node, name = entity_id(str(entity)), local_name(str(cls))
+        if node not in nodes and keep(name):  # a row with two values keeps one, as graph.value
+            nodes[node] = {
+                "label": _label_text(str(entity), label),
+                "type": name,
+                "iri": str(entity),
+                "source": _locator(source, source_id),
+                "quote": "" if quote is None else str(quote),
+            }
+    themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for entity, theme, theme_label in select_result(backend, f"{scope}-themes").records():
+        themes[entity_id(str(entity))].add((str(theme), _label_text(str(theme), theme_label)))
+    for node, attrs in nodes.items():
+        own = [attrs["label"]] if attrs["type"] == "Theme" else None
+        attrs["themes"] = own or sorted(label for _, label in themes.get(node, ()))
+    return nodes
+
+
+def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:
+    """The actors, projects and events with the node attributes of :func:`knowledge_graph`,
+    read with the table queries ``network-nodes``, ``network-themes`` and ``project-links``."""
+    nodes = _entity_nodes(backend, "network", lambda cls: True)
+    kind = {node: str(attrs["type"]) for node, attrs in nodes.items()}
+    links = []
+    for s, sc, o, oc in select_result(backend, "project-links").records():
+        a, b = entity_id(str(s)), entity_id(str(o))
+        kind.setdefault(a, local_name(str(sc)))
+        kind.setdefault(b, local_name(str(oc)))
+        links.append((a, b))
+    for node, projects in node_projects(kind, links, nodes).items():
+        nodes[node]["projects"] = projects
+    return nodes
+
+
+def _role_label(role: object, role_label: object) -> str:
+    if role_label is not None:
+        return str(role_label)
+    return "member" if role is None else local_name(str(role)).replace("_", " ")
+
+
+def actor_graph(graph: Queryable) -> nx.Graph:
     """Who took part in what: the bipartite graph of actors and projects/events.
 
+    Read with SELECT queries (``graphkit/queries/tables/actor-links.rq``, ``network-nodes.rq``,
+    ``network-themes.rq`` and ``project-links.rq``) on the store or endpoint itself, so no
+    subgraph is fetched and no rdflib graph is built.
+
     Args:
-        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
 
     Returns:
         Cities, organisations and people (``bipartite`` = 0) and projects and events
@@ -316,29 +365,27 @@ def actor_graph(graph: Graph) -> nx.Graph:
         or transferred a practice through ("transferring city", "receiving city"); attributes ``role`` (list of role labels), ``label`` (them joined by "; ") and
         ``source`` (the locators of the supporting rows, joined by "; ").
     """
-    kg = knowledge_graph(graph)
-    kind = nx.get_node_attributes(kg, "type")
-    links: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for actor, group, role, locator in _actor_links(graph):
-        if actor is None or group is None:
-            continue
-        a, p = entity_id(actor), entity_id(group)
-        if kind.get(a) not in ACTOR_CLASSES or kind.get(p) not in GROUP_CLASSES:
-            continue
-        roles, sources = links.setdefault((a, p), ([], []))
-        roles.append(role)
-        sources.append(locator)
+    backend = as_backend(graph)
+    links: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for actor, group, role, role_label, source, source_id in select_result(
+        backend, "actor-links"
+    ).records():
+        pair = (entity_id(str(actor)), entity_id(str(group)))
+        roles, sources = links.setdefault(pair, (set(), set()))
+        roles.add(_role_label(role, role_label))
+        sources.add(_locator(source, source_id))
+    nodes = _network_nodes(backend) if links else {}
     g = nx.Graph()
     for (a, p), (roles, sources) in sorted(links.items()):
-        _copy_node(g, kg, a, bipartite=0)
-        _copy_node(g, kg, p, bipartite=1)
-        role_list = sorted(set(roles))
+        g.add_node(a, **nodes[a], bipartite=0)
+        g.add_node(p, **nodes[p], bipartite=1)
+        role_list = sorted(roles)
         g.add_edge(
             a,
             p,
             role=role_list,
             label="; ".join(role_list),
-            source="; ".join(sorted(set(filter(None, sources)))),
+            source="; ".join(sorted(filter(None, sources))),
         )
     return g
 
@@ -358,7 +405,7 @@ def _projection(actors: nx.Graph, cls: str) -> nx.Graph:
     return g
 
 
-def city_network(graph: Graph) -> nx.Graph:
+def city_network(graph: Queryable) -> nx.Graph:
     """Cities linked by the projects and events they share.
 
     Returns:
@@ -368,12 +415,12 @@ def city_network(graph: Graph) -> nx.Graph:
     return _projection(actor_graph(graph), "City")
 
 
-def organisation_network(graph: Graph) -> nx.Graph:
+def organisation_network(graph: Queryable) -> nx.Graph:
     """Organisations linked by the projects and events they share (as :func:`city_network`)."""
     return _projection(actor_graph(graph), "Organisation")
 
 
-PROJECTIONS: dict[str, Callable[[Graph], nx.Graph]] = {
+PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
     "knowledge": knowledge_graph,
     "transfers": transfer_graph,
     "cities": city_network,
@@ -382,8 +429,9 @@ PROJECTIONS: dict[str, Callable[[Graph], nx.Graph]] = {
 }
 
 
-def projection(graph: Graph, kind: str) -> nx.Graph:
-    """The networkx graph of ``kind`` (a key of :data:`PROJECTIONS`) for ``graph``."""
+def projection(graph: Graph | Backend, kind: str) -> nx.Graph:
+    """The networkx graph of ``kind`` (a key of :data:`PROJECTIONS`) for ``graph`` (the
+    actor networks also read a store or endpoint's backend; the others an rdflib graph)."""
     if kind not in PROJECTIONS:
         raise ValueError(f"unknown graph {kind!r}; expected one of {', '.join(PROJECTIONS)}")
     return PROJECTIONS[kind](graph)
@@ -569,33 +617,64 @@ def brokers(g: nx.Graph, **sampling: Unpack[Sampling]) -> NodeMeasures:
     return NodeMeasures(table, sample)
 
 
+# How many neighbour pairs :func:`burt_measures` handles at once (memory: ~40 bytes each).
+BURT_BLOCK = 1 << 21
+
+
 def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
     """Burt's constraint and effective size of every node, as networkx defines them.
 
     networkx's ``constraint`` and ``effective_size`` recompute neighbour weights in nested loops
-    (about n·d³ steps: seconds on a 65-city network with a 42-city clique); this computes the
-    same numbers with matrices. With ``A`` the weighted adjacency, ``P = A / rowsum(A)`` and
-    ``Q = A / rowmax(A)``: constraint(i) = Σ_j∈N(i) (P_ij + (P·P)_ij)² and effective size(i) =
-    Σ_j∈N(i) (1 − (P·Qᵀ)_ij). Isolated nodes get NaN, as in networkx.
+    (about n·d³ steps: seconds on a 65-city network with a 42-city clique). With ``A`` the
+    weighted adjacency, ``P = A / rowsum(A)`` and ``Q = A / rowmax(A)``, they are
+    constraint(i) = Σ_j∈N(i) (P_ij + (P·P)_ij)² and effective size(i) = Σ_j∈N(i) (1 − (P·Qᵀ)_ij).
+    This computes the same numbers exactly, without dense matrices (whose n² memory does not fit
+    at tens of thousands of nodes): ``(P·P)_ij`` and ``(P·Qᵀ)_ij`` are needed for linked ``i, j``
+    only, and each is a sum over their common neighbours ``k``, so every node ``k`` adds its
+    share to each linked pair of its neighbours: Σ_k degree(k)² steps, in numpy. Isolated nodes
+    get NaN, as in networkx.
     """
     import numpy as np
 
     nodes = list(g)
     index = {n: i for i, n in enumerate(nodes)}
-    adjacency = np.zeros((len(nodes), len(nodes)))
-    for u, v, data in g.edges(data=True):
-        if u != v:
-            adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = data.get(weight, 1)
-    linked = adjacency > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = adjacency / adjacency.sum(axis=1, keepdims=True)
-        q = adjacency / adjacency.max(axis=1, keepdims=True)
-    p, q = np.nan_to_num(p), np.nan_to_num(q)
-    local = np.where(linked, (p + p @ p) ** 2, 0.0)
-    redundancy = np.where(linked, 1.0 - p @ q.T, 0.0)
-    isolated = ~linked.any(axis=1)
-    constraint = np.where(isolated, np.nan, local.sum(axis=1))
-    effective = np.where(isolated, np.nan, redundancy.sum(axis=1))
+    size = len(nodes)
+    arcs = [
+        (index[u], index[v], w)
+        for u, v, w in g.edges(data=weight, default=1)
+        if u != v and w > 0  # a link of weight 0 is no link (as in the adjacency matrix)
+    ]
+    tails = np.array([a for a, b, _ in arcs] + [b for a, b, _ in arcs], dtype=np.int64)
+    heads = np.array([b for a, b, _ in arcs] + [a for a, b, _ in arcs], dtype=np.int64)
+    weights = np.array([w for *_, w in arcs] * 2, dtype=float)
+    order = np.lexsort((heads, tails))  # arcs by tail, then head: rows of a sparse matrix
+    tails, heads, weights = tails[order], heads[order], weights[order]
+    keys = tails * size + heads
+    reverse = np.searchsorted(keys, heads * size + tails)  # the arc j -> i of each arc i -> j
+    p = weights / np.bincount(tails, weights=weights, minlength=size)[tails]
+    row_max = np.zeros(size)
+    np.maximum.at(row_max, tails, weights)
+    q = weights / row_max[tails]
+    two_step = np.zeros(len(keys))  # (P·P)_ij of each arc i -> j
+    redundant = np.zeros(len(keys))  # (P·Qᵀ)_ij of each arc i -> j
+    bounds = np.searchsorted(tails, np.arange(size + 1))
+    for k in range(size):
+        arc = np.arange(bounds[k], bounds[k + 1])  # k -> j for each neighbour j of k
+        linked = heads[arc]
+        into = reverse[arc]  # i -> k for each neighbour i of k
+        step = max(1, BURT_BLOCK // max(len(arc), 1))
+        for first in range(0, len(arc), step):
+            rows = slice(first, first + step)
+            pair_keys = (linked[rows, None] * size + linked[None, :]).ravel()
+            where = np.minimum(np.searchsorted(keys, pair_keys), len(keys) - 1)
+            found = keys[where] == pair_keys  # i and j linked (never i = j: no self-loops)
+            p_ik = np.repeat(p[into[rows]], len(arc))[found]
+            two_step[where[found]] += p_ik * np.tile(p[arc], len(linked[rows]))[found]
+            redundant[where[found]] += p_ik * np.tile(q[into], len(linked[rows]))[found]
+    constraint = np.bincount(tails, weights=(p + two_step) ** 2, minlength=size)
+    effective = np.bincount(tails, weights=1.0 - redundant, minlength=size)
+    isolated = np.bincount(tails, minlength=size) == 0
+    constraint[isolated] = effective[isolated] = np.nan
     return (
         {n: float(constraint[i]) for n, i in index.items()},
         {n: float(effective[i]) for n, i in index.items()},
@@ -616,7 +695,7 @@ def summary(g: nx.Graph, *, exact_diameter_nodes: int = EXACT_DIAMETER_NODES) ->
     bound, and the measure's name says so.
     """
     simple = simple_graph(g)
-    undirected = simple.to_undirected()
+    undirected = simple.to_undirected() if simple.is_directed() else simple
     components = sorted(nx.connected_components(undirected), key=len, reverse=True)
     types = pd.Series(dict(g.nodes(data="type", default=""))).value_counts()
     rows: list[tuple[str, object]] = [
@@ -628,7 +707,7 @@ def summary(g: nx.Graph, *, exact_diameter_nodes: int = EXACT_DIAMETER_NODES) ->
         ("largest component (nodes)", len(components[0]) if components else 0),
         ("isolated nodes", nx.number_of_isolates(simple)),
         ("mean degree", round(2 * undirected.number_of_edges() / max(len(undirected), 1), 3)),
-        ("transitivity", round(nx.transitivity(undirected), DIGITS)),
+        ("transitivity", round(transitivity(undirected), DIGITS)),
     ]
     if not g.is_directed() and components:
         largest = undirected.subgraph(components[0])
@@ -642,6 +721,26 @@ def summary(g: nx.Graph, *, exact_diameter_nodes: int = EXACT_DIAMETER_NODES) ->
                 )
             )
     return pd.DataFrame(rows, columns=["measure", "value"], dtype=object)
+
+
+def transitivity(g: nx.Graph) -> float:
+    """The share of connected triples that close into triangles, as
+    :func:`networkx.transitivity` defines it (3 × triangles / connected triples; self-loops
+    ignored), for an undirected graph.
+
+    networkx counts each triangle at each of its nodes with a set intersection per pair of
+    neighbours (Σ degree² steps in Python); this counts each triangle once, from its edges with
+    the nodes ranked by degree (Chiba and Nishizeki 1985: O(edges^1.5)), with one set
+    intersection per edge.
+    """
+    neighbours = {node: set(g[node]) - {node} for node in g}
+    rank = {node: i for i, node in enumerate(sorted(g, key=lambda n: len(neighbours[n])))}
+    later = {
+        node: {m for m in linked if rank[m] > rank[node]} for node, linked in neighbours.items()
+    }
+    triangles = sum(len(later[u] & later[v]) for u, higher in later.items() for v in higher)
+    triples = sum(len(linked) * (len(linked) - 1) for linked in neighbours.values())
+    return 0 if triangles == 0 else 6 * triangles / triples  # 0, not 0.0, as networkx
 
 
 def double_sweep(g: nx.Graph) -> int:
