@@ -166,7 +166,11 @@ def commands(work: Path) -> dict[str, list[str]]:
         "network communities": ["network", "communities"],
         "cascades": ["cascades"],
         "export graphml": ["export", "--format", "graphml", "--out", str(out / "graph.graphml")],
-        "visualise": ["visualise", "--view", "transfers", "--out", str(out / "transfers.html")],
+        # Every node drawn: at 100k rows the transfers view is above the page's default limit.
+        "visualise": [
+            *("visualise", "--view", "transfers", "--max-nodes", "10000000"),
+            *("--out", str(out / "transfers.html")),
+        ],
     }
 
 
