@@ -96,15 +96,12 @@ def _participation_of(store: ox.Store) -> dict[str, Any]:
     return {"columns": PARTICIPATION_COLUMNS, "rows": rows}
 
 
-def _name_index_of(store: ox.Store, cls: str | None = None) -> dict[str, Any]:
-    """The names of every entity (or of the class ``cls``) of a freshly built store, kept
-    beside it."""
-    from graphkit.analysis.names import name_index
-    from graphkit.graph.iris import GK_IRI
-    from graphkit.sparql.backends import StoreBackend
+def _name_index_of(store: ox.Store) -> bytes:
+    """The names of every entity of a freshly built store, kept beside it as a SQLite
+    database (see :func:`graphkit.analysis.names.name_database`)."""
+    from graphkit.analysis.names import name_database
 
-    backend = StoreBackend(store, "the store being built")
-    return name_index(backend, None if cls is None else [GK_IRI + cls]).content()
+    return name_database(store)
 
 
 # What the persistent store keeps beside its database, so warm commands need not ask again:
@@ -112,8 +109,7 @@ def _name_index_of(store: ox.Store, cls: str | None = None) -> dict[str, Any]:
 KEPT_TABLES: dict[str, Callable[[ox.Store], Any]] = {
     "transfer-rows": _transfer_rows_of,
     "participation": _participation_of,
-    "name-index": _name_index_of,
-    "name-index-City": functools.partial(_name_index_of, cls="City"),
+    "names.sqlite": _name_index_of,
 }
 
 

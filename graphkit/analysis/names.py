@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -31,10 +32,14 @@ NAME_PROPERTIES = (
     GK_IRI + "acronym",
 )
 _CITATION = GK_IRI + "Citation"
-# The name of the index of every data entity kept beside the persistent store (see
-# graphkit.knowledge_graph.KEPT_TABLES), so that a name is found without reading every name;
-# "name-index-City" is the index of the cities alone, kept too (paths resolves only cities).
-KEPT_INDEX = "name-index"
+# The index of every data entity's names kept beside the persistent store (see
+# graphkit.knowledge_graph.KEPT_TABLES): a SQLite database, so that a name is looked up in it
+# without reading the others (at a million rows the names alone take hundreds of MB).
+KEPT_INDEX = "names.sqlite"
+_SCHEMA = """
+CREATE TABLE entities (entity TEXT PRIMARY KEY, class TEXT NOT NULL, display TEXT NOT NULL);
+CREATE TABLE names (key TEXT NOT NULL, entity TEXT NOT NULL);
+"""
 
 
 @dataclass(frozen=True)
@@ -73,31 +78,111 @@ class NameIndex:
             )
         return next(iter(found))
 
-    def content(self) -> dict[str, Any]:
-        """The index as JSON-ready content, read back by :func:`name_index` (see
-        :data:`KEPT_INDEX`)."""
-        return {
-            "keys": {key: sorted(found) for key, found in self.keys.items()},
-            "display": self.display,
-            "classes": self.classes,
-        }
+
+def _query_text(name: str) -> str:
+    from graphkit.locations import QUERIES_DIR
+
+    return (QUERIES_DIR / "tables" / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def _kept_index(content: Mapping[str, Any], classes: Iterable[str] | None, kind: str) -> NameIndex:
-    """The :class:`NameIndex` of :meth:`NameIndex.content`, of the entities of ``classes`` only
-    (IRIs; every data entity has one class)."""
-    kept = content["classes"]
-    if classes is None:
-        return NameIndex(content["keys"], content["display"], kept, kind)
-    wanted = {str(c).removeprefix(GK_IRI) for c in classes}
-    chosen = {entity for entity, cls in kept.items() if cls in wanted}
-    keys = {}
-    for key, found in content["keys"].items():
-        entities = [e for e in found if e in chosen]
-        if entities:
-            keys[key] = entities
-    display = content["display"]
-    return NameIndex(keys, {e: display[e] for e in chosen}, {e: kept[e] for e in chosen}, kind)
+def name_database(store: ox.Store) -> bytes:
+    """The names of every data entity of ``store`` as a SQLite database (its bytes), kept beside
+    the persistent store (:data:`KEPT_INDEX`) and read by :class:`StoredNameIndex`.
+
+    The same entities, names and labels as :func:`name_index` finds with the queries
+    ``entity-classes.rq`` and ``entity-names.rq``, read as they stream from the store.
+    """
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.executescript(_SCHEMA)
+    classes = (
+        (entity, cls.removeprefix(GK_IRI), entity_id(entity))
+        for entity, cls in (
+            (str(row["entity"].value), str(row["class"].value))
+            for row in store.query(_query_text("entity-classes"))
+        )
+        if entity.startswith(GKR_IRI) and cls != _CITATION
+    )
+    # An entity of several classes keeps the last, as the index built from rows does.
+    db.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?)", classes)
+    ids = [row[0] for row in db.execute("SELECT entity FROM entities")]
+    db.executemany(
+        "INSERT INTO names VALUES (?, ?)",
+        (
+            (key, entity)
+            for entity in ids
+            for key in {fold(entity_id(entity)), fold(entity_id(entity).replace("-", " "))}
+            if key
+        ),
+    )
+    labels = []
+    for row in store.query(_query_text("entity-names")):
+        entity, prop, name = row["entity"].value, row["property"].value, row["name"].value
+        if not (entity.startswith(GKR_IRI) and name):
+            continue
+        if name.strip():
+            db.execute("INSERT INTO names VALUES (?, ?)", (fold(name), entity))
+        if prop == RDFS_LABEL:
+            labels.append((name, entity))
+    db.executemany("UPDATE entities SET display = ? WHERE entity = ?", labels)  # the last label
+    db.execute("CREATE INDEX names_by_key ON names (key)")
+    db.commit()
+    content = db.serialize()
+    db.close()
+    return content
+
+
+class StoredNameIndex:
+    """A :class:`NameIndex` read from the database of :func:`name_database`, one name at a
+    time: the same answers and errors, without loading every name."""
+
+    def __init__(self, path: Path, classes: Iterable[str] | None, kind: str) -> None:
+        import sqlite3
+
+        self.kind = kind
+        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        wanted = None if classes is None else sorted({str(c).removeprefix(GK_IRI) for c in classes})
+        self._where = "" if wanted is None else f" AND e.class IN ({', '.join('?' * len(wanted))})"
+        self._wanted = tuple(wanted or ())
+
+    def _found(self, key: str) -> dict[str, tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT DISTINCT n.entity, e.display, e.class FROM names n JOIN entities e "
+            f"ON e.entity = n.entity WHERE n.key = ?{self._where}",
+            (key, *self._wanted),
+        )
+        return {entity: (display, cls) for entity, display, cls in rows}
+
+    def resolve(self, name: str) -> URIRef:
+        """The one entity called ``name``; raises Unknown- or AmbiguousNameError."""
+        from rdflib import URIRef
+
+        return URIRef(self.resolve_iri(name))
+
+    def resolve_iri(self, name: str) -> str:
+        """As :meth:`NameIndex.resolve_iri`."""
+        key = fold(name)
+        found = self._found(key)
+        if not found:
+            keys = [
+                row[0]
+                for row in self._db.execute(
+                    "SELECT DISTINCT n.key FROM names n JOIN entities e ON e.entity = n.entity "
+                    f"WHERE 1{self._where}",
+                    self._wanted,
+                )
+            ]
+            close = difflib.get_close_matches(key, keys, n=5, cutoff=0.6)
+            shown = [self._found(c) for c in close]  # each by its first entity, as NameIndex
+            suggestions = list(dict.fromkeys(entities[min(entities)][0] for entities in shown))
+            raise UnknownNameError(name, self.kind, suggestions)
+        if len(found) > 1:
+            exact = [e for e in found if entity_id(e) == name.strip()]
+            if len(exact) == 1:
+                return exact[0]
+            raise AmbiguousNameError(name, [(entity_id(e), *found[e]) for e in sorted(found)])
+        return next(iter(found))
 
 
 def local_name(term: str) -> str:
@@ -133,22 +218,17 @@ def build_name_index(
 
 def name_index(
     graph: Queryable, classes: Iterable[str] | None = None, kind: str = "entity"
-) -> NameIndex:
+) -> NameIndex | StoredNameIndex:
     """Index the names of the entities of ``classes`` (IRIs; default: every data entity) of
     ``graph`` (an rdflib graph, a store or an endpoint: see :mod:`graphkit.sparql.backends`),
     read as rows with the SELECT queries ``graphkit/queries/tables/entity-classes.rq`` and
     ``entity-names.rq``, or from the index kept beside the persistent store (:data:`KEPT_INDEX`)."""
     graph = as_backend(graph)
     classes = None if classes is None else [str(c) for c in classes]
-    kept_content = getattr(graph, "kept_content", None)
-    if kept_content is not None:
-        if classes is not None and len(classes) == 1 and classes[0].startswith(GK_IRI):
-            own = kept_content(f"{KEPT_INDEX}-{classes[0].removeprefix(GK_IRI)}")
-            if own is not None:
-                return _kept_index(own, None, kind)
-        kept = kept_content(KEPT_INDEX)
-        if kept is not None:
-            return _kept_index(kept, classes, kind)
+    kept_file = getattr(graph, "kept_file", None)
+    kept = kept_file(KEPT_INDEX) if kept_file is not None else None
+    if kept is not None:
+        return StoredNameIndex(kept, classes, kind)
     names: dict[str, list[tuple[str, str]]] = {}
     for entity, prop, name in select_result(graph, "entity-names").records():
         if str(entity).startswith(GKR_IRI) and name is not None and str(name):

@@ -209,8 +209,9 @@ def _remove_unused(store_dir: Path, keep: Path) -> None:
                     except OSError:
                         continue  # another process is reading it
                 shutil.rmtree(path, ignore_errors=True)
-                for table in path.parent.glob(f"{path.name}.*.json"):  # its kept tables
-                    table.unlink(missing_ok=True)
+                for table in path.parent.glob(f"{path.name}.*"):  # its kept tables and files
+                    if table != flag:
+                        table.unlink(missing_ok=True)
             flag.unlink(missing_ok=True)
 
 
@@ -345,6 +346,17 @@ def _table_path(database: Path, name: str) -> Path:
     return database.with_name(f"{database.name}.{name}.json")
 
 
+def _file_path(database: Path, name: str) -> Path:
+    return database.with_name(f"{database.name}.{name}")
+
+
+def kept_file(database: Path, name: str) -> Path | None:
+    """The file kept as ``name`` (bytes a table maker returned, e.g. a SQLite database) beside
+    the store ``database`` when it was built; ``None`` if there is none."""
+    path = _file_path(database, name)
+    return path if path.is_file() else None
+
+
 def kept_content(database: Path, name: str) -> Any:
     """What was kept as ``name`` beside the store ``database`` when it was built (see
     :func:`open_store`'s ``tables``), as read from its JSON; ``None`` if there is none or it
@@ -377,12 +389,16 @@ def kept_table(database: Path, name: str) -> Any:
     return None if kept is None else pd.DataFrame(kept[1], columns=kept[0])
 
 
-def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str]:
+def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str | bytes]:
     """What ``makers`` make from a freshly written store, as JSON text: a DataFrame as its
-    columns and rows (read back by :func:`kept_records`), anything else as it is."""
-    tables = {}
+    columns and rows (read back by :func:`kept_records`), bytes as they are (a file of their
+    own: :func:`kept_file`), anything else as it is."""
+    tables: dict[str, str | bytes] = {}
     for name, make in makers.items():
         made = make(store)
+        if isinstance(made, bytes):
+            tables[name] = made
+            continue
         content = (
             {"columns": list(made.columns), "rows": made.to_dict("records")}
             if hasattr(made, "to_dict")
@@ -429,7 +445,7 @@ _READ_SIZE = 1 << 20
 
 def _write_database(
     database: Path, folders: tuple[Path, ...], dataset: Any, makers: Mapping[str, TableMaker]
-) -> tuple[int, dict[str, str]]:
+) -> tuple[int, dict[str, str | bytes]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
     return its triple count and the tables ``makers`` make from it."""
     from graphkit.data.load import load_datasets
@@ -555,6 +571,11 @@ def _build(
             count, tables = _write_database(building, paths, dataset, makers)
             database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
             for name, content in tables.items():
+                if isinstance(content, bytes):  # a file of its own, kept as it is
+                    written = _file_path(building, name)
+                    written.write_bytes(content)
+                    written.replace(_file_path(database, name))
+                    continue
                 written = _table_path(building, name)
                 written.write_text(content, encoding="utf-8")
                 written.replace(_table_path(database, name))

@@ -170,6 +170,13 @@ class StoreBackend(Answers):
 
         return None if self.database is None else kept_content(self.database, name)
 
+    def kept_file(self, name: str) -> Path | None:
+        """The file kept as ``name`` beside the persistent store's ``database`` folder when it
+        was built (see :func:`graphkit.graph.store.kept_file`), or ``None``."""
+        from graphkit.graph.store import kept_file
+
+        return None if self.database is None else kept_file(self.database, name)
+
     def __repr__(self) -> str:
         return f"<StoreBackend {self.description}>"
 
