@@ -37,8 +37,11 @@ _CITATION = GK_IRI + "Citation"
 # without reading the others (at a million rows the names alone take hundreds of MB).
 KEPT_INDEX = "names.sqlite"
 _SCHEMA = """
-CREATE TABLE entities (entity TEXT PRIMARY KEY, class TEXT NOT NULL, display TEXT NOT NULL);
-CREATE TABLE names (key TEXT NOT NULL, entity TEXT NOT NULL);
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY, entity TEXT NOT NULL UNIQUE, class TEXT NOT NULL, display TEXT NOT NULL
+);
+CREATE TABLE names (key TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TEMP TABLE found (entity TEXT NOT NULL, name TEXT NOT NULL, label INTEGER NOT NULL);
 """
 
 
@@ -90,47 +93,61 @@ def name_database(store: ox.Store) -> bytes:
     the persistent store (:data:`KEPT_INDEX`) and read by :class:`StoredNameIndex`.
 
     The same entities, names and labels as :func:`name_index` finds with the queries
-    ``entity-classes.rq`` and ``entity-names.rq``, read as they stream from the store.
+    ``entity-classes.rq`` and ``entity-names.rq``, streamed from the store into the database
+    (entities by their ids, each name folded once): no index of every name in memory.
     """
     import sqlite3
+    import tempfile
 
-    db = sqlite3.connect(":memory:")
-    db.executescript(_SCHEMA)
     classes = (
-        (entity, cls.removeprefix(GK_IRI), entity_id(entity))
+        (entity_id(entity), cls.removeprefix(GK_IRI), entity_id(entity))
         for entity, cls in (
             (str(row["entity"].value), str(row["class"].value))
             for row in store.query(_query_text("entity-classes"))
         )
         if entity.startswith(GKR_IRI) and cls != _CITATION
     )
-    # An entity of several classes keeps the last, as the index built from rows does.
-    db.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?)", classes)
-    ids = [row[0] for row in db.execute("SELECT entity FROM entities")]
-    db.executemany(
-        "INSERT INTO names VALUES (?, ?)",
-        (
-            (key, entity)
-            for entity in ids
-            for key in {fold(entity_id(entity)), fold(entity_id(entity).replace("-", " "))}
-            if key
-        ),
+    names = (
+        (entity_id(entity), name, int(prop == RDFS_LABEL))
+        for entity, prop, name in (
+            (row["entity"].value, row["property"].value, row["name"].value)
+            for row in store.query(_query_text("entity-names"))
+        )
+        if entity.startswith(GKR_IRI) and name
     )
-    labels = []
-    for row in store.query(_query_text("entity-names")):
-        entity, prop, name = row["entity"].value, row["property"].value, row["name"].value
-        if not (entity.startswith(GKR_IRI) and name):
-            continue
-        if name.strip():
-            db.execute("INSERT INTO names VALUES (?, ?)", (fold(name), entity))
-        if prop == RDFS_LABEL:
-            labels.append((name, entity))
-    db.executemany("UPDATE entities SET display = ? WHERE entity = ?", labels)  # the last label
-    db.execute("CREATE INDEX names_by_key ON names (key)")
-    db.commit()
-    content = db.serialize()
-    db.close()
-    return content
+    with tempfile.TemporaryDirectory(prefix="graphkit-names-") as folder:
+        path = Path(folder) / KEPT_INDEX
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.create_function("fold", 1, fold, deterministic=True)
+        db.create_function("blank", 1, lambda text: int(not text.strip()), deterministic=True)
+        db.executescript(_SCHEMA)
+        # An entity of several classes keeps the last, as the index built from rows does.
+        db.executemany(
+            "INSERT INTO entities (entity, class, display) VALUES (?, ?, ?) "
+            "ON CONFLICT (entity) DO UPDATE SET class = excluded.class",
+            classes,
+        )
+        db.executemany("INSERT INTO temp.found VALUES (?, ?, ?)", names)
+        db.executescript(
+            """
+            INSERT OR IGNORE INTO names SELECT fold(entity), id FROM entities;
+            INSERT OR IGNORE INTO names SELECT fold(replace(entity, '-', ' ')), id
+                FROM entities WHERE instr(entity, '-');
+            INSERT OR IGNORE INTO names SELECT fold(f.name), e.id
+                FROM temp.found f JOIN entities e ON e.entity = f.entity WHERE NOT blank(f.name);
+            DELETE FROM names WHERE key = '';
+            CREATE INDEX temp.labels ON found (entity) WHERE label;
+            UPDATE entities SET display = (  -- its last label, as the index built from rows
+                SELECT name FROM temp.found f WHERE f.entity = entities.entity AND f.label
+                ORDER BY f.rowid DESC LIMIT 1)
+                WHERE entity IN (SELECT entity FROM temp.found WHERE label);
+            """
+        )
+        db.commit()
+        db.close()
+        return path.read_bytes()
 
 
 class StoredNameIndex:
@@ -148,11 +165,11 @@ class StoredNameIndex:
 
     def _found(self, key: str) -> dict[str, tuple[str, str]]:
         rows = self._db.execute(
-            "SELECT DISTINCT n.entity, e.display, e.class FROM names n JOIN entities e "
-            f"ON e.entity = n.entity WHERE n.key = ?{self._where}",
+            "SELECT e.entity, e.display, e.class FROM names n JOIN entities e ON e.id = n.id "
+            f"WHERE n.key = ?{self._where}",
             (key, *self._wanted),
         )
-        return {entity: (display, cls) for entity, display, cls in rows}
+        return {GKR_IRI + entity: (display, cls) for entity, display, cls in rows}
 
     def resolve(self, name: str) -> URIRef:
         """The one entity called ``name``; raises Unknown- or AmbiguousNameError."""
@@ -168,7 +185,7 @@ class StoredNameIndex:
             keys = [
                 row[0]
                 for row in self._db.execute(
-                    "SELECT DISTINCT n.key FROM names n JOIN entities e ON e.entity = n.entity "
+                    "SELECT DISTINCT n.key FROM names n JOIN entities e ON e.id = n.id "
                     f"WHERE 1{self._where}",
                     self._wanted,
                 )
