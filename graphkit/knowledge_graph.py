@@ -330,7 +330,7 @@ class KnowledgeGraph:
         """Practice adoption cascades; see :func:`graphkit.analysis.transfers.cascades`."""
         from graphkit.analysis.transfers import cascades
 
-        return cascades(self.graph("transfers"))
+        return cascades(self.backend)
 
     def partners(
         self,

@@ -3,7 +3,9 @@ timeouts and errors behave the same whichever way the query runs (forked child o
 
 from __future__ import annotations
 
+import csv
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -201,11 +203,37 @@ def transfer_datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, lis
 
     synthetic = tmp_path_factory.mktemp("synthetic")
     generate(2500, 11, synthetic)
+    # The chains fixture where Dresden receives the Ledger method twice, from Bruges and (by a
+    # transfer whose id sorts last) from Ávila: which transfer a cascade shows depends on the
+    # order in which transfers are walked.
+    twice = tmp_path_factory.mktemp("twice") / "chains"
+    shutil.copytree(CHAINS_DIR, twice)
+    quote = "Ávila also passed its Ledger method straight to Dresden in 2013"
+    with (twice / "sources" / "chains.txt").open("a", encoding="utf-8") as text:
+        text.write(quote + "\n")
+    transfers = twice / "transfers.csv"
+    header = next(csv.reader(transfers.open(encoding="utf-8")))
+    row = {
+        "id": "relay-zz-avila-ledger-to-dresden",
+        "practice": "avila-ledger-method",
+        "origin_city": "avila",
+        "target_city": "dresden",
+        "project": "relay",
+        "mechanism": "study_visit",
+        "start": "2013",
+        "status": "completed",
+        "status_quote": quote,
+        "source": "chains.txt",
+        "quote": quote,
+    }
+    with transfers.open("a", encoding="utf-8", newline="") as table:
+        csv.DictWriter(table, header, restval="").writerow(row)
     return {
         "bundled": [DATASETS_DIR],
         "chains": [CHAINS_DIR],
         "mini": [MINI_DIR],
         "synthetic": [DATASETS_DIR, synthetic],
+        "received twice": [twice],
     }
 
 
@@ -280,6 +308,86 @@ def test_transfers_read_from_the_store_equal_those_of_the_graph(
             pd.testing.assert_frame_equal(transfers_table(source, **options), expected)
         compared += len(expected)
     assert compared > 0
+
+
+def _walked_cascades(graph) -> pd.DataFrame:
+    """The cascades as graphkit walked them before they were read as rows: along the edges of
+    the networkx transfer network of an rdflib graph, the first edge of a practice from a
+    city making that city an origin."""
+    from graphkit.analysis.network import transfer_graph, year_of
+    from graphkit.analysis.transfers import CASCADE_COLUMNS, short_name
+    from graphkit.graph.namespaces import GK, GKR
+
+    network = transfer_graph(graph)
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for origin, target, facts in network.edges(data=True):
+        common = {
+            "practice_id": facts["practice_id"],
+            "practice": facts["practice"],
+            "project_id": facts["project_id"],
+            "project": short_name(graph, facts["project_id"]),
+        }
+        start = graph.value(GKR[facts["practice_id"]], GK.startDate)
+        rows.setdefault(
+            (facts["practice_id"], origin),
+            {
+                **common,
+                "city_id": origin,
+                "city": network.nodes[origin]["label"],
+                "year": year_of(start),
+                "source_city_id": "",
+                "source_city": "",
+                "transfer": "",
+            },
+        )
+        rows[(facts["practice_id"], target)] = {
+            **common,
+            "city_id": target,
+            "city": network.nodes[target]["label"],
+            "year": facts["year"],
+            "source_city_id": origin,
+            "source_city": network.nodes[origin]["label"],
+            "transfer": facts["transfer"],
+        }
+    table = pd.DataFrame(list(rows.values()), columns=CASCADE_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
+    order = table.assign(adopter=table["transfer"] != "")
+    order = order.sort_values(
+        ["practice_id", "adopter", "year", "city_id"], na_position="last", kind="stable"
+    )
+    return table.loc[order.index].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", ["bundled", "chains", "mini", "synthetic", "received twice"])
+def test_cascades_read_as_rows_equal_those_walked_on_the_transfer_network(
+    name: str, transfer_datasets, tmp_path: Path
+) -> None:
+    """Row for row, column for column and dtype for dtype, the cascades of the kept rows, of
+    the plain store and of an in-memory graph are those walked on the networkx transfer
+    network; every transfer adds its receiving city and every practice has an origin row."""
+    from graphkit.analysis.transfers import cascades
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
+
+    folders = transfer_datasets[name]
+    graph = build_graph(load_datasets(folders))
+    expected = _walked_cascades(graph)
+    transfers = pd.concat(
+        [pd.read_csv(Path(f) / "transfers.csv", dtype=str, keep_default_na=False) for f in folders]
+    )
+    assert set(expected["transfer"]) - {""} <= set(transfers["id"])
+    assert set(expected.loc[expected["transfer"] == "", "practice_id"]) == set(
+        transfers["practice"]
+    )
+    kept = open_backend(folders, tmp_path / "store")
+    for source in (graph, kept, kept.store):
+        pd.testing.assert_frame_equal(cascades(source), expected, check_exact=True)
+    if name == "received twice":  # the walk, not the order of ids, picks the transfer shown
+        received = transfers.groupby(["practice", "target_city"])["id"].agg(list)
+        twice = received[received.map(len) > 1]
+        assert len(twice) > 0
+        shown = expected.set_index(["practice_id", "city_id"])["transfer"]
+        assert any(shown[key] != max(ids) for key, ids in twice.items())
 
 
 def test_the_store_keeps_the_transfer_rows_and_a_lost_or_damaged_copy_is_not_trusted(

@@ -29,8 +29,9 @@ from graphkit.data.schema import escape_controls, fits_as_is, fold
 from graphkit.graph.iris import GK_IRI, GKR_IRI
 from graphkit.sparql.backends import Queryable, as_backend, select_result
 
-# networkx, pandas and rdflib are imported by the functions that use them: the transfer table
-# of a store is read as plain rows, so `graphkit transfers` starts without them.
+# pandas (and rdflib, for short_name) are imported by the functions that use them; networkx is
+# not needed: the transfers of a store are read as plain rows, so `graphkit transfers` and
+# `graphkit cascades` start without them.
 if TYPE_CHECKING:
     import pandas as pd
     from rdflib import Graph
@@ -287,13 +288,16 @@ def _closure(backend: Queryable, name: str, column: str, root: str) -> set[str]:
 
 # What a filter of transfers_table matches, kept with each row read from a store or endpoint.
 MATCH_COLUMNS = ["origin_id", "target_id", "candidate_ids", "project_ids", "practice_ids"]
+# What cascades reads besides: the practice's id and start year, the project's id.
+CASCADE_FACT_COLUMNS = ["practice_id", "practice_year", "project_id"]
 
 
 def transfer_rows(backend: Queryable) -> pd.DataFrame:
     """:func:`transfer_row_records` as a DataFrame."""
     import pandas as pd
 
-    return pd.DataFrame(transfer_row_records(backend), columns=TRANSFER_COLUMNS + MATCH_COLUMNS)
+    columns = TRANSFER_COLUMNS + MATCH_COLUMNS + CASCADE_FACT_COLUMNS
+    return pd.DataFrame(transfer_row_records(backend), columns=columns)
 
 
 def _transfer_rows(backend: Queryable) -> list[dict[str, Any]]:
@@ -306,7 +310,9 @@ def _transfer_rows(backend: Queryable) -> list[dict[str, Any]]:
 def transfer_row_records(backend: Queryable) -> list[dict[str, Any]]:
     """Every transfer of ``backend`` (a store or endpoint) as a :func:`transfer_records` row,
     unsorted, with the ids its filters match on (:data:`MATCH_COLUMNS`: origin and target
-    city, the projects it went through, directly or by its event, and its practices).
+    city, the projects it went through, directly or by its event, and its practices) and what
+    :func:`cascades` reads (:data:`CASCADE_FACT_COLUMNS`: the practice's id and start year, the
+    id of the project it went through, else its event's project).
 
     Read with the SELECT queries of ``graphkit/queries/tables/``; :mod:`graphkit.graph.store` keeps
     the result of the bundled store next to it, so ``graphkit transfers`` need not ask again.
@@ -362,6 +368,9 @@ def transfer_row_records(backend: Queryable) -> list[dict[str, Any]]:
                 "candidate_ids": sorted(candidate_ids.get(transfer, [])),
                 "project_ids": sorted({_id(row["project"]), _id(row["event_project"])} - {""}),
                 "practice_ids": sorted({_id(row["practice"]), _id(row["resulting"])} - {""}),
+                "practice_id": _id(row["practice"]),
+                "practice_year": _year(row["practice_date"]),
+                "project_id": _id(row[shown]),
             }
         )
     return rows
@@ -835,7 +844,7 @@ def transfer_paths(graph: Queryable, origin: str, target: str) -> Paths:
     return Paths(*names, "connections" if routes else "none", tuple(routes))
 
 
-def cascades(graph: Graph) -> pd.DataFrame:
+def cascades(graph: Queryable) -> pd.DataFrame:
     """Practice adoption cascades, one row per (practice, adopting city).
 
     A practice's origin city adopts it first (``year`` = the practice's start, if known; no
@@ -848,6 +857,12 @@ def cascades(graph: Graph) -> pd.DataFrame:
     the sources do not date; ``docs/recipes/cascades.R`` keeps them (with an ``event_time``
     for ``as_cascade_long``) and gives each adopter its generation.
 
+    Args:
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or an endpoint
+            (:mod:`graphkit.sparql.backends`). The transfers are read as plain rows (kept
+            beside the persistent store, else with the SELECT queries of
+            ``graphkit/queries/tables/``), like :func:`transfer_records`.
+
     Returns:
         Columns ``practice_id``, ``practice``, ``city_id``, ``city``, ``year`` (nullable
         integer), ``source_city_id``, ``source_city``, ``project_id``, ``project`` and
@@ -856,39 +871,36 @@ def cascades(graph: Graph) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from graphkit.analysis.network import transfer_graph, year_of
-    from graphkit.graph.namespaces import GK, GKR
-
-    tg = transfer_graph(graph)
     rows: dict[tuple[str, str], dict[str, object]] = {}
-    for u, v, facts in tg.edges(data=True):
-        practice = GKR[facts["practice_id"]]
+    for row in _cascade_edges(as_backend(graph)):
+        practice_id, origin, target = _text(row["practice_id"]), row["origin_id"], row["target_id"]
         common = {
-            "practice_id": facts["practice_id"],
-            "practice": facts["practice"],
-            "project_id": facts["project_id"],
-            "project": short_name(graph, facts["project_id"]),
+            "practice_id": practice_id,
+            "practice": _text(row["practice"]),
+            "project_id": _text(row["project_id"]),
+            "project": _text(row["project"]),
         }
+        # A practice's origin is the origin city of the first transfer of it that is walked.
         rows.setdefault(
-            (facts["practice_id"], u),
+            (practice_id, origin),
             {
                 **common,
-                "city_id": u,
-                "city": tg.nodes[u]["label"],
-                "year": year_of(graph.value(practice, GK.startDate)),
+                "city_id": origin,
+                "city": _text(row["origin"]),
+                "year": _year_number(row["practice_year"]),
                 "source_city_id": "",
                 "source_city": "",
                 "transfer": "",
             },
         )
-        rows[(facts["practice_id"], v)] = {
+        rows[(practice_id, target)] = {
             **common,
-            "city_id": v,
-            "city": tg.nodes[v]["label"],
-            "year": facts["year"],
-            "source_city_id": u,
-            "source_city": tg.nodes[u]["label"],
-            "transfer": facts["transfer"],
+            "city_id": target,
+            "city": _text(row["target"]),
+            "year": _year_number(row["year"]),
+            "source_city_id": origin,
+            "source_city": _text(row["origin"]),
+            "transfer": row["transfer"],
         }
     table = pd.DataFrame(list(rows.values()), columns=CASCADE_COLUMNS)
     table["year"] = table["year"].astype("Int64")
@@ -898,3 +910,20 @@ def cascades(graph: Graph) -> pd.DataFrame:
         ["practice_id", "adopter", "year", "city_id"], na_position="last", kind="stable"
     )
     return table.loc[order.index].reset_index(drop=True)
+
+
+def _cascade_edges(backend: Queryable) -> Iterator[dict[str, Any]]:
+    """The :func:`transfer_row_records` rows in the order in which :func:`cascades` walks
+    them: the order of the edges of a networkx ``MultiDiGraph`` built transfer by transfer (in
+    order of id), adding origin and target: by origin city (in order of the cities' first
+    appearance, as origin or target), then by target (in order of its first transfer from that
+    origin), then by transfer id."""
+    cities: dict[str, None] = {}
+    leaving: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for row in sorted(_transfer_rows(backend), key=lambda row: row["transfer"]):
+        cities.setdefault(row["origin_id"])
+        cities.setdefault(row["target_id"])
+        leaving.setdefault(row["origin_id"], {}).setdefault(row["target_id"], []).append(row)
+    for city in cities:
+        for transfers in leaving.get(city, {}).values():
+            yield from transfers
