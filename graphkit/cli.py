@@ -237,7 +237,7 @@ def validate(kg: KnowledgeGraph) -> None:
 
 
 @main.command()
-@graph_options(endpoint=False)
+@graph_options()
 @frame_format_option()
 @click.option(
     "--by",
@@ -254,6 +254,7 @@ def stats(kg: KnowledgeGraph, fmt: str, by: str) -> None:
     Example:
       graphkit stats
       graphkit stats --by source --format csv
+      graphkit stats --endpoint http://localhost:7878/query   # counted by the server
     """
     from graphkit.views.output import render_sections
 

@@ -62,6 +62,8 @@ COMMANDS = [
     ("network", "centrality", "--graph", "transfers", "--format", "csv"),
     ("network", "communities", "--graph", "organisations", "--format", "csv"),
     ("network", "brokers", "--format", "csv"),
+    ("stats",),
+    ("stats", "--by", "source", "--format", "csv"),
 ]
 
 
