@@ -239,17 +239,22 @@ def database_fingerprint(database: Path) -> dict[str, list[int]]:
     return found
 
 
-def _write_marker(store_dir: Path, marker: dict[str, Any], *, quiet: bool = False) -> None:
-    """Replace the store's marker at once (never half-written); with ``quiet``, a folder that
-    cannot be written (a store shared read-only) is left as it is."""
-    temporary = store_dir / f"{MARKER}.{uuid.uuid4().hex}.tmp"
+def _write_json(path: Path, content: Any, *, quiet: bool = False) -> None:
+    """Replace ``path`` with ``content`` as JSON at once (never half-written); with ``quiet``,
+    a folder that cannot be written (a store shared read-only) is left as it is."""
+    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        temporary.write_text(json.dumps(marker, indent=1), encoding="utf-8")
-        os.replace(temporary, store_dir / MARKER)
+        temporary.write_text(json.dumps(content, indent=1), encoding="utf-8")
+        os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
         if not quiet:
             raise
+
+
+def _write_marker(store_dir: Path, marker: dict[str, Any], *, quiet: bool = False) -> None:
+    """Replace the store's marker (see :func:`_write_json`)."""
+    _write_json(store_dir / MARKER, marker, quiet=quiet)
 
 
 def _marked_database(store_dir: Path, marker: dict[str, Any] | None) -> Path | None:
@@ -540,14 +545,8 @@ def _input_key_recorded(paths: tuple[Path, ...], store_dir: Path) -> str:
         known = {}
     before = dict(known)
     key = input_key(paths, known)
-    if known != before:
-        with contextlib.suppress(OSError):  # only a record: a read-only folder goes without
-            temporary = store_dir / f"{DIGESTS}.{uuid.uuid4().hex}.tmp"
-            try:
-                temporary.write_text(json.dumps(known), encoding="utf-8")
-                os.replace(temporary, record)
-            finally:
-                temporary.unlink(missing_ok=True)
+    if known != before:  # only a record: a read-only folder goes without
+        _write_json(record, known, quiet=True)
     return key
 
 
