@@ -315,7 +315,7 @@ def _walked_cascades(graph) -> pd.DataFrame:
     the networkx transfer network of an rdflib graph, the first edge of a practice from a
     city making that city an origin."""
     from graphkit.analysis.network import transfer_graph, year_of
-    from graphkit.analysis.transfers import CASCADE_COLUMNS, short_name
+    from graphkit.analysis.transfers import cascade_frame, short_name
     from graphkit.graph.namespaces import GK, GKR
 
     network = transfer_graph(graph)
@@ -349,13 +349,7 @@ def _walked_cascades(graph) -> pd.DataFrame:
             "source_city": network.nodes[origin]["label"],
             "transfer": facts["transfer"],
         }
-    table = pd.DataFrame(list(rows.values()), columns=CASCADE_COLUMNS)
-    table["year"] = table["year"].astype("Int64")
-    order = table.assign(adopter=table["transfer"] != "")
-    order = order.sort_values(
-        ["practice_id", "adopter", "year", "city_id"], na_position="last", kind="stable"
-    )
-    return table.loc[order.index].reset_index(drop=True)
+    return cascade_frame(rows.values())  # the same order as cascades(): the walk is the point
 
 
 @pytest.mark.parametrize("name", ["bundled", "chains", "mini", "synthetic", "received twice"])

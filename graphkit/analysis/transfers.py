@@ -869,8 +869,6 @@ def cascades(graph: Queryable) -> pd.DataFrame:
         ``transfer``, sorted by practice, then the origin, then the receiving cities by year
         (unknown last).
     """
-    import pandas as pd
-
     rows: dict[tuple[str, str], dict[str, object]] = {}
     for row in _cascade_edges(as_backend(graph)):
         practice_id, origin, target = _text(row["practice_id"]), row["origin_id"], row["target_id"]
@@ -902,9 +900,17 @@ def cascades(graph: Queryable) -> pd.DataFrame:
             "source_city": _text(row["origin"]),
             "transfer": row["transfer"],
         }
-    table = pd.DataFrame(list(rows.values()), columns=CASCADE_COLUMNS)
+    return cascade_frame(rows.values())
+
+
+def cascade_frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
+    """The rows of :func:`cascades` (one mapping per practice and adopting city) as its table,
+    in its order: by practice, the origin (no transfer) first whatever its year, then the
+    adopters by year (unknown last) and city id."""
+    import pandas as pd
+
+    table = pd.DataFrame(list(rows), columns=CASCADE_COLUMNS)
     table["year"] = table["year"].astype("Int64")
-    # The origin (no transfer) comes first in its cascade, whatever its year.
     order = table.assign(adopter=table["transfer"] != "")
     order = order.sort_values(
         ["practice_id", "adopter", "year", "city_id"], na_position="last", kind="stable"
