@@ -20,15 +20,12 @@ import contextlib
 import re
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.oxigraph_server import START_TIMEOUT, free_port
+from tests.oxigraph_server import START_TIMEOUT, free_port, wait_until_answering
 
 JENA_DIR = Path(__file__).resolve().parent / "jena"
 FUSEKI_VERSION = "5.6.0"
@@ -185,14 +182,6 @@ def _debian_command(folder: Path, port: int, query_timeout: int) -> list[str]:
     ]
 
 
-def _answers(query_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{query_url}?query=ASK%7B%7D", timeout=1):
-            return True
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def running_jena(folder: Path, query_timeout: int = SERVER_QUERY_TIMEOUT) -> Iterator[JenaServer]:
     """Start Fuseki (or, where it has not been fetched, Debian's Jena behind
@@ -216,11 +205,7 @@ def running_jena(folder: Path, query_timeout: int = SERVER_QUERY_TIMEOUT) -> Ite
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     server = JenaServer(f"http://127.0.0.1:{port}", process, engine)
     try:
-        deadline = time.monotonic() + JENA_START_TIMEOUT
-        while not _answers(server.query_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{engine} did not start: {log.read_text(errors='replace')}")
-            time.sleep(0.1)
+        wait_until_answering(server.query_url, process, log, engine, JENA_START_TIMEOUT)
         yield server
     finally:
         process.kill()

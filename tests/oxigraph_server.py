@@ -51,12 +51,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _answers(url: str) -> bool:
+def _answers(query_url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
+        with urllib.request.urlopen(f"{query_url}?query=ASK%7B%7D", timeout=1):
             return True
     except (urllib.error.URLError, OSError):
         return False
+
+
+def wait_until_answering(
+    query_url: str, process: subprocess.Popen[bytes], log: Path, name: str, timeout: float
+) -> None:
+    """Wait until the server ``process`` answers an ASK at ``query_url``.
+
+    Raises:
+        RuntimeError: it ended or did not answer within ``timeout`` seconds (with its log).
+    """
+    deadline = time.monotonic() + timeout
+    while not _answers(query_url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start: {log.read_text(errors='replace')}")
+        time.sleep(0.05)
 
 
 @contextlib.contextmanager
@@ -91,11 +106,7 @@ def running_oxigraph(
         )
     server = OxigraphServer(f"http://127.0.0.1:{port}", process)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _answers(server.base_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oxigraph did not start: {log.read_text(errors='replace')}")
-            time.sleep(0.05)
+        wait_until_answering(server.query_url, process, log, "oxigraph", START_TIMEOUT)
         yield server
     finally:
         process.kill()
