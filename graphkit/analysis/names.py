@@ -45,14 +45,17 @@ CREATE TEMP TABLE found (entity TEXT NOT NULL, name TEXT NOT NULL, label INTEGER
 """
 
 
-@dataclass(frozen=True)
-class NameIndex:
-    """Folded names of entities (their IRIs as text), for fast repeated look-ups."""
+class _Resolver:
+    """Resolving a name, for an index that gives the entities of one folded name
+    (:meth:`_found`: IRI -> label shown and class) and every folded name (:meth:`_keys`)."""
 
-    keys: Mapping[str, Collection[str]]
-    display: dict[str, str]
-    classes: dict[str, str]
     kind: str
+
+    def _found(self, key: str) -> dict[str, tuple[str, str]]:
+        raise NotImplementedError
+
+    def _keys(self) -> list[str]:
+        raise NotImplementedError
 
     def resolve(self, name: str) -> URIRef:
         """The one entity called ``name``; raises Unknown- or AmbiguousNameError."""
@@ -64,22 +67,35 @@ class NameIndex:
         """The IRI (as text) of the one entity called ``name``; raises Unknown- or
         AmbiguousNameError."""
         key = fold(name)
-        found = self.keys.get(key)
+        found = self._found(key)
         if not found:
-            close = difflib.get_close_matches(key, list(self.keys), n=5, cutoff=0.6)
-            suggestions = list(
-                dict.fromkeys(self.display[next(iter(sorted(self.keys[c])))] for c in close)
-            )
+            close = difflib.get_close_matches(key, self._keys(), n=5, cutoff=0.6)
+            shown = [self._found(c) for c in close]  # each by its first entity
+            suggestions = list(dict.fromkeys(entities[min(entities)][0] for entities in shown))
             raise UnknownNameError(name, self.kind, suggestions)
         if len(found) > 1:
             # An exact id wins over labels, so the ids the error below suggests always work.
             exact = [e for e in found if entity_id(e) == name.strip()]
             if len(exact) == 1:
                 return exact[0]
-            raise AmbiguousNameError(
-                name, [(entity_id(e), self.display[e], self.classes[e]) for e in sorted(found)]
-            )
+            raise AmbiguousNameError(name, [(entity_id(e), *found[e]) for e in sorted(found)])
         return next(iter(found))
+
+
+@dataclass(frozen=True)
+class NameIndex(_Resolver):
+    """Folded names of entities (their IRIs as text), for fast repeated look-ups."""
+
+    keys: Mapping[str, Collection[str]]
+    display: dict[str, str]
+    classes: dict[str, str]
+    kind: str
+
+    def _found(self, key: str) -> dict[str, tuple[str, str]]:
+        return {e: (self.display[e], self.classes[e]) for e in self.keys.get(key, ())}
+
+    def _keys(self) -> list[str]:
+        return list(self.keys)
 
 
 def _query_text(name: str) -> str:
@@ -150,7 +166,7 @@ def name_database(store: ox.Store) -> bytes:
         return path.read_bytes()
 
 
-class StoredNameIndex:
+class StoredNameIndex(_Resolver):
     """A :class:`NameIndex` read from the database of :func:`name_database`, one name at a
     time: the same answers and errors, without loading every name."""
 
@@ -171,35 +187,12 @@ class StoredNameIndex:
         )
         return {GKR_IRI + entity: (display, cls) for entity, display, cls in rows}
 
-    def resolve(self, name: str) -> URIRef:
-        """The one entity called ``name``; raises Unknown- or AmbiguousNameError."""
-        from rdflib import URIRef
-
-        return URIRef(self.resolve_iri(name))
-
-    def resolve_iri(self, name: str) -> str:
-        """As :meth:`NameIndex.resolve_iri`."""
-        key = fold(name)
-        found = self._found(key)
-        if not found:
-            keys = [
-                row[0]
-                for row in self._db.execute(
-                    "SELECT DISTINCT n.key FROM names n JOIN entities e ON e.id = n.id "
-                    f"WHERE 1{self._where}",
-                    self._wanted,
-                )
-            ]
-            close = difflib.get_close_matches(key, keys, n=5, cutoff=0.6)
-            shown = [self._found(c) for c in close]  # each by its first entity, as NameIndex
-            suggestions = list(dict.fromkeys(entities[min(entities)][0] for entities in shown))
-            raise UnknownNameError(name, self.kind, suggestions)
-        if len(found) > 1:
-            exact = [e for e in found if entity_id(e) == name.strip()]
-            if len(exact) == 1:
-                return exact[0]
-            raise AmbiguousNameError(name, [(entity_id(e), *found[e]) for e in sorted(found)])
-        return next(iter(found))
+    def _keys(self) -> list[str]:
+        rows = self._db.execute(
+            f"SELECT DISTINCT n.key FROM names n JOIN entities e ON e.id = n.id WHERE 1{self._where}",
+            self._wanted,
+        )
+        return [row[0] for row in rows]
 
 
 def local_name(term: str) -> str:
