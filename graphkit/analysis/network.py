@@ -19,11 +19,12 @@ Measures on any of them return DataFrames: :func:`summary`, :func:`centrality`,
 from __future__ import annotations
 
 import functools
+import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import networkx as nx
 import pandas as pd
@@ -34,6 +35,10 @@ from graphkit.analysis.names import entity_id, local_name
 from graphkit.data.load import fold
 from graphkit.graph.namespaces import GK, GKR
 from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
 
 SEED = 42
 # Above this many nodes betweenness is estimated from a sample of source nodes (``exact=False``).
@@ -470,35 +475,46 @@ def _node_frame(g: nx.Graph, columns: dict[str, dict[str, object]]) -> pd.DataFr
     return pd.DataFrame(rows, columns=["id", "label", "type", *columns])
 
 
+def _adjacency(g: nx.Graph, nodes: list, weight: str | None) -> sparse.csr_array:
+    """The arcs of ``g`` as a sparse matrix over ``nodes``: entry ``[u, v]`` is the ``weight`` of
+    the arc u -> v (1 when ``weight`` is None or missing); an undirected edge is both arcs."""
+    from scipy import sparse
+
+    return sparse.csr_array(
+        nx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight, dtype=float, format="csr")
+    )
+
+
 def page_rank(
     g: nx.Graph, *, alpha: float = PAGERANK_DAMPING, tolerance: float = 1.0e-10
 ) -> dict[str, float]:
     """PageRank of every node of a simple graph, following edges weighted by ``weight``.
 
     The same definition as :func:`networkx.pagerank` (uniform teleport and dangling-node
-    redistribution), by power iteration in pure Python so that it needs no SciPy.
+    redistribution), by power iteration over the sparse weighted adjacency matrix.
     An undirected edge counts in both directions. The ranks sum to 1.
     """
+    import numpy as np
+
     nodes = list(g)
     if not nodes:
         return {}
-    directed = g if g.is_directed() else g.to_directed()
-    arcs = list(directed.edges(data="weight", default=1))
-    out_weight = dict.fromkeys(nodes, 0.0)
-    for u, _, weight in arcs:
-        out_weight[u] += weight
-    dangling = [n for n in nodes if out_weight[n] == 0]
-    rank = dict.fromkeys(nodes, 1.0 / len(nodes))
+    size = len(nodes)
+    arcs = _adjacency(g, nodes, "weight")
+    out_weight = arcs.sum(axis=1)
+    dangling = out_weight == 0
+    # rank[u] / out_weight[u] flows along each arc u -> v in proportion to its weight.
+    inflow = arcs.T.tocsr() * alpha
+    share = np.divide(1.0, out_weight, out=np.zeros(size), where=~dangling)
+    rank = np.full(size, 1.0 / size)
     for _ in range(PAGERANK_MAX_ITERATIONS):
-        spread = (1.0 - alpha + alpha * sum(rank[n] for n in dangling)) / len(nodes)
-        new = dict.fromkeys(nodes, spread)
-        for u, v, weight in arcs:
-            new[v] += alpha * rank[u] * weight / out_weight[u]
-        converged = sum(abs(new[n] - rank[n]) for n in nodes) < len(nodes) * tolerance
+        spread = (1.0 - alpha + alpha * rank[dangling].sum()) / size
+        new = spread + inflow @ (rank * share)
+        converged = np.abs(new - rank).sum() < size * tolerance
         rank = new
         if converged:
             break
-    return rank
+    return dict(zip(nodes, rank.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -522,6 +538,11 @@ class Sampling(TypedDict, total=False):
     seed: int
 
 
+# Betweenness follows shortest paths from this many (node, source) pairs at once: about 20
+# bytes each and as much again for one level's frontier, so ~300 MB whatever the graph's size.
+BETWEENNESS_CELLS = 1 << 23
+
+
 def _betweenness(
     g: nx.Graph,
     *,
@@ -530,10 +551,108 @@ def _betweenness(
     sample_size: int = SAMPLE_SIZE,
     seed: int = SEED,
 ) -> tuple[dict[str, float], int | None]:
+    """Normalised betweenness on hops of every node, and the number of sampled sources (None
+    when exact).
+
+    The numbers of ``networkx.betweenness_centrality(g, k=sample, seed=seed)``: the same
+    sources (networkx draws ``random.Random(seed).sample(list(g), k)``), Brandes' dependencies
+    summed over them (:func:`_dependencies`), and networkx's scaling (a sampled source lies on
+    the paths of one source fewer than the other nodes).
+    """
+    import numpy as np
+
+    nodes = list(g)
+    size = len(nodes)
     sample = None
-    if not exact and g.number_of_nodes() > sample_threshold:
-        sample = min(sample_size, g.number_of_nodes())
-    return nx.betweenness_centrality(g, k=sample, seed=seed), sample
+    if not exact and size > sample_threshold:
+        sample = min(sample_size, size)
+    if sample is None or sample == size:
+        sources = np.arange(size)
+    else:
+        position = {n: i for i, n in enumerate(nodes)}
+        sources = np.array([position[n] for n in random.Random(seed).sample(nodes, sample)])
+    if size == 0:
+        return {}, sample
+    arcs = _adjacency(g, nodes, None)
+    batch = max(1, BETWEENNESS_CELLS // max(size, 1))
+    between = np.zeros(size)
+    for first in range(0, len(sources), batch):
+        between += _dependencies(arcs, sources[first : first + batch])
+    pairs = size - 2  # the targets of a source's paths through a node: neither of the two
+    if pairs >= 1:
+        if len(sources) == size:
+            between /= (size - 1) * pairs
+        else:
+            sampled = np.zeros(size, dtype=bool)
+            sampled[sources] = True
+            source_scale = 1 / ((len(sources) - 1) * pairs) if len(sources) > 1 else np.nan
+            between *= np.where(sampled, source_scale, 1 / (len(sources) * pairs))
+    return dict(zip(nodes, between.tolist(), strict=True)), sample
+
+
+def _dependencies(arcs: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
+    """Brandes' dependencies of every node on ``sources``, summed over the sources (a source's
+    own left out): the unnormalised betweenness on hops that these sources contribute.
+
+    One column per source: a breadth-first search from all of them level by level, the
+    shortest-path counts of a level pushed along the arcs leaving it by one sparse product;
+    then the dependencies pulled back level by level (Brandes 2001, Algorithm 1, with each
+    level's arcs as a matrix). Only the nodes reached at a level take part in its products.
+    """
+    import numpy as np
+
+    size, columns = arcs.shape[0], len(sources)
+    distance = np.full((size, columns), -1, dtype=np.int32)
+    paths = np.zeros((size, columns))
+    distance[sources, np.arange(columns)] = 0
+    paths[sources, np.arange(columns)] = 1.0
+    unreached = np.ones(size, dtype=bool)  # a node some source has not reached yet
+    if columns == 1:
+        unreached[sources] = False
+    levels = [np.unique(sources)]
+    while True:
+        rows = levels[-1]
+        depth = len(levels) - 1
+        leaving = arcs[rows]
+        heads = np.unique(leaving.indices)
+        heads = heads[unreached[heads]]
+        if heads.size == 0:
+            break
+        frontier = np.where(distance[rows] == depth, paths[rows], 0.0)
+        counts = _arcs_into(leaving, heads).T @ frontier
+        reached = distance[heads]
+        new = (counts > 0) & (reached < 0)
+        if not new.any():
+            break
+        reached[new] = depth + 1
+        distance[heads] = reached
+        found = paths[heads]
+        found[new] = counts[new]
+        paths[heads] = found
+        unreached[heads] = (reached < 0).any(axis=1)
+        levels.append(heads[new.any(axis=1)])
+    dependency = np.zeros((size, columns))
+    for depth in range(len(levels) - 1, 0, -1):
+        rows, before = levels[depth], levels[depth - 1]
+        at = distance[rows] == depth
+        share = np.divide(1.0 + dependency[rows], paths[rows], out=np.zeros(at.shape), where=at)
+        pulled = _arcs_into(arcs[before], rows) @ share
+        dependency[before] += np.where(distance[before] == depth - 1, paths[before] * pulled, 0.0)
+    return np.where(distance > 0, dependency, 0.0).sum(axis=1)
+
+
+def _arcs_into(leaving: sparse.csr_array, heads: np.ndarray) -> sparse.csr_array:
+    """The arcs of ``leaving`` (rows of an adjacency matrix) into ``heads`` (sorted node
+    positions), as a matrix with one column per head, in that order."""
+    import numpy as np
+    from scipy import sparse
+
+    column = np.searchsorted(heads, leaving.indices)
+    kept = heads[np.minimum(column, len(heads) - 1)] == leaving.indices
+    ends = np.concatenate(([0], np.cumsum(kept)))[leaving.indptr]
+    return sparse.csr_array(
+        (leaving.data[kept], column[kept], ends), shape=(leaving.shape[0], len(heads))
+    )
 
 
 def centrality(g: nx.Graph, **sampling: Unpack[Sampling]) -> NodeMeasures:
