@@ -64,9 +64,26 @@ def test_betweenness_is_networkxs_exact_and_sampled(seed: int, directed: bool) -
         assert_same(ours, reference_betweenness(g, size), 1e-9)
 
 
+@pytest.mark.parametrize("cell_cost", [0, network.CELL_COST, 10**9], ids=["cells", "mixed", "rows"])
+@pytest.mark.parametrize("directed", [False, True], ids=["undirected", "directed"])
+def test_betweenness_is_the_same_level_by_level_or_cell_by_cell(
+    monkeypatch, cell_cost: int, directed: bool
+) -> None:
+    """Each level of the search is done by sparse products over rows or arc by arc over its
+    cells, whichever costs less; either way gives networkx's numbers."""
+    monkeypatch.setattr(network, "CELL_COST", cell_cost)
+    for seed in range(4):
+        g = random_graph(seed, directed=directed)
+        assert_same(_betweenness(g, exact=True)[0], reference_betweenness(g, None), 1e-9)
+        ours, sample = _betweenness(g, sample_threshold=2, sample_size=len(g) // 2)
+        assert_same(ours, reference_betweenness(g, sample), 1e-9)
+
+
 def test_betweenness_of_a_long_path_and_of_tiny_graphs() -> None:
     path = nx.path_graph(400)
     assert_same(_betweenness(path, exact=True)[0], reference_betweenness(path, None), 1e-9)
+    loop = nx.cycle_graph(300, create_using=nx.DiGraph)
+    assert_same(_betweenness(loop, exact=True)[0], reference_betweenness(loop, None), 1e-9)
     for g in (nx.Graph(), nx.empty_graph(1), nx.path_graph(2), nx.DiGraph([(0, 1), (1, 2)])):
         assert_same(_betweenness(g, exact=True)[0], reference_betweenness(g, None), 1e-12)
 

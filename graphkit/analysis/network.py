@@ -538,8 +538,8 @@ class Sampling(TypedDict, total=False):
     seed: int
 
 
-# Betweenness follows shortest paths from this many (node, source) pairs at once: about 20
-# bytes each and as much again for one level's frontier, so ~300 MB whatever the graph's size.
+# Betweenness follows shortest paths from this many (node, source) pairs at once: about 30
+# bytes each and some for one level's products, so ~300 MB whatever the graph's size.
 BETWEENNESS_CELLS = 1 << 23
 
 
@@ -574,10 +574,11 @@ def _betweenness(
     if size == 0:
         return {}, sample
     arcs = _adjacency(g, nodes, None)
-    batch = max(1, BETWEENNESS_CELLS // max(size, 1))
+    into = arcs.T.tocsr() if g.is_directed() else arcs
+    batch = max(1, BETWEENNESS_CELLS // size)
     between = np.zeros(size)
     for first in range(0, len(sources), batch):
-        between += _dependencies(arcs, sources[first : first + batch])
+        between += _dependencies(arcs, into, sources[first : first + batch])
     pairs = size - 2  # the targets of a source's paths through a node: neither of the two
     if pairs >= 1:
         if len(sources) == size:
@@ -590,55 +591,152 @@ def _betweenness(
     return dict(zip(nodes, between.tolist(), strict=True)), sample
 
 
-def _dependencies(arcs: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
+def _dependencies(
+    arcs: sparse.csr_array, into: sparse.csr_array, sources: np.ndarray
+) -> np.ndarray:
     """Brandes' dependencies of every node on ``sources``, summed over the sources (a source's
     own left out): the unnormalised betweenness on hops that these sources contribute.
 
-    One column per source: a breadth-first search from all of them level by level, the
-    shortest-path counts of a level pushed along the arcs leaving it by one sparse product;
-    then the dependencies pulled back level by level (Brandes 2001, Algorithm 1, with each
-    level's arcs as a matrix). Only the nodes reached at a level take part in its products.
+    ``arcs[u, v]`` and ``into[v, u]`` are 1 for each arc u -> v. One column per source,
+    searched breadth first from all of them at once, level by level: the shortest-path counts
+    of a level are pushed along the arcs leaving it, then the dependencies pulled back level by
+    level (Brandes 2001, Algorithm 1); see :class:`_Search`.
     """
     import numpy as np
 
     size, columns = arcs.shape[0], len(sources)
-    distance = np.full((size, columns), -1, dtype=np.int32)
-    paths = np.zeros((size, columns))
-    distance[sources, np.arange(columns)] = 0
-    paths[sources, np.arange(columns)] = 1.0
-    unreached = np.ones(size, dtype=bool)  # a node some source has not reached yet
-    if columns == 1:
-        unreached[sources] = False
-    levels = [np.unique(sources)]
-    while True:
-        rows = levels[-1]
-        depth = len(levels) - 1
-        leaving = arcs[rows]
-        heads = np.unique(leaving.indices)
-        heads = heads[unreached[heads]]
-        if heads.size == 0:
-            break
-        frontier = np.where(distance[rows] == depth, paths[rows], 0.0)
-        counts = _arcs_into(leaving, heads).T @ frontier
-        reached = distance[heads]
-        new = (counts > 0) & (reached < 0)
-        if not new.any():
-            break
-        reached[new] = depth + 1
-        distance[heads] = reached
-        found = paths[heads]
-        found[new] = counts[new]
-        paths[heads] = found
-        unreached[heads] = (reached < 0).any(axis=1)
-        levels.append(heads[new.any(axis=1)])
-    dependency = np.zeros((size, columns))
-    for depth in range(len(levels) - 1, 0, -1):
-        rows, before = levels[depth], levels[depth - 1]
-        at = distance[rows] == depth
-        share = np.divide(1.0 + dependency[rows], paths[rows], out=np.zeros(at.shape), where=at)
-        pulled = _arcs_into(arcs[before], rows) @ share
-        dependency[before] += np.where(distance[before] == depth - 1, paths[before] * pulled, 0.0)
-    return np.where(distance > 0, dependency, 0.0).sum(axis=1)
+    search = _Search(
+        arcs=arcs,
+        into=into,
+        columns=columns,
+        distance=np.full(size * columns, -1, dtype=np.int32),
+        paths=np.zeros(size * columns),
+        dependency=np.zeros(size * columns),
+        reached=np.zeros(size, dtype=np.int64),
+    )
+    cells = np.sort(sources.astype(np.int64) * columns + np.arange(columns))
+    search.distance[cells] = 0
+    search.paths[cells] = 1.0
+    np.add.at(search.reached, sources, 1)
+    levels = [cells]
+    while levels[-1].size:
+        levels.append(search.push(levels[-1], len(levels) - 1))
+    for depth in range(len(levels) - 2, 0, -1):
+        search.pull(levels[depth], levels[depth - 1], depth)
+    reached = search.distance > 0  # a source's own dependency is not betweenness
+    return np.where(reached, search.dependency, 0.0).reshape(size, columns).sum(axis=1)
+
+
+# Following arcs one by one costs numpy about this many times a sparse product's multiply-add.
+CELL_COST = 64
+
+
+@dataclass
+class _Search:
+    """A breadth-first search from a batch of sources, one column each, kept flat: the cell of
+    a node and a source is ``node * columns + column``.
+
+    A level whose cells fill many of its nodes' columns (dense graphs, small diameters) is done
+    by sparse products over those nodes' rows; a thin one (a long path, where each source's
+    level is a node or two) follows the arcs of its cells alone, so a level never costs much
+    more than the arcs it follows.
+    """
+
+    arcs: sparse.csr_array
+    into: sparse.csr_array
+    columns: int
+    distance: np.ndarray  # hops from the source, -1 where not reached
+    paths: np.ndarray  # shortest paths from the source
+    dependency: np.ndarray
+    reached: np.ndarray  # per node, how many of the sources have reached it
+
+    def _by_cells(self, matrix: sparse.csr_array, nodes: np.ndarray, rows: np.ndarray) -> bool:
+        degree = matrix.indptr[1:] - matrix.indptr[:-1]
+        one_by_one = CELL_COST * int(degree[nodes].sum())
+        return one_by_one < self.columns * (8 * rows.size + int(degree[rows].sum()))
+
+    def push(self, cells: np.ndarray, depth: int) -> np.ndarray:
+        """Reach the next level from ``cells`` (at ``depth``); return its cells, sorted."""
+        import numpy as np
+
+        tails = cells // self.columns
+        rows = _distinct(tails)
+        if self._by_cells(self.arcs, tails, rows):
+            heads, owner = _follow(self.arcs, tails)
+            keys = heads * self.columns + (cells % self.columns)[owner]
+            fresh = self.distance[keys] < 0
+            keys, owner = keys[fresh], owner[fresh]
+            np.add.at(self.paths, keys, self.paths[cells][owner])
+            self.distance[keys] = depth + 1
+            found = np.unique(keys)
+        else:
+            distance = self.distance.reshape(-1, self.columns)
+            paths = self.paths.reshape(-1, self.columns)
+            leaving = self.arcs[rows]
+            heads = np.unique(leaving.indices)
+            heads = heads[self.reached[heads] < self.columns]
+            if not heads.size:
+                return np.zeros(0, dtype=np.int64)
+            frontier = np.where(distance[rows] == depth, paths[rows], 0.0)
+            counts = _arcs_into(leaving, heads).T @ frontier
+            seen = distance[heads]
+            fresh = (counts > 0) & (seen < 0)
+            seen[fresh] = depth + 1
+            distance[heads] = seen
+            reached_paths = paths[heads]
+            reached_paths[fresh] = counts[fresh]
+            paths[heads] = reached_paths
+            at, column = np.nonzero(fresh)
+            found = heads[at].astype(np.int64) * self.columns + column
+        np.add.at(self.reached, found // self.columns, 1)
+        return found
+
+    def pull(self, cells: np.ndarray, before: np.ndarray, depth: int) -> None:
+        """Add the dependencies of ``cells`` (at ``depth``) to their predecessors, among the
+        cells ``before`` them."""
+        import numpy as np
+
+        share = (1.0 + self.dependency[cells]) / self.paths[cells]
+        heads = cells // self.columns
+        rows = _distinct(heads)
+        if self._by_cells(self.into, heads, rows):
+            tails, owner = _follow(self.into, heads)
+            keys = tails * self.columns + (cells % self.columns)[owner]
+            on_path = self.distance[keys] == depth - 1
+            keys, owner = keys[on_path], owner[on_path]
+            np.add.at(self.dependency, keys, self.paths[keys] * share[owner])
+        else:
+            coefficient = np.zeros((rows.size, self.columns))
+            coefficient[np.searchsorted(rows, heads), cells % self.columns] = share
+            tails = _distinct(before // self.columns)
+            pulled = _arcs_into(self.arcs[tails], rows) @ coefficient
+            distance = self.distance.reshape(-1, self.columns)
+            paths = self.paths.reshape(-1, self.columns)
+            dependency = self.dependency.reshape(-1, self.columns)
+            on_path = distance[tails] == depth - 1
+            dependency[tails] += np.where(on_path, paths[tails] * pulled, 0.0)
+
+
+def _distinct(sorted_nodes: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    import numpy as np
+
+    if not sorted_nodes.size:
+        return sorted_nodes
+    return sorted_nodes[np.concatenate(([True], sorted_nodes[1:] != sorted_nodes[:-1]))]
+
+
+def _follow(matrix: sparse.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The column of every entry of ``rows`` (repeats included) in ``matrix``, and for each
+    the position in ``rows`` of the row it came from."""
+    import numpy as np
+
+    starts = matrix.indptr[rows]
+    degree = matrix.indptr[rows + 1] - starts
+    owner = np.repeat(np.arange(rows.size), degree)
+    first = np.cumsum(degree) - degree
+    position = np.arange(owner.size) + np.repeat(starts - first, degree)
+    return matrix.indices[position].astype(np.int64), owner
 
 
 def _arcs_into(leaving: sparse.csr_array, heads: np.ndarray) -> sparse.csr_array:
