@@ -538,9 +538,9 @@ class Sampling(TypedDict, total=False):
     seed: int
 
 
-# Betweenness follows shortest paths from this many (node, source) pairs at once: about 30
-# bytes each and some for one level's products, so ~300 MB whatever the graph's size.
-BETWEENNESS_CELLS = 1 << 23
+# Betweenness follows shortest paths from this many (node, source) pairs at once: up to about
+# 70 bytes each while a level is searched, so ~300 MB whatever the graph's size.
+BETWEENNESS_CELLS = 1 << 22
 
 
 def _betweenness(
@@ -655,66 +655,68 @@ class _Search:
         one_by_one = CELL_COST * int(degree[nodes].sum())
         return one_by_one < self.columns * (8 * rows.size + int(degree[rows].sum()))
 
+    def _rows_of(self, nodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The position in ``rows`` (sorted, distinct) of each of ``nodes``."""
+        import numpy as np
+
+        position = np.empty(len(self.reached), dtype=np.int64)
+        position[rows] = np.arange(rows.size)
+        return position[nodes]
+
     def push(self, cells: np.ndarray, depth: int) -> np.ndarray:
         """Reach the next level from ``cells`` (at ``depth``); return its cells, sorted."""
         import numpy as np
 
-        tails = cells // self.columns
+        tails, column = np.divmod(cells, self.columns)
         rows = _distinct(tails)
         if self._by_cells(self.arcs, tails, rows):
             heads, owner = _follow(self.arcs, tails)
-            keys = heads * self.columns + (cells % self.columns)[owner]
+            keys = heads * self.columns + column[owner]
             fresh = self.distance[keys] < 0
             keys, owner = keys[fresh], owner[fresh]
             np.add.at(self.paths, keys, self.paths[cells][owner])
             self.distance[keys] = depth + 1
             found = np.unique(keys)
         else:
-            distance = self.distance.reshape(-1, self.columns)
-            paths = self.paths.reshape(-1, self.columns)
             leaving = self.arcs[rows]
-            heads = np.unique(leaving.indices)
-            heads = heads[self.reached[heads] < self.columns]
+            linked = np.zeros(len(self.reached), dtype=bool)
+            linked[leaving.indices] = True
+            heads = np.flatnonzero(linked & (self.reached < self.columns))
             if not heads.size:
                 return np.zeros(0, dtype=np.int64)
-            frontier = np.where(distance[rows] == depth, paths[rows], 0.0)
+            frontier = np.zeros((rows.size, self.columns))
+            frontier[self._rows_of(tails, rows), column] = self.paths[cells]
             counts = _arcs_into(leaving, heads).T @ frontier
-            seen = distance[heads]
-            fresh = (counts > 0) & (seen < 0)
-            seen[fresh] = depth + 1
-            distance[heads] = seen
-            reached_paths = paths[heads]
-            reached_paths[fresh] = counts[fresh]
-            paths[heads] = reached_paths
-            at, column = np.nonzero(fresh)
+            unseen = self.distance.reshape(-1, self.columns)[heads] < 0
+            at, column = np.nonzero((counts > 0) & unseen)
             found = heads[at].astype(np.int64) * self.columns + column
+            self.distance[found] = depth + 1
+            self.paths[found] = counts[at, column]
         np.add.at(self.reached, found // self.columns, 1)
         return found
 
     def pull(self, cells: np.ndarray, before: np.ndarray, depth: int) -> None:
-        """Add the dependencies of ``cells`` (at ``depth``) to their predecessors, among the
-        cells ``before`` them."""
+        """Add the dependencies of ``cells`` (at ``depth``) to their predecessors, the cells
+        ``before`` them."""
         import numpy as np
 
         share = (1.0 + self.dependency[cells]) / self.paths[cells]
-        heads = cells // self.columns
+        heads, column = np.divmod(cells, self.columns)
         rows = _distinct(heads)
         if self._by_cells(self.into, heads, rows):
             tails, owner = _follow(self.into, heads)
-            keys = tails * self.columns + (cells % self.columns)[owner]
+            keys = tails * self.columns + column[owner]
             on_path = self.distance[keys] == depth - 1
             keys, owner = keys[on_path], owner[on_path]
             np.add.at(self.dependency, keys, self.paths[keys] * share[owner])
         else:
             coefficient = np.zeros((rows.size, self.columns))
-            coefficient[np.searchsorted(rows, heads), cells % self.columns] = share
-            tails = _distinct(before // self.columns)
+            coefficient[self._rows_of(heads, rows), column] = share
+            nodes, columns = np.divmod(before, self.columns)
+            tails = _distinct(nodes)
             pulled = _arcs_into(self.arcs[tails], rows) @ coefficient
-            distance = self.distance.reshape(-1, self.columns)
-            paths = self.paths.reshape(-1, self.columns)
-            dependency = self.dependency.reshape(-1, self.columns)
-            on_path = distance[tails] == depth - 1
-            dependency[tails] += np.where(on_path, paths[tails] * pulled, 0.0)
+            on_path = pulled[self._rows_of(nodes, tails), columns]
+            self.dependency[before] += self.paths[before] * on_path
 
 
 def _distinct(sorted_nodes: np.ndarray) -> np.ndarray:
@@ -745,8 +747,10 @@ def _arcs_into(leaving: sparse.csr_array, heads: np.ndarray) -> sparse.csr_array
     import numpy as np
     from scipy import sparse
 
-    column = np.searchsorted(heads, leaving.indices)
-    kept = heads[np.minimum(column, len(heads) - 1)] == leaving.indices
+    position = np.full(leaving.shape[1], -1, dtype=np.int64)
+    position[heads] = np.arange(heads.size)
+    column = position[leaving.indices]
+    kept = column >= 0
     ends = np.concatenate(([0], np.cumsum(kept)))[leaving.indptr]
     return sparse.csr_array(
         (leaving.data[kept], column[kept], ends), shape=(leaving.shape[0], len(heads))
