@@ -566,13 +566,13 @@ def _betweenness(
     sample = None
     if not exact and size > sample_threshold:
         sample = min(sample_size, size)
+    if size == 0:
+        return {}, sample
     if sample is None or sample == size:
         sources = np.arange(size)
     else:
         position = {n: i for i, n in enumerate(nodes)}
         sources = np.array([position[n] for n in random.Random(seed).sample(nodes, sample)])
-    if size == 0:
-        return {}, sample
     arcs = _adjacency(g, nodes, None)
     into = arcs.T.tocsr() if g.is_directed() else arcs
     batch = max(1, BETWEENNESS_CELLS // size)
@@ -651,9 +651,11 @@ class _Search:
     reached: np.ndarray  # per node, how many of the sources have reached it
 
     def _by_cells(self, matrix: sparse.csr_array, nodes: np.ndarray, rows: np.ndarray) -> bool:
-        degree = matrix.indptr[1:] - matrix.indptr[:-1]
-        one_by_one = CELL_COST * int(degree[nodes].sum())
-        return one_by_one < self.columns * (8 * rows.size + int(degree[rows].sum()))
+        """Whether following the entries of ``matrix`` in the rows of ``nodes`` (one per cell)
+        one by one costs less than products over the distinct ``rows``."""
+        one_by_one = CELL_COST * int((matrix.indptr[nodes + 1] - matrix.indptr[nodes]).sum())
+        entries = int((matrix.indptr[rows + 1] - matrix.indptr[rows]).sum())
+        return one_by_one < self.columns * (8 * rows.size + entries)
 
     def _rows_of(self, nodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """The position in ``rows`` (sorted, distinct) of each of ``nodes``."""
@@ -688,10 +690,10 @@ class _Search:
             frontier[self._rows_of(tails, rows), column] = self.paths[cells]
             counts = _arcs_into(leaving, heads).T @ frontier
             unseen = self.distance.reshape(-1, self.columns)[heads] < 0
-            at, column = np.nonzero((counts > 0) & unseen)
-            found = heads[at].astype(np.int64) * self.columns + column
+            head, source = np.nonzero((counts > 0) & unseen)
+            found = heads[head].astype(np.int64) * self.columns + source
             self.distance[found] = depth + 1
-            self.paths[found] = counts[at, column]
+            self.paths[found] = counts[head, source]
         np.add.at(self.reached, found // self.columns, 1)
         return found
 
