@@ -351,11 +351,16 @@ class KnowledgeGraph:
     def network(self, kind: str = "cities") -> nx.Graph:
         """The ``kind`` network (cities, organisations, transfers or actors) as networkx graph;
         see :func:`graphkit.analysis.network.projection`."""
+        return self._network(kind, details=True)
+
+    def _network(self, kind: str, *, details: bool) -> nx.Graph:
+        """The ``kind`` network; ``details=False``: with only what the network measures read
+        (labels, types and weights), the same nodes and edges in the same order."""
         from graphkit.analysis.network import projection
 
         if kind not in NETWORK_SUBGRAPHS:
             raise GraphkitError(f"Unknown network {kind!r}; use {', '.join(NETWORK_SUBGRAPHS)}.")
-        return projection(self._network_source(kind, NETWORK_SUBGRAPHS), kind)
+        return projection(self._network_source(kind, NETWORK_SUBGRAPHS), kind, details=details)
 
     def _network_source(self, kind: str, subgraphs: Mapping[str, Sequence[str]]) -> Graph | Backend:
         """What the ``kind`` network is read from: the backend itself (SELECT queries), or the
@@ -366,20 +371,20 @@ class KnowledgeGraph:
         """Size and shape of the ``kind`` network; see :func:`graphkit.analysis.network.summary`."""
         from graphkit.analysis.network import summary
 
-        return summary(self.network(kind))
+        return summary(self._network(kind, details=False))
 
     def centrality(self, kind: str = "cities", **sampling: Unpack[Sampling]) -> NodeMeasures:
         """Degree, betweenness, PageRank and reach of every node of the ``kind`` network;
         ``sampling`` (``exact``, ``seed``, ...) as for :func:`graphkit.analysis.network.centrality`."""
         from graphkit.analysis.network import centrality
 
-        return centrality(self.network(kind), **sampling)
+        return centrality(self._network(kind, details=False), **sampling)
 
     def brokers(self, kind: str = "cities", **sampling: Unpack[Sampling]) -> NodeMeasures:
         """The brokers of the ``kind`` network (high betweenness, low Burt constraint)."""
         from graphkit.analysis.network import brokers
 
-        return brokers(self.network(kind), **sampling)
+        return brokers(self._network(kind, details=False), **sampling)
 
     def communities(
         self,
@@ -391,7 +396,7 @@ class KnowledgeGraph:
         """Louvain communities of the ``kind`` network (``.largest(n)``: the n largest)."""
         from graphkit.analysis.network import communities
 
-        return communities(self.network(kind), resolution=resolution, seed=seed)
+        return communities(self._network(kind, details=False), resolution=resolution, seed=seed)
 
     # --- Entities, counts and queries ----------------------------------------------------
 
