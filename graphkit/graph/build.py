@@ -35,7 +35,7 @@ from graphkit.graph.namespaces import (
     bind_prefixes,
     concept,
 )
-from graphkit.graph.terms import canonical_lexical
+from graphkit.graph.terms import canonical_lexicals
 from graphkit.graph.turtle import TURTLE
 from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
 
@@ -517,7 +517,7 @@ def _canonical(block: _Block) -> _Block:
     """``block`` with its typed literals in their one canonical lexical form."""
     datatype = str(block.datatype)
     codes, distinct = pd.factorize(block.objects)
-    forms = _text([canonical_lexical(str(value), datatype) for value in distinct])
+    forms = _text(canonical_lexicals([str(value) for value in distinct], datatype))
     return replace(block, objects=forms[codes] if len(distinct) else block.objects)
 
 
