@@ -25,7 +25,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, BinaryIO, Unpack
 
 from graphkit.errors import GraphkitError
 from graphkit.locations import DATASETS_DIR
@@ -160,7 +160,9 @@ class KnowledgeGraph:
             self._backend = self._open_backend()
         return self._backend
 
-    def _open_backend(self, dataset: Dataset | None = None) -> Backend:
+    def _open_backend(
+        self, dataset: Dataset | None = None, ntriples_copy: BinaryIO | None = None
+    ) -> Backend:
         from graphkit.graph.store import open_store_database
         from graphkit.sparql.backends import GraphBackend, StoreBackend
 
@@ -172,6 +174,7 @@ class KnowledgeGraph:
             dataset=dataset,
             on_build=self.on_build,
             tables=KEPT_TABLES,
+            ntriples_copy=ntriples_copy,
         )
         names = ", ".join(str(f) for f in self.folders)
         return StoreBackend(store, f"the graph store of {names}", database=database)
@@ -264,14 +267,27 @@ class KnowledgeGraph:
             graphkit.errors.OutputError: ``out`` cannot be written.
         """
         from graphkit.analysis.stats import class_counts
-        from graphkit.graph.build import write_ntriples
+        from graphkit.files import write_atomic_with
+        from graphkit.graph.build import write_graph_ntriples, write_ntriples
         from graphkit.graph.store import write_graph
 
         dataset = self.dataset()
-        if self._backend is None:
-            self._backend = self._open_backend(dataset)
+        if fmt == "nt" and self._backend is None and self._graph is None:
+
+            def write(output: BinaryIO) -> None:
+                # A store that has to be built writes the N-Triples it is loaded from as it goes.
+                self._backend = self._open_backend(dataset, ntriples_copy=output)
+                if output.tell() == 0:  # it was up to date: nothing was written
+                    write_graph_ntriples(dataset, output)
+
+            path = write_atomic_with(out, write)
+        else:
+            if self._backend is None:
+                self._backend = self._open_backend(dataset)
+            path = (
+                write_ntriples(dataset, out) if fmt == "nt" else write_graph(self.store, out, fmt)
+            )
         store = self.store
-        path = write_ntriples(dataset, out) if fmt == "nt" else write_graph(store, out, fmt)
         return BuiltFile(path=path, triples=len(store), by_class=class_counts(self.backend))
 
     def validate(self) -> ValidationReport:

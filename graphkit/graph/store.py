@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypedDict, Unpack
 
 import pyoxigraph as ox
 
@@ -423,11 +423,13 @@ def _plain(value: Any) -> Any:
 
 
 class _ChunkReader(io.RawIOBase):
-    """A binary stream over text chunks, so Oxigraph can parse N-Triples while they are made."""
+    """A binary stream over text chunks, so Oxigraph can parse N-Triples while they are made
+    (each chunk is also written to ``copy``, if given, as it is read)."""
 
-    def __init__(self, chunks: Iterable[str]):
+    def __init__(self, chunks: Iterable[str], copy: BinaryIO | None = None):
         self._chunks = iter(chunks)
         self._buffer = memoryview(b"")
+        self._copy = copy
 
     def readable(self) -> bool:
         return True
@@ -437,7 +439,10 @@ class _ChunkReader(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._buffer = memoryview(chunk.encode("utf-8"))
+            data = chunk.encode("utf-8")
+            if self._copy is not None:
+                self._copy.write(data)
+            self._buffer = memoryview(data)
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]  # a view: no copy of the rest of the chunk
@@ -449,19 +454,27 @@ _READ_SIZE = 1 << 20
 
 
 def _write_database(
-    database: Path, folders: tuple[Path, ...], dataset: Any, makers: Mapping[str, TableMaker]
+    database: Path,
+    folders: tuple[Path, ...],
+    dataset: Any,
+    makers: Mapping[str, TableMaker],
+    copy: BinaryIO | None = None,
 ) -> tuple[int, dict[str, str | bytes]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
-    return its triple count and the tables ``makers`` make from it."""
+    return its triple count and the tables ``makers`` make from it. ``copy``: a binary stream
+    that also gets the graph as N-Triples, the text the store is loaded from
+    (:func:`graphkit.graph.build.graph_ntriples`), written as it is read."""
     from graphkit.data.load import load_datasets
-    from graphkit.graph.build import dataset_ntriples, ontology_triples
+    from graphkit.graph.build import dataset_ntriples, ontology_ntriples, ontology_triples
 
     dataset = dataset if dataset is not None else load_datasets(folders)
     store = ox.Store(str(database))
     # Added as terms, not parsed from text, to keep the stable labels of the ontology's blank
     # nodes (a parser would give them new random ones).
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_triples())
-    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset)), _READ_SIZE)
+    if copy is not None:
+        copy.write(ontology_ntriples().encode("utf-8"))
+    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset), copy), _READ_SIZE)
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
@@ -514,8 +527,12 @@ def open_store_database(
     dataset: Any = None,
     on_build: Callable[[str], None] | None = None,
     tables: Mapping[str, TableMaker] | None = None,
+    ntriples_copy: BinaryIO | None = None,
 ) -> tuple[ox.Store, Path]:
-    """:func:`open_store`, also returning the database folder (for :func:`kept_table`)."""
+    """:func:`open_store`, also returning the database folder (for :func:`kept_table`).
+
+    ``ntriples_copy``: if the store has to be built, the N-Triples it is loaded from are also
+    written to this binary stream (nothing is written to it when the store is up to date)."""
     paths = _folders(folders)
     store_dir = Path(store_dir) if store_dir is not None else default_store_dir(paths)
     try:
@@ -528,7 +545,7 @@ def open_store_database(
     if opened is not None:
         return opened
     try:
-        return _build(store_dir, key, paths, dataset, on_build, tables or {})
+        return _build(store_dir, key, paths, dataset, on_build, tables or {}, ntriples_copy)
     except OSError as exc:
         raise StoreError(f"cannot write the graph store in {store_dir}: {exc}") from exc
 
@@ -557,6 +574,7 @@ def _build(
     dataset: Any,
     on_build: Callable[[str], None] | None,
     makers: Mapping[str, TableMaker],
+    copy: BinaryIO | None = None,
 ) -> tuple[ox.Store, Path]:
     with _exclusive(store_dir / LOCK):
         # Another process may have built it while this one waited for the lock.
@@ -567,7 +585,7 @@ def _build(
             on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
         building = store_dir / f"building-{uuid.uuid4().hex}"
         try:
-            count, tables = _write_database(building, paths, dataset, makers)
+            count, tables = _write_database(building, paths, dataset, makers, copy)
             database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
             for name, content in tables.items():
                 if isinstance(content, bytes):  # a file of its own, kept as it is
