@@ -395,22 +395,49 @@ def kept_table(database: Path, name: str) -> Any:
 
 
 def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str | bytes]:
-    """What ``makers`` make from a freshly written store, as JSON text: a DataFrame as its
-    columns and rows (read back by :func:`kept_records`), bytes as they are (a file of their
-    own: :func:`kept_file`), anything else as it is."""
-    tables: dict[str, str | bytes] = {}
-    for name, make in makers.items():
-        made = make(store)
-        if isinstance(made, bytes):
-            tables[name] = made
-            continue
-        content = (
-            {"columns": list(made.columns), "rows": made.to_dict("records")}
-            if hasattr(made, "to_dict")
-            else made
-        )
-        tables[name] = json.dumps(content, ensure_ascii=False, default=_plain)
-    return tables
+    """What ``makers`` make from a freshly written store (see :func:`_kept_content`)."""
+    return {name: _kept_content(make(store)) for name, make in makers.items()}
+
+
+def _kept_content(made: Any) -> str | bytes:
+    """A kept table as it is written: a DataFrame as JSON text of its columns and rows (read
+    back by :func:`kept_records`), bytes as they are (a file of their own: :func:`kept_file`),
+    anything else as JSON text of it."""
+    if isinstance(made, bytes):
+        return made
+    content = (
+        {"columns": list(made.columns), "rows": made.to_dict("records")}
+        if hasattr(made, "to_dict")
+        else made
+    )
+    return json.dumps(content, ensure_ascii=False, default=_plain)
+
+
+# A store of at least this many triples makes its kept tables in parallel processes, each
+# opening the finished database read-only; below it, starting them costs more than it saves.
+PARALLEL_TABLES_FROM = 500_000
+
+
+def _kept_table_in_process(database: str, make: TableMaker) -> str | bytes:
+    return _kept_content(make(ox.Store.read_only(database)))
+
+
+def _kept_tables_in_processes(
+    database: Path, makers: Mapping[str, TableMaker]
+) -> dict[str, str | bytes]:
+    """:func:`_kept_tables` of the closed ``database``, each table made in a process of its own
+    (the makers are independent and mostly Python: one process each uses every core)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn": a fresh interpreter, safe whatever threads this process runs.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(makers), mp_context=context) as pool:
+        made = {
+            name: pool.submit(_kept_table_in_process, str(database), make)
+            for name, make in makers.items()
+        }
+        return {name: future.result() for name, future in made.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -459,11 +486,13 @@ def _write_database(
     dataset: Any,
     makers: Mapping[str, TableMaker],
     copy: BinaryIO | None = None,
+    parallel_from: int = PARALLEL_TABLES_FROM,
 ) -> tuple[int, dict[str, str | bytes]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
-    return its triple count and the tables ``makers`` make from it. ``copy``: a binary stream
-    that also gets the graph as N-Triples, the text the store is loaded from
-    (:func:`graphkit.graph.build.graph_ntriples`), written as it is read."""
+    return its triple count and the tables ``makers`` make from it (in parallel processes from
+    ``parallel_from`` triples). ``copy``: a binary stream that also gets the graph as
+    N-Triples, the text the store is loaded from (:func:`graphkit.graph.build.graph_ntriples`),
+    written as it is read."""
     from graphkit.data.load import load_datasets
     from graphkit.graph.build import dataset_ntriples, ontology_ntriples, ontology_triples
 
@@ -478,9 +507,12 @@ def _write_database(
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
-    tables = _kept_tables(store, makers)
-    del store  # closes the database before it is renamed
-    return count, tables
+    if count < parallel_from or len(makers) < 2 or (os.cpu_count() or 1) < 2:
+        tables = _kept_tables(store, makers)
+        del store  # closes the database before it is renamed
+        return count, tables
+    del store  # closed, so that each process can open it read-only
+    return count, _kept_tables_in_processes(database, makers)
 
 
 class BuildOptions(TypedDict, total=False):
