@@ -29,6 +29,7 @@ NETWORK_QUERIES = (
     "project-links",
     "network-nodes",
     "network-themes",
+    "network-labels",
     "knowledge-nodes",
     "knowledge-themes",
     "knowledge-links",
