@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import json
 import numbers
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -202,10 +203,15 @@ def to_graphml(g: nx.Graph) -> bytes:
 
 
 def to_gexf(g: nx.Graph) -> bytes:
-    """``g`` as GEXF 1.2 (UTF-8) for Gephi; the edge attribute ``type`` becomes ``relation``."""
+    """``g`` as GEXF 1.2 (UTF-8) for Gephi; the edge attribute ``type`` becomes ``relation``.
+    The same graph gives the same bytes on any day (no modification date)."""
     buffer = io.BytesIO()
     nx.write_gexf(scalar_graph(g, GEXF_EDGE_RENAMES), buffer, encoding="utf-8")
-    return buffer.getvalue()
+    # networkx stamps today's date on <meta>: left out, so the same graph gives the same bytes.
+    return _GEXF_DATE.sub(b"<meta>", buffer.getvalue(), count=1)
+
+
+_GEXF_DATE = re.compile(rb'<meta lastmodifieddate="[^"]*">')
 
 
 def to_node_link_json(g: nx.Graph) -> str:

@@ -1,0 +1,128 @@
+"""The table queries the networks read (``graphkit/queries/tables/``) give exactly the same rows,
+as multisets, from the local store and from real SPARQL servers (the Oxigraph server and Apache
+Jena, on 127.0.0.1), over the bundled data, the test datasets and synthetic data; and the
+queries written for Jena's planner answer what their plain formulation
+(``tests/data/plain-queries/``) answers.
+
+Speed is the benchmark's business (``benchmarks/run.py --endpoints jena``); these tests check
+that the rows are right.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+import pytest
+
+from benchmarks.synth import generate
+from graphkit.graph.store import open_store
+from graphkit.locations import DATASETS_DIR, QUERIES_DIR
+from graphkit.sparql.backends import Queryable, select_result
+from graphkit.sparql.remote import Endpoint, push_graph
+from tests.conftest import CHAINS_DIR, MINI_DIR, TESTS_DIR
+
+# The projections of network --graph cities|organisations|actors and of export --graph knowledge.
+NETWORK_QUERIES = (
+    "actor-links",
+    "project-links",
+    "network-nodes",
+    "network-themes",
+    "network-labels",
+    "knowledge-nodes",
+    "knowledge-themes",
+    "knowledge-links",
+    "term-labels",
+)
+PLAIN_DIR = TESTS_DIR / "data" / "plain-queries"
+PLAIN_QUERIES = sorted(path.stem for path in PLAIN_DIR.glob("*.rq"))
+# Small enough for Jena in a test, large enough for every kind of link the generator writes.
+SYNTHETIC_ROWS = 1500
+SYNTHETIC_SEED = 7
+DATASETS = ("bundled", "mini", "chains", "synthetic")
+
+Rows = Counter[tuple[str | None, ...]]
+
+
+def multiset(rows: Iterable[Iterable[object]]) -> Rows:
+    """Rows as a multiset, each term in its N-Triples form (``None`` for unbound), so that a value
+    spelled two ways, or a row given twice, is a difference."""
+    return Counter(tuple(None if term is None else str(term) for term in row) for row in rows)
+
+
+def table_rows(graph: Queryable, name: str) -> Rows:
+    return multiset(select_result(graph, name).terms)
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ox.Store]:
+    """The local store of each dataset: the bundled data alone, TESTNET and CHAINS alone, and the
+    bundled data with synthetic rows (as the benchmark builds it)."""
+    synthetic = tmp_path_factory.mktemp("synthetic")
+    generate(SYNTHETIC_ROWS, SYNTHETIC_SEED, synthetic)
+    folders = {
+        "bundled": [DATASETS_DIR],
+        "mini": [MINI_DIR],
+        "chains": [CHAINS_DIR],
+        "synthetic": [DATASETS_DIR, synthetic],
+    }
+    return {
+        name: open_store(found, store_dir=tmp_path_factory.mktemp(f"store-{name}"))
+        for name, found in folders.items()
+    }
+
+
+def graph_iri(dataset: str) -> str:
+    return f"https://example.org/graphkit-tests/tables/{dataset}"
+
+
+@pytest.fixture(scope="module")
+def endpoints(sparql_server, stores: dict[str, ox.Store]) -> dict[str, Endpoint]:
+    """Each dataset pushed into its own named graph of the server."""
+    found = {}
+    for dataset, store in stores.items():
+        report = push_graph(store, sparql_server.store_url, graph=graph_iri(dataset), replace=True)
+        assert report.verified, report.message()
+        found[dataset] = Endpoint(sparql_server.query_url, graph=graph_iri(dataset))
+    return found
+
+
+def test_the_datasets_give_rows_to_compare(stores: dict[str, ox.Store]) -> None:
+    # Empty answers would make the comparisons below vacuous. (CHAINS has no themes.)
+    for dataset, store in stores.items():
+        names = NETWORK_QUERIES if dataset in ("bundled", "synthetic") else PLAIN_QUERIES
+        for name in names:
+            assert table_rows(store, name), f"{name} gives no rows on the {dataset} data"
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("name", NETWORK_QUERIES)
+def test_the_server_gives_the_rows_of_the_local_store(
+    endpoints: dict[str, Endpoint], stores: dict[str, ox.Store], dataset: str, name: str
+) -> None:
+    local = table_rows(stores[dataset], name)
+    remote = table_rows(endpoints[dataset], name)
+    assert remote == local, (
+        f"{name} on the {dataset} data: only on the server {sorted(remote - local)[:5]}, "
+        f"only locally {sorted(local - remote)[:5]}"
+    )
+
+
+def test_each_rewritten_query_has_its_plain_formulation() -> None:
+    assert PLAIN_QUERIES, f"no plain formulations in {PLAIN_DIR}"
+    tables = QUERIES_DIR / "tables"
+    for name in PLAIN_QUERIES:
+        assert name in NETWORK_QUERIES, name
+        assert (PLAIN_DIR / f"{name}.rq").read_text() != (tables / f"{name}.rq").read_text()
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("name", PLAIN_QUERIES)
+def test_a_rewritten_query_answers_what_its_plain_formulation_answers(
+    stores: dict[str, ox.Store], dataset: str, name: str
+) -> None:
+    store = stores[dataset]
+    plain = multiset(store.query((PLAIN_DIR / f"{name}.rq").read_text(encoding="utf-8")))
+    assert plain
+    assert table_rows(store, name) == plain
