@@ -7,6 +7,8 @@ endpoint, so only the columns they need cross into Python; the transfer network 
 rdflib subgraph of the transfers.
 
 - :func:`knowledge_graph`: every data entity and every link between two of them;
+  :func:`knowledge_rows` gives the same network as compact rows, to write it out in bounded
+  memory;
 - :func:`transfer_graph`: cities, one directed edge per practice transfer;
 - :func:`actor_graph`: cities, organisations and people with the projects and events they took
   part in (bipartite), and its one-mode projections :func:`city_network` and
@@ -297,7 +299,8 @@ def knowledge_rows(graph: Queryable) -> KnowledgeRows:
     them, so :meth:`KnowledgeRows.edges` gives its edges in its order without networkx.
 
     At a million rows this holds the node attributes and a few integers per link, a fraction
-    of the networkx graph.
+    of the networkx graph. Links by ``dcterms:source`` and ``prov:wasDerivedFrom`` are not read:
+    in the graph graphkit builds they lead to source documents and citations, never nodes.
     """
     backend = as_backend(graph)
     nodes = _knowledge_node_rows(backend)

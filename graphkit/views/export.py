@@ -1,6 +1,8 @@
 """Export the knowledge graph for other tools: RDF, Gephi and Cytoscape, R, spreadsheets.
 
-:func:`export_files` returns the files to write (path -> bytes); only the caller writes them.
+:func:`export_files` returns the files to write (path -> bytes); only the caller writes them, or
+:func:`write_export` writes them, streaming the knowledge network's GraphML into its file
+(:func:`write_knowledge_graphml`) so that a large graph is never held whole in memory.
 
 - ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.graph.build.serialise`).
 - ``graphml``, ``gexf``: a networkx projection (:data:`graphkit.analysis.network.PROJECTIONS`) with
