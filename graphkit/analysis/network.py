@@ -20,13 +20,13 @@ Measures on any of them return DataFrames: :func:`summary`, :func:`centrality`,
 
 from __future__ import annotations
 
+import array
 import functools
-from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import networkx as nx
 import numpy as np
@@ -40,6 +40,9 @@ from graphkit.graph.namespaces import GK, GKR
 from graphkit.graph.terms import term_value
 from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
 from graphkit.sparql.results import QueryResult
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SEED = 42
 # Above this many nodes betweenness is estimated from a sample of source nodes (``exact=False``).
@@ -310,7 +313,7 @@ def knowledge_rows(graph: Queryable) -> KnowledgeRows:
         for term, label in reversed(select_result(backend, "term-labels").records())
     }
     numbers: dict[str, int] = {}
-    sources, properties, targets = array("q"), array("q"), array("q")
+    sources, properties, targets = array.array("q"), array.array("q"), array.array("q")
     for subject, predicate, value in _drained(select_result(backend, "knowledge-edges")):
         u, v = index.get(entity_id(str(subject))), index.get(entity_id(str(value)))
         if u is None or v is None:
