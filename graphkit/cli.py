@@ -746,15 +746,14 @@ def export(kg: KnowledgeGraph, fmt: str, kind: str | None, out: Path | None) -> 
       graphkit export --format csv --graph cities --out cities.csv
       graphkit export --format ttl --out graphkit.ttl
     """
-    from graphkit.files import write_atomic
     from graphkit.views.export import RDF_FORMATS
 
     if kind is not None and fmt in RDF_FORMATS:
         raise click.UsageError("--graph applies to graphml, gexf, json and csv, not to RDF.")
     with working(f"Exporting as {fmt}"):
-        files = kg.export(fmt, kind or "knowledge", out)
-    for path, content in files.items():
-        click.echo(f"Wrote {write_atomic(path, content)}")
+        written = kg.write_export(fmt, kind or "knowledge", out)
+    for path in written:
+        click.echo(f"Wrote {path}")
 
 
 # --- Pictures ------------------------------------------------------------------------------

@@ -478,6 +478,20 @@ class KnowledgeGraph:
             return export_files(self.graph(), fmt, kind, out)
         return export_files(self._network_source(kind, EXPORT_SUBGRAPHS), fmt, kind, out)
 
+    def write_export(
+        self, fmt: str, kind: str = "knowledge", out: Path | None = None
+    ) -> list[Path]:
+        """Write the files of :meth:`export` (each complete or not at all) and return their
+        paths; the knowledge network as GraphML streams into its file in bounded memory. See
+        :func:`graphkit.views.export.write_export`."""
+        from graphkit.views.export import RDF_FORMATS, write_export
+
+        if kind not in EXPORT_SUBGRAPHS:
+            raise GraphkitError(f"Unknown graph {kind!r}; use {', '.join(EXPORT_SUBGRAPHS)}.")
+        if fmt in RDF_FORMATS:
+            return write_export(self.graph(), fmt, kind, out)
+        return write_export(self._network_source(kind, EXPORT_SUBGRAPHS), fmt, kind, out)
+
     def view(self, view: str = "full", **options: Unpack[ViewOptions]) -> Picture:
         """Draw a view as a page or a figure; ``options`` as for
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the

@@ -75,7 +75,8 @@ def test_a_command_answers_the_same_from_the_endpoint_as_from_the_store(
 
 
 @pytest.mark.parametrize(
-    ("fmt", "kind"), [("graphml", "transfers"), ("csv", "cities"), ("json", "actors")]
+    ("fmt", "kind"),
+    [("graphml", "transfers"), ("graphml", "knowledge"), ("csv", "cities"), ("json", "actors")],
 )
 def test_export_from_the_endpoint_writes_the_same_files(
     fmt: str, kind: str, endpoint: list[str], tmp_path: Path

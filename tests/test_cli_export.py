@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
+import graphkit
 from graphkit.analysis import network
 from graphkit.cli import EXPORT_FORMATS, EXPORT_GRAPHS, NETWORK_GRAPHS, main
 from graphkit.views import export
@@ -44,6 +45,18 @@ def test_graphml_default_is_the_knowledge_graph(tmp_path: Path, monkeypatch) -> 
     assert result.exit_code == 0, result.output
     g = nx.read_graphml(tmp_path / "graphkit-knowledge.graphml")
     assert g.nodes["relay-avila-ledger-to-bruges"]["type"] == "PracticeTransfer"
+
+
+def test_graphml_of_the_knowledge_network_streams_the_library_export_into_the_file(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "knowledge.graphml"
+    result = run("export", *CHAINS, "--format", "graphml", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.stdout
+    kg = graphkit.open(CHAINS_DIR, bundled=False)
+    assert out.read_bytes() == kg.export("graphml", out=out)[out]
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
 
 
 def test_csv_writes_nodes_and_edges_tables_beside_the_name(tmp_path: Path) -> None:

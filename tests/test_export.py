@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 from rdflib import Graph
 
-from graphkit.analysis.network import PROJECTIONS, projection
+from graphkit.analysis.names import entity_id
+from graphkit.analysis.network import PROJECTIONS, knowledge_graph, knowledge_rows, projection
+from graphkit.graph.namespaces import GKR
 from graphkit.views.export import (
     EXPORT_FORMATS,
     csv_paths,
@@ -24,7 +26,9 @@ from graphkit.views.export import (
     to_gexf,
     to_graphml,
     to_node_link_json,
+    write_knowledge_graphml,
 )
+from tests.conftest import CHAINS_DIR
 from tests.helpers import bundled_csv, city_names
 
 KINDS = sorted(PROJECTIONS)
@@ -166,6 +170,70 @@ def test_knowledge_graph_edges_get_unique_ids_for_gephi(projections):
     text = to_graphml(projections["knowledge"]).decode("utf-8")
     ids = re.findall(r'<edge [^>]*\bid="([^"]*)"', text)
     assert len(ids) == len(set(ids)) == projections["knowledge"].number_of_edges()
+
+
+# --- GraphML of the knowledge network, streamed -------------------------------------------------
+
+
+def written_knowledge_graphml(graph) -> bytes:
+    out = io.BytesIO()
+    write_knowledge_graphml(knowledge_rows(graph), out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def synthetic_graph(tmp_path_factory):
+    """The synthetic data set of benchmarks/synth.py at 3000 rows (seed 7), alone."""
+    from benchmarks.synth import generate
+    from graphkit.data.load import load_datasets
+    from graphkit.graph.build import build_graph
+
+    folder = tmp_path_factory.mktemp("synthetic-3k")
+    generate(3000, 7, folder)
+    return build_graph(load_datasets([folder]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["bundled_graph", "mini_graph", "chains_graph", "synthetic_graph"])
+def test_streamed_knowledge_graphml_is_byte_for_byte_the_networkx_built_one(request, name):
+    graph = request.getfixturevalue(name)
+    expected = to_graphml(knowledge_graph(graph))  # itself what networkx writes (see above)
+    assert written_knowledge_graphml(graph) == expected
+    assert export_files(graph, "graphml")[Path("graphkit-knowledge.graphml")] == expected
+
+
+def _entities_of(graph: Graph, ids: set[str], links: bool) -> Graph:
+    """The triples about the entities ``ids`` of ``graph`` (their citations and sources
+    left out), with or without the links between them."""
+    part = Graph()
+    for s, p, o in graph:
+        if entity_id(str(s)) not in ids:
+            continue
+        linked = entity_id(str(o)) in ids
+        if (linked and links) or (not linked and not str(o).startswith(str(GKR))):
+            part.add((s, p, o))
+    return part
+
+
+@pytest.mark.parametrize("links", [False, True])
+def test_streamed_knowledge_graphml_of_a_few_entities_with_and_without_links(chains_graph, links):
+    first = pd.read_csv(CHAINS_DIR / "memberships.csv", dtype=str).iloc[0]
+    ids = {first["id"], first["member"], first["group"]}  # a membership, a city, a project
+    part = _entities_of(chains_graph, ids, links)
+    written = written_knowledge_graphml(part)
+    assert written == to_graphml(knowledge_graph(part))
+    back = nx.read_graphml(io.BytesIO(written), force_multigraph=True)
+    assert set(back.nodes) == ids
+    assert (back.number_of_edges() > 0) == links
+    assert {data["projects"] for _, data in back.nodes(data=True)} == (
+        {first["group"]} if links else {"", first["group"]}
+    )
+
+
+def test_streamed_knowledge_graphml_of_an_empty_graph_is_an_empty_graph():
+    written = written_knowledge_graphml(Graph())
+    assert written == to_graphml(knowledge_graph(Graph()))
+    assert nx.read_graphml(io.BytesIO(written)).number_of_nodes() == 0
 
 
 # --- CSV ---------------------------------------------------------------------------------------

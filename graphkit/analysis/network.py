@@ -7,6 +7,8 @@ endpoint, so only the columns they need cross into Python; the transfer network 
 rdflib subgraph of the transfers.
 
 - :func:`knowledge_graph`: every data entity and every link between two of them;
+  :func:`knowledge_rows` gives the same network as compact rows, to write it out in bounded
+  memory;
 - :func:`transfer_graph`: cities, one directed edge per practice transfer;
 - :func:`actor_graph`: cities, organisations and people with the projects and events they took
   part in (bipartite), and its one-mode projections :func:`city_network` and
@@ -18,6 +20,7 @@ Measures on any of them return DataFrames: :func:`summary`, :func:`centrality`,
 
 from __future__ import annotations
 
+import array
 import functools
 import random
 from collections import Counter, defaultdict
@@ -27,6 +30,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
@@ -34,7 +38,12 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from graphkit.analysis.names import entity_id, local_name
 from graphkit.data.load import fold
 from graphkit.graph.namespaces import GK, GKR
+from graphkit.graph.terms import term_value
 from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
+from graphkit.sparql.results import QueryResult
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 if TYPE_CHECKING:
     import numpy as np
@@ -191,6 +200,175 @@ def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx
         )
     _link_projects(g)
     return g
+
+
+# The attributes of the knowledge network's nodes and edges, in the order knowledge_graph sets them.
+KNOWLEDGE_NODE_ATTRIBUTES = ("label", "type", "iri", "source", "quote", "themes", "projects")
+KNOWLEDGE_EDGE_ATTRIBUTES = ("type", "label")
+# Edges are read back from the sorted link table this many at a time.
+_EDGE_CHUNK = 1 << 16
+
+
+def _drained(result: QueryResult) -> Iterator[tuple[object, ...]]:
+    """The rows of ``result`` as plain values (as ``records()``), each row's terms let go once
+    read, so a large answer is not held twice."""
+    terms = result.terms
+    result.terms = []
+    for i, row in enumerate(terms):
+        terms[i] = None
+        yield tuple(map(term_value, row))
+
+
+@dataclass(frozen=True)
+class KnowledgeRows:
+    """The knowledge network of :func:`knowledge_graph` as compact rows, for writing it out
+    without building it in networkx (see :func:`knowledge_rows`).
+
+    Attributes:
+        nodes: one tuple per node, in the graph's node order: its id, then its values of
+            :data:`KNOWLEDGE_NODE_ATTRIBUTES` (``themes`` and ``projects`` are lists).
+        edge_count: how many edges :meth:`edges` gives.
+        keys_repeat: whether two edges share a key (a property's local name).
+    """
+
+    nodes: list[tuple[Any, ...]]
+    edge_count: int
+    keys_repeat: bool
+    _links: tuple[np.ndarray, np.ndarray, np.ndarray]
+    _properties: list[tuple[str, str]]
+
+    def edges(self) -> Iterator[tuple[str, str, str, tuple[str, str]]]:
+        """Every edge as ``(source, target, key, (type, label))``, in the order
+        ``knowledge_graph(...).edges(keys=True, data=True)`` gives them."""
+        sources, properties, targets = self._links
+        ids = [node[0] for node in self.nodes]
+        current, following = -1, {}
+        for start in range(0, len(sources), _EDGE_CHUNK):
+            rows = zip(
+                sources[start : start + _EDGE_CHUNK].tolist(),
+                properties[start : start + _EDGE_CHUNK].tolist(),
+                targets[start : start + _EDGE_CHUNK].tolist(),
+                strict=True,
+            )
+            for u, p, v in rows:
+                if u != current:
+                    yield from _multi_edges(ids, current, following)
+                    current, following = u, {}
+                key, label = self._properties[p]
+                # As networkx adds them: a target's first edge places it, a key's last label stays.
+                following.setdefault(v, {})[key] = label
+        yield from _multi_edges(ids, current, following)
+
+
+def _multi_edges(
+    ids: list[str], u: int, following: dict[int, dict[str, str]]
+) -> Iterator[tuple[str, str, str, tuple[str, str]]]:
+    for v, keyed in following.items():
+        for key, label in keyed.items():
+            yield ids[u], ids[v], key, (key, label)
+
+
+def _knowledge_node_rows(backend: Backend) -> list[tuple[Any, ...]]:
+    """The nodes of :func:`knowledge_graph` (without provenance) as :attr:`KnowledgeRows.nodes`
+    with ``projects`` still empty, sorted by IRI; as :func:`_entity_nodes`, compactly."""
+    shared: dict[str, str] = {}  # one string for the many nodes with the same class or source
+    found: dict[str, tuple[Any, ...]] = {}
+    for entity, cls, label, source, source_id, quote in _drained(
+        select_result(backend, "knowledge-nodes")
+    ):
+        node, name = entity_id(str(entity)), local_name(str(cls))
+        keep = name not in DESCRIPTION_CLASSES and name not in SOURCE_CLASSES
+        if node not in found and keep:  # a row with two values keeps one, as graph.value
+            locator = _locator(source, source_id)
+            found[node] = (
+                node,
+                _label_text(str(entity), label),
+                shared.setdefault(name, name),
+                str(entity),
+                shared.setdefault(locator, locator),
+                "" if quote is None else str(quote),
+            )
+    del shared
+    themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for entity, theme, theme_label in _drained(select_result(backend, "knowledge-themes")):
+        themes[entity_id(str(entity))].add((str(theme), _label_text(str(theme), theme_label)))
+    rows = []
+    for row in found.values():
+        own = [row[1]] if row[2] == "Theme" else None
+        rows.append((*row, own or sorted(label for _, label in themes.get(row[0], ())), []))
+    rows.sort(key=lambda row: row[3])
+    return rows
+
+
+def knowledge_rows(graph: Queryable) -> KnowledgeRows:
+    """The knowledge network of :func:`knowledge_graph` (without provenance) as compact rows,
+    read with the same SELECT queries but ``knowledge-edges.rq`` for the links: the nodes with
+    their attributes, and the links as three integer arrays sorted as ``knowledge_graph`` sorts
+    them, so :meth:`KnowledgeRows.edges` gives its edges in its order without networkx.
+
+    At a million rows this holds the node attributes and a few integers per link, a fraction
+    of the networkx graph. Links by ``dcterms:source`` and ``prov:wasDerivedFrom`` are not read:
+    in the graph graphkit builds they lead to source documents and citations, never nodes.
+    """
+    backend = as_backend(graph)
+    nodes = _knowledge_node_rows(backend)
+    index = {row[0]: i for i, row in enumerate(nodes)}
+    term_labels = {
+        str(term): str(label)
+        for term, label in reversed(select_result(backend, "term-labels").records())
+    }
+    numbers: dict[str, int] = {}
+    sources, properties, targets = array.array("q"), array.array("q"), array.array("q")
+    for subject, predicate, value in _drained(select_result(backend, "knowledge-edges")):
+        u, v = index.get(entity_id(str(subject))), index.get(entity_id(str(value)))
+        if u is None or v is None:
+            continue
+        sources.append(u)
+        properties.append(numbers.setdefault(str(predicate), len(numbers)))
+        targets.append(v)
+    # Links sort by the text of subject, property and object; nodes are in IRI order already.
+    by_text = sorted(numbers)
+    rank = np.empty(len(by_text), dtype=np.int64)
+    for position, predicate in enumerate(by_text):
+        rank[numbers[predicate]] = position
+    u_array = np.frombuffer(sources, dtype=np.int64)
+    p_array = rank[np.frombuffer(properties, dtype=np.int64)]
+    v_array = np.frombuffer(targets, dtype=np.int64)
+    del sources, properties, targets
+    order = np.lexsort((v_array, p_array, u_array))
+    u_array, p_array, v_array = u_array[order], p_array[order], v_array[order]
+    del order
+    names = [local_name(predicate) for predicate in by_text]
+    keys = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    key_of = np.array([keys[name] for name in names], dtype=np.int64)[p_array]
+    edge_count = int(np.unique((u_array * len(keys) + key_of) * len(nodes) + v_array).size)
+    keys_repeat = edge_count > np.unique(key_of).size
+    del key_of
+    _set_knowledge_projects(nodes, u_array, v_array)
+    return KnowledgeRows(
+        nodes,
+        edge_count,
+        bool(keys_repeat),
+        (u_array, p_array, v_array),
+        [(name, term_labels.get(p, name)) for p, name in zip(by_text, names, strict=True)],
+    )
+
+
+def _set_knowledge_projects(
+    nodes: list[tuple[Any, ...]], sources: np.ndarray, targets: np.ndarray
+) -> None:
+    """Fill each node's ``projects`` list (see :func:`node_projects`) from the links, keeping
+    only those that touch a project or a hub: the others never change a node's projects."""
+    kinds = [row[2] for row in nodes]
+    counted = {"Project", *HUB_CLASSES}
+    relevant = np.array([kind in counted for kind in kinds], dtype=bool)
+    mask = relevant[sources] | relevant[targets]
+    pairs = list(zip(sources[mask].tolist(), targets[mask].tolist(), strict=True))
+    involved = {i for pair in pairs for i in pair}
+    involved.update(i for i, kind in enumerate(kinds) if kind == "Project")
+    kind = {i: kinds[i] for i in involved}
+    for i, projects in node_projects(kind, pairs, sorted(involved)).items():
+        nodes[i][-1].extend(sorted(nodes[p][0] for p in projects))
 
 
 def _copy_node(target: nx.Graph, source: nx.Graph, node: str, **extra: object) -> None:

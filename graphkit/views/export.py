@@ -1,6 +1,8 @@
 """Export the knowledge graph for other tools: RDF, Gephi and Cytoscape, R, spreadsheets.
 
-:func:`export_files` returns the files to write (path -> bytes); only the caller writes them.
+:func:`export_files` returns the files to write (path -> bytes); only the caller writes them, or
+:func:`write_export` writes them, streaming the knowledge network's GraphML into its file
+(:func:`write_knowledge_graphml`) so that a large graph is never held whole in memory.
 
 - ``ttl``, ``nt``, ``jsonld``: the RDF graph (:func:`graphkit.graph.build.serialise`).
 - ``graphml``, ``gexf``: a networkx projection (:data:`graphkit.analysis.network.PROJECTIONS`) with
@@ -29,15 +31,26 @@ import numbers
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import networkx as nx
 import pandas as pd
 from rdflib import Graph
 
-from graphkit.analysis.network import projection
+from graphkit.analysis.network import (
+    KNOWLEDGE_EDGE_ATTRIBUTES,
+    KNOWLEDGE_NODE_ATTRIBUTES,
+    KnowledgeRows,
+    knowledge_rows,
+    projection,
+)
+from graphkit.files import write_atomic, write_atomic_with
 from graphkit.graph.build import serialise
 from graphkit.sparql.backends import Backend
 from graphkit.views.output import frame_to_csv
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 NETWORK_FORMATS = ("graphml", "gexf", "json", "csv")
@@ -295,6 +308,10 @@ def export_files(
     target = out if out is not None else default_output(fmt, kind)
     if fmt in RDF_FORMATS:
         return {target: serialise(graph, fmt)}
+    if fmt == "graphml" and kind == "knowledge":
+        buffer = io.BytesIO()
+        write_knowledge_graphml(knowledge_rows(graph), buffer)
+        return {target: buffer.getvalue()}
     g = projection(graph, kind)
     if fmt == "graphml":
         return {target: to_graphml(g)}
@@ -305,3 +322,99 @@ def export_files(
     nodes_path, edges_path = csv_paths(target)
     nodes, edges = to_csv_tables(g)
     return {nodes_path: nodes.encode("utf-8"), edges_path: edges.encode("utf-8")}
+
+
+def write_export(
+    graph: Graph | Backend, fmt: str, kind: str = "knowledge", out: Path | None = None
+) -> list[Path]:
+    """Write the files of :func:`export_files` (each through a temporary file, renamed once
+    complete: :func:`graphkit.files.write_atomic`) and return their paths.
+
+    The knowledge network as GraphML is streamed into its file as it is written
+    (:func:`write_knowledge_graphml`), so a large graph is never held as text in memory.
+    """
+    if fmt == "graphml" and kind == "knowledge":
+        network = knowledge_rows(graph)
+        target = out if out is not None else default_output(fmt, kind)
+        return [write_atomic_with(target, lambda temp: write_knowledge_graphml(network, temp))]
+    return [
+        write_atomic(path, content) for path, content in export_files(graph, fmt, kind, out).items()
+    ]
+
+
+def _declared_keys(names: list[tuple[str, str]]) -> tuple[str, dict[tuple[str, str], str]]:
+    """The ``<key>`` lines for text attributes ``(name, scope)`` numbered in this order, and
+    their ids; declared last first, as :func:`to_graphml` declares them."""
+    keys = {name: f"d{i}" for i, name in enumerate(names)}
+    lines = [
+        f'  <key id="{key}" for="{scope}" attr.name="{name.translate(_ATTRIBUTE_ESCAPES)}" '
+        f'attr.type="string" />\n'
+        for (name, scope), key in reversed(keys.items())
+    ]
+    return "".join(lines), keys
+
+
+def _text_data(keys: list[str], values: tuple[object, ...]) -> list[str]:
+    lines = []
+    for key, value in zip(keys, values, strict=True):
+        text = str(_scalar(value)).translate(_TEXT_ESCAPES)
+        lines.append(
+            f'      <data key="{key}">{text}</data>\n' if text else f'      <data key="{key}" />\n'
+        )
+    return lines
+
+
+def _batches(elements: Iterable[str], size: int = 4096) -> Iterator[bytes]:
+    batch: list[str] = []
+    for element in elements:
+        batch.append(element)
+        if len(batch) == size:
+            yield "".join(batch).encode("utf-8", "xmlcharrefreplace")
+            batch = []
+    yield "".join(batch).encode("utf-8", "xmlcharrefreplace")
+
+
+def write_knowledge_graphml(network: KnowledgeRows, out: BinaryIO) -> None:
+    """Write the knowledge network ``network`` (:func:`graphkit.analysis.network.knowledge_rows`)
+    to ``out`` as GraphML, element by element.
+
+    The same bytes as :func:`to_graphml` of :func:`graphkit.analysis.network.knowledge_graph`
+    (so as networkx writes), without building either graph: the nodes come from the rows and
+    the edges stream from the sorted link table, so memory holds the node attributes and a few
+    integers per link, and never the whole text.
+    """
+    names = [(name, "node") for name in KNOWLEDGE_NODE_ATTRIBUTES] if network.nodes else []
+    if network.edge_count:
+        names += [(name, "edge") for name in KNOWLEDGE_EDGE_ATTRIBUTES]
+    declared, keys = _declared_keys(names)
+    node_keys = [keys[name, "node"] for name in KNOWLEDGE_NODE_ATTRIBUTES] if network.nodes else []
+    edge_keys = (
+        [keys[name, "edge"] for name in KNOWLEDGE_EDGE_ATTRIBUTES] if network.edge_count else []
+    )
+    out.write((GRAPHML_HEAD + declared).encode("utf-8", "xmlcharrefreplace"))
+    if not network.nodes:
+        out.write(b'  <graph edgedefault="directed" />\n</graphml>\n')
+        return
+    out.write(b'  <graph edgedefault="directed">\n')
+    nodes = (
+        _element("node", {"id": str(row[0])}, _text_data(node_keys, row[1:]), "    ")
+        for row in network.nodes
+    )
+    for chunk in _batches(nodes):
+        out.write(chunk)
+
+    def edge_id(u: str, key: str, v: str) -> str:
+        return f"{u}:{key}:{v}" if network.keys_repeat else key
+
+    edges = (
+        _element(
+            "edge",
+            {"source": u, "target": v, "id": edge_id(u, key, v)},
+            _text_data(edge_keys, values),
+            "    ",
+        )
+        for u, v, key, values in network.edges()
+    )
+    for chunk in _batches(edges):
+        out.write(chunk)
+    out.write(b"  </graph>\n</graphml>\n")
