@@ -195,3 +195,20 @@ def test_an_unnamed_group_of_receiving_cities_keeps_its_count_and_candidates(ope
         candidates = [c for c in row["target_candidates"].split(";") if c.strip()]
         assert len(attrs["candidates"]) == len(candidates)
         assert list(network.predecessors(group)) == [row["origin_city"]]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"project": "MiStra"}, {"theme": "housing"}, {"theme": "housing", "since": 2015}],
+)
+def test_the_transfers_view_of_the_store_is_the_page_of_the_rdflib_graph(opened, filters) -> None:
+    from graphkit.views.visualise import render_html, select_view
+
+    kg = opened("bundled")
+    whole = to_rdflib(kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    expected = select_view(whole, "transfers", **filters)
+    found = select_view(kg.backend, "transfers", **filters)
+    assert expected.number_of_edges() > 0
+    assert found.graph == expected.graph
+    assert list(found.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    assert render_html(found) == render_html(expected)
