@@ -25,7 +25,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, BinaryIO, Unpack
 
 from graphkit.errors import GraphkitError
 from graphkit.locations import DATASETS_DIR
@@ -160,7 +160,9 @@ class KnowledgeGraph:
             self._backend = self._open_backend()
         return self._backend
 
-    def _open_backend(self, dataset: Dataset | None = None) -> Backend:
+    def _open_backend(
+        self, dataset: Dataset | None = None, ntriples_copy: BinaryIO | None = None
+    ) -> Backend:
         from graphkit.graph.store import open_store_database
         from graphkit.sparql.backends import GraphBackend, StoreBackend
 
@@ -172,6 +174,7 @@ class KnowledgeGraph:
             dataset=dataset,
             on_build=self.on_build,
             tables=KEPT_TABLES,
+            ntriples_copy=ntriples_copy,
         )
         names = ", ".join(str(f) for f in self.folders)
         return StoreBackend(store, f"the graph store of {names}", database=database)
@@ -264,14 +267,27 @@ class KnowledgeGraph:
             graphkit.errors.OutputError: ``out`` cannot be written.
         """
         from graphkit.analysis.stats import class_counts
-        from graphkit.graph.build import write_ntriples
+        from graphkit.files import write_atomic_with
+        from graphkit.graph.build import write_graph_ntriples, write_ntriples
         from graphkit.graph.store import write_graph
 
         dataset = self.dataset()
-        if self._backend is None:
-            self._backend = self._open_backend(dataset)
+        if fmt == "nt" and self._backend is None and self._graph is None:
+
+            def write(output: BinaryIO) -> None:
+                # A store that has to be built writes the N-Triples it is loaded from as it goes.
+                self._backend = self._open_backend(dataset, ntriples_copy=output)
+                if output.tell() == 0:  # it was up to date: nothing was written
+                    write_graph_ntriples(dataset, output)
+
+            path = write_atomic_with(out, write)
+        else:
+            if self._backend is None:
+                self._backend = self._open_backend(dataset)
+            path = (
+                write_ntriples(dataset, out) if fmt == "nt" else write_graph(self.store, out, fmt)
+            )
         store = self.store
-        path = write_ntriples(dataset, out) if fmt == "nt" else write_graph(store, out, fmt)
         return BuiltFile(path=path, triples=len(store), by_class=class_counts(self.backend))
 
     def validate(self) -> ValidationReport:
@@ -351,11 +367,16 @@ class KnowledgeGraph:
     def network(self, kind: str = "cities") -> nx.Graph:
         """The ``kind`` network (cities, organisations, transfers or actors) as networkx graph;
         see :func:`graphkit.analysis.network.projection`."""
+        return self._network(kind, details=True)
+
+    def _network(self, kind: str, *, details: bool) -> nx.Graph:
+        """The ``kind`` network; ``details=False``: with only what the network measures read
+        (labels, types and weights), the same nodes and edges in the same order."""
         from graphkit.analysis.network import projection
 
         if kind not in NETWORK_SUBGRAPHS:
             raise GraphkitError(f"Unknown network {kind!r}; use {', '.join(NETWORK_SUBGRAPHS)}.")
-        return projection(self._network_source(kind, NETWORK_SUBGRAPHS), kind)
+        return projection(self._network_source(kind, NETWORK_SUBGRAPHS), kind, details=details)
 
     def _network_source(self, kind: str, subgraphs: Mapping[str, Sequence[str]]) -> Graph | Backend:
         """What the ``kind`` network is read from: the backend itself (SELECT queries), or the
@@ -366,20 +387,20 @@ class KnowledgeGraph:
         """Size and shape of the ``kind`` network; see :func:`graphkit.analysis.network.summary`."""
         from graphkit.analysis.network import summary
 
-        return summary(self.network(kind))
+        return summary(self._network(kind, details=False))
 
     def centrality(self, kind: str = "cities", **sampling: Unpack[Sampling]) -> NodeMeasures:
         """Degree, betweenness, PageRank and reach of every node of the ``kind`` network;
         ``sampling`` (``exact``, ``seed``, ...) as for :func:`graphkit.analysis.network.centrality`."""
         from graphkit.analysis.network import centrality
 
-        return centrality(self.network(kind), **sampling)
+        return centrality(self._network(kind, details=False), **sampling)
 
     def brokers(self, kind: str = "cities", **sampling: Unpack[Sampling]) -> NodeMeasures:
         """The brokers of the ``kind`` network (high betweenness, low Burt constraint)."""
         from graphkit.analysis.network import brokers
 
-        return brokers(self.network(kind), **sampling)
+        return brokers(self._network(kind, details=False), **sampling)
 
     def communities(
         self,
@@ -391,7 +412,7 @@ class KnowledgeGraph:
         """Louvain communities of the ``kind`` network (``.largest(n)``: the n largest)."""
         from graphkit.analysis.network import communities
 
-        return communities(self.network(kind), resolution=resolution, seed=seed)
+        return communities(self._network(kind, details=False), resolution=resolution, seed=seed)
 
     # --- Entities, counts and queries ----------------------------------------------------
 

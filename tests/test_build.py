@@ -154,6 +154,23 @@ def test_typed_literals_take_the_form_the_store_keeps(lexical: str, datatype: st
     assert canonical_lexical(lexical, iri) == kept.object.value
 
 
+def test_typed_literals_in_a_batch_take_the_form_each_takes_alone() -> None:
+    """The build canonicalises each column's distinct values together: the same forms as one by
+    one, in order, duplicates and invalid text included."""
+    from graphkit.graph.terms import canonical_lexical, canonical_lexicals
+
+    for datatype, values in {
+        "date": ["2019-04-09+00:00", "2019-04-09", "2019-04-09Z", "not a date", "2020-02-29"],
+        "double": ["1e3", "0.1", "1e3", "-0", "NaN", "x"],
+        "gYear": ["2019", "02019", "2019Z"],
+        "decimal": ["4.0", "+04.50"],
+        "duration": ["P1Y0M", "PT36H", "P1Y0M"],
+    }.items():
+        iri = str(XSD) + datatype
+        assert canonical_lexicals(values, iri) == [canonical_lexical(v, iri) for v in values]
+    assert canonical_lexicals([], str(XSD) + "date") == []
+
+
 def test_turtle_writes_typed_values_as_they_are_held(mini_graph: Graph) -> None:
     data = serialise(mini_graph, "ttl")
     typed = {

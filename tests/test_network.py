@@ -358,3 +358,22 @@ def test_city_network_read_from_the_store_equals_the_one_of_the_built_graph(bund
     built = city_network(bundled_graph)
     assert list(from_store.nodes(data=True)) == list(built.nodes(data=True))
     assert list(from_store.edges(data=True)) == list(built.edges(data=True))
+
+
+@pytest.mark.parametrize("kind", ["cities", "organisations", "actors"])
+@pytest.mark.parametrize("fixture", ["bundled_graph", "mini_graph", "chains_graph"])
+def test_the_networks_measured_without_details_are_the_same_nodes_and_edges_in_order(
+    kind: str, fixture: str, request: pytest.FixtureRequest
+) -> None:
+    graph = request.getfixturevalue(fixture)
+    full, lean = projection(graph, kind), projection(graph, kind, details=False)
+    assert list(lean) == list(full)  # sampled betweenness and Louvain follow the node order
+    assert [(n, a) for n, a in lean.nodes(data=True)] == [
+        (n, {key: a[key] for key in ("label", "type", "bipartite") if key in a})
+        for n, a in full.nodes(data=True)
+    ]
+    weights = [(u, v, w) for u, v, w in full.edges(data="weight")]
+    assert list(lean.edges(data="weight")) == weights
+    assert all(len(data) <= 1 for *_, data in lean.edges(data=True))
+    assert centrality(lean).table.equals(centrality(full).table)
+    assert communities(lean).table.equals(communities(full).table)

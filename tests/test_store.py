@@ -278,3 +278,18 @@ def test_a_prefetched_store_is_used_only_when_it_is_still_the_right_one(
         )
     }
     assert "vIENNA" in names  # the rebuilt store, with the edit (swapped case)
+
+
+def test_kept_tables_made_in_parallel_processes_are_those_made_in_process(tmp_path: Path) -> None:
+    """A large store makes its kept tables (transfer rows, participation, names database) in
+    processes of their own: the same content, byte for byte, as made in the building process."""
+    from graphkit.graph.store import _write_database
+    from graphkit.knowledge_graph import KEPT_TABLES
+    from graphkit.locations import DATASETS_DIR
+
+    folders = (DATASETS_DIR,)
+    serial = _write_database(tmp_path / "one", folders, None, KEPT_TABLES, parallel_from=10**12)
+    parallel = _write_database(tmp_path / "two", folders, None, KEPT_TABLES, parallel_from=0)
+    assert set(parallel[1]) == set(KEPT_TABLES)
+    assert all(parallel[1].values())
+    assert parallel == serial

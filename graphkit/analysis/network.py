@@ -18,7 +18,7 @@ Measures on any of them return DataFrames: :func:`summary`, :func:`centrality`,
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
@@ -361,13 +361,24 @@ def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:
     return nodes
 
 
+def _network_labels(backend: Backend) -> dict[str, dict[str, object]]:
+    """The actors, projects and events with only the ``label`` and ``type`` of
+    :func:`_network_nodes`, read with the table query ``network-labels``."""
+    nodes: dict[str, dict[str, object]] = {}
+    for entity, cls, label in select_result(backend, "network-labels").records():
+        node = entity_id(str(entity))
+        if node not in nodes:  # a row with two labels keeps one, as _entity_nodes
+            nodes[node] = {"label": _label_text(str(entity), label), "type": local_name(str(cls))}
+    return nodes
+
+
 def _role_label(role: object, role_label: object) -> str:
     if role_label is not None:
         return str(role_label)
     return "member" if role is None else local_name(str(role)).replace("_", " ")
 
 
-def actor_graph(graph: Queryable) -> nx.Graph:
+def actor_graph(graph: Queryable, *, details: bool = True) -> nx.Graph:
     """Who took part in what: the bipartite graph of actors and projects/events.
 
     Read with SELECT queries (``graphkit/queries/tables/actor-links.rq``, ``network-nodes.rq``,
@@ -376,6 +387,11 @@ def actor_graph(graph: Queryable) -> nx.Graph:
 
     Args:
         graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
+        details: ``False`` gives each node only its ``label``, ``type`` and ``bipartite`` and
+            each edge no attribute: what the network measures use, read with the smaller
+            ``network-labels.rq`` instead of ``network-nodes.rq``, ``network-themes.rq`` and
+            ``project-links.rq``. Nodes and edges come in the same order either way, so sampled
+            measures pick the same nodes.
 
     Returns:
         Cities, organisations and people (``bipartite`` = 0) and projects and events
@@ -394,11 +410,19 @@ def actor_graph(graph: Queryable) -> nx.Graph:
         roles, sources = links.setdefault(pair, (set(), set()))
         roles.add(_role_label(role, role_label))
         sources.add(_locator(source, source_id))
-    nodes = _network_nodes(backend) if links else {}
+    if not links:
+        nodes = {}
+    elif details:
+        nodes = _network_nodes(backend)
+    else:
+        nodes = _network_labels(backend)
     g = nx.Graph()
     for (a, p), (roles, sources) in sorted(links.items()):
         g.add_node(a, **nodes[a], bipartite=0)
         g.add_node(p, **nodes[p], bipartite=1)
+        if not details:
+            g.add_edge(a, p)
+            continue
         role_list = sorted(roles)
         g.add_edge(
             a,
@@ -410,34 +434,45 @@ def actor_graph(graph: Queryable) -> nx.Graph:
     return g
 
 
-def _projection(actors: nx.Graph, cls: str) -> nx.Graph:
+def _projection(actors: nx.Graph, cls: str, *, details: bool = True) -> nx.Graph:
     g = nx.Graph()
     shared: dict[tuple[str, str], list[str]] = {}
+    counted: Counter[tuple[str, str]] = Counter()
     for node, attrs in actors.nodes(data=True):
         if attrs["type"] == cls:
             g.add_node(node, **{k: v for k, v in attrs.items() if k != "bipartite"})
         elif attrs["bipartite"] == 1:
             members = sorted(m for m in actors[node] if actors.nodes[m]["type"] == cls)
+            if not details:
+                counted.update(combinations(members, 2))
+                continue
             for pair in combinations(members, 2):
                 shared.setdefault(pair, []).append(node)
     for (a, b), groups in sorted(shared.items()):
         g.add_edge(a, b, weight=len(groups), projects=sorted(groups))
+    for (a, b), weight in sorted(counted.items()):
+        g.add_edge(a, b, weight=weight)
     return g
 
 
-def city_network(graph: Queryable) -> nx.Graph:
+def city_network(graph: Queryable, *, details: bool = True) -> nx.Graph:
     """Cities linked by the projects and events they share.
+
+    Args:
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
+        details: ``False``: nodes with only ``label`` and ``type``, edges with only ``weight``
+            (see :func:`actor_graph`).
 
     Returns:
         Every city of :func:`actor_graph`; an edge between two cities with ``weight`` (how many
         projects and events they share) and ``projects`` (their ids).
     """
-    return _projection(actor_graph(graph), "City")
+    return _projection(actor_graph(graph, details=details), "City", details=details)
 
 
-def organisation_network(graph: Queryable) -> nx.Graph:
+def organisation_network(graph: Queryable, *, details: bool = True) -> nx.Graph:
     """Organisations linked by the projects and events they share (as :func:`city_network`)."""
-    return _projection(actor_graph(graph), "Organisation")
+    return _projection(actor_graph(graph, details=details), "Organisation", details=details)
 
 
 PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
@@ -449,11 +484,23 @@ PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
 }
 
 
-def projection(graph: Graph | Backend, kind: str) -> nx.Graph:
+# The networks that :func:`projection` can read without their nodes' sources, quotes, themes and
+# projects (``details=False``).
+MEASURED_DETAILS = frozenset({"cities", "organisations", "actors"})
+
+
+def projection(graph: Graph | Backend, kind: str, *, details: bool = True) -> nx.Graph:
     """The networkx graph of ``kind`` (a key of :data:`PROJECTIONS`) for ``graph`` (an rdflib
-    graph, or a store or endpoint's backend: every projection reads SELECT rows)."""
+    graph, or a store or endpoint's backend: every projection reads SELECT rows).
+
+    ``details=False``: the actor networks (:data:`MEASURED_DETAILS`) give their nodes only a
+    label and a type and their edges only a weight, which is all the network measures use;
+    the other networks are the same either way.
+    """
     if kind not in PROJECTIONS:
         raise ValueError(f"unknown graph {kind!r}; expected one of {', '.join(PROJECTIONS)}")
+    if not details and kind in MEASURED_DETAILS:
+        return PROJECTIONS[kind](graph, details=False)
     return PROJECTIONS[kind](graph)
 
 

@@ -35,7 +35,7 @@ from graphkit.graph.namespaces import (
     bind_prefixes,
     concept,
 )
-from graphkit.graph.terms import canonical_lexical
+from graphkit.graph.terms import canonical_lexicals
 from graphkit.graph.turtle import TURTLE
 from graphkit.locations import ONTOLOGY_FILE, VOCAB_FILE
 
@@ -517,7 +517,7 @@ def _canonical(block: _Block) -> _Block:
     """``block`` with its typed literals in their one canonical lexical form."""
     datatype = str(block.datatype)
     codes, distinct = pd.factorize(block.objects)
-    forms = _text([canonical_lexical(str(value), datatype) for value in distinct])
+    forms = _text(canonical_lexicals([str(value) for value in distinct], datatype))
     return replace(block, objects=forms[codes] if len(distinct) else block.objects)
 
 
@@ -614,24 +614,31 @@ def dataset_ntriples(dataset: Dataset, vocab: Graph | None = None) -> Iterator[s
         yield "".join(head + tail)
 
 
+def ontology_ntriples() -> str:
+    """The ontology and vocabulary (:func:`ontology_triples`) as N-Triples text: the first lines
+    of :func:`graph_ntriples`."""
+    return ox.serialize(ontology_triples(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
 def graph_ntriples(dataset: Dataset) -> Iterator[str]:
     """The whole graph of ``dataset`` as N-Triples text: the ontology and vocabulary
     (:func:`ontology_triples`), then the rows (:func:`dataset_ntriples`), the triples the store
     holds, in an order that depends only on the files."""
-    yield ox.serialize(ontology_triples(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    yield ontology_ntriples()
     yield from dataset_ntriples(dataset)
+
+
+def write_graph_ntriples(dataset: Dataset, output: BinaryIO) -> None:
+    """Write :func:`graph_ntriples` of ``dataset`` to the binary stream ``output``."""
+    for chunk in graph_ntriples(dataset):
+        output.write(chunk.encode("utf-8"))
 
 
 def write_ntriples(dataset: Dataset, path: Path | str) -> Path:
     """Write :func:`graph_ntriples` of ``dataset`` to ``path``, whole or not at all
     (:func:`graphkit.files.write_atomic_with`): the same lines the store is loaded from, so
     ``graphkit build --out x.nt`` costs one more pass over the text, not a serialisation."""
-
-    def write(output: BinaryIO) -> None:
-        for chunk in graph_ntriples(dataset):
-            output.write(chunk.encode("utf-8"))
-
-    return write_atomic_with(path, write)
+    return write_atomic_with(path, lambda output: write_graph_ntriples(dataset, output))
 
 
 def _escape(values: np.ndarray) -> np.ndarray:

@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypedDict, Unpack
 
 import pyoxigraph as ox
 
@@ -395,22 +395,49 @@ def kept_table(database: Path, name: str) -> Any:
 
 
 def _kept_tables(store: ox.Store, makers: Mapping[str, TableMaker]) -> dict[str, str | bytes]:
-    """What ``makers`` make from a freshly written store, as JSON text: a DataFrame as its
-    columns and rows (read back by :func:`kept_records`), bytes as they are (a file of their
-    own: :func:`kept_file`), anything else as it is."""
-    tables: dict[str, str | bytes] = {}
-    for name, make in makers.items():
-        made = make(store)
-        if isinstance(made, bytes):
-            tables[name] = made
-            continue
-        content = (
-            {"columns": list(made.columns), "rows": made.to_dict("records")}
-            if hasattr(made, "to_dict")
-            else made
-        )
-        tables[name] = json.dumps(content, ensure_ascii=False, default=_plain)
-    return tables
+    """What ``makers`` make from a freshly written store (see :func:`_kept_content`)."""
+    return {name: _kept_content(make(store)) for name, make in makers.items()}
+
+
+def _kept_content(made: Any) -> str | bytes:
+    """A kept table as it is written: a DataFrame as JSON text of its columns and rows (read
+    back by :func:`kept_records`), bytes as they are (a file of their own: :func:`kept_file`),
+    anything else as JSON text of it."""
+    if isinstance(made, bytes):
+        return made
+    content = (
+        {"columns": list(made.columns), "rows": made.to_dict("records")}
+        if hasattr(made, "to_dict")
+        else made
+    )
+    return json.dumps(content, ensure_ascii=False, default=_plain)
+
+
+# A store of at least this many triples makes its kept tables in parallel processes, each
+# opening the finished database read-only; below it, starting them costs more than it saves.
+PARALLEL_TABLES_FROM = 500_000
+
+
+def _kept_table_in_process(database: str, make: TableMaker) -> str | bytes:
+    return _kept_content(make(ox.Store.read_only(database)))
+
+
+def _kept_tables_in_processes(
+    database: Path, makers: Mapping[str, TableMaker]
+) -> dict[str, str | bytes]:
+    """:func:`_kept_tables` of the closed ``database``, each table made in a process of its own
+    (the makers are independent and mostly Python: one process each uses every core)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn": a fresh interpreter, safe whatever threads this process runs.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(makers), mp_context=context) as pool:
+        made = {
+            name: pool.submit(_kept_table_in_process, str(database), make)
+            for name, make in makers.items()
+        }
+        return {name: future.result() for name, future in made.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -423,11 +450,13 @@ def _plain(value: Any) -> Any:
 
 
 class _ChunkReader(io.RawIOBase):
-    """A binary stream over text chunks, so Oxigraph can parse N-Triples while they are made."""
+    """A binary stream over text chunks, so Oxigraph can parse N-Triples while they are made
+    (each chunk is also written to ``copy``, if given, as it is read)."""
 
-    def __init__(self, chunks: Iterable[str]):
+    def __init__(self, chunks: Iterable[str], copy: BinaryIO | None = None):
         self._chunks = iter(chunks)
         self._buffer = memoryview(b"")
+        self._copy = copy
 
     def readable(self) -> bool:
         return True
@@ -437,7 +466,10 @@ class _ChunkReader(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._buffer = memoryview(chunk.encode("utf-8"))
+            data = chunk.encode("utf-8")
+            if self._copy is not None:
+                self._copy.write(data)
+            self._buffer = memoryview(data)
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]  # a view: no copy of the rest of the chunk
@@ -449,25 +481,38 @@ _READ_SIZE = 1 << 20
 
 
 def _write_database(
-    database: Path, folders: tuple[Path, ...], dataset: Any, makers: Mapping[str, TableMaker]
+    database: Path,
+    folders: tuple[Path, ...],
+    dataset: Any,
+    makers: Mapping[str, TableMaker],
+    copy: BinaryIO | None = None,
+    parallel_from: int = PARALLEL_TABLES_FROM,
 ) -> tuple[int, dict[str, str | bytes]]:
     """Bulk-load the graph of ``dataset`` (plus ontology and vocabulary) into a new database;
-    return its triple count and the tables ``makers`` make from it."""
+    return its triple count and the tables ``makers`` make from it (in parallel processes from
+    ``parallel_from`` triples). ``copy``: a binary stream that also gets the graph as
+    N-Triples, the text the store is loaded from (:func:`graphkit.graph.build.graph_ntriples`),
+    written as it is read."""
     from graphkit.data.load import load_datasets
-    from graphkit.graph.build import dataset_ntriples, ontology_triples
+    from graphkit.graph.build import dataset_ntriples, ontology_ntriples, ontology_triples
 
     dataset = dataset if dataset is not None else load_datasets(folders)
     store = ox.Store(str(database))
     # Added as terms, not parsed from text, to keep the stable labels of the ontology's blank
     # nodes (a parser would give them new random ones).
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_triples())
-    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset)), _READ_SIZE)
+    if copy is not None:
+        copy.write(ontology_ntriples().encode("utf-8"))
+    stream = io.BufferedReader(_ChunkReader(dataset_ntriples(dataset), copy), _READ_SIZE)
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     count = len(store)
-    tables = _kept_tables(store, makers)
-    del store  # closes the database before it is renamed
-    return count, tables
+    if count < parallel_from or len(makers) < 2 or (os.cpu_count() or 1) < 2:
+        tables = _kept_tables(store, makers)
+        del store  # closes the database before it is renamed
+        return count, tables
+    del store  # closed, so that each process can open it read-only
+    return count, _kept_tables_in_processes(database, makers)
 
 
 class BuildOptions(TypedDict, total=False):
@@ -514,8 +559,12 @@ def open_store_database(
     dataset: Any = None,
     on_build: Callable[[str], None] | None = None,
     tables: Mapping[str, TableMaker] | None = None,
+    ntriples_copy: BinaryIO | None = None,
 ) -> tuple[ox.Store, Path]:
-    """:func:`open_store`, also returning the database folder (for :func:`kept_table`)."""
+    """:func:`open_store`, also returning the database folder (for :func:`kept_table`).
+
+    ``ntriples_copy``: if the store has to be built, the N-Triples it is loaded from are also
+    written to this binary stream (nothing is written to it when the store is up to date)."""
     paths = _folders(folders)
     store_dir = Path(store_dir) if store_dir is not None else default_store_dir(paths)
     try:
@@ -528,7 +577,7 @@ def open_store_database(
     if opened is not None:
         return opened
     try:
-        return _build(store_dir, key, paths, dataset, on_build, tables or {})
+        return _build(store_dir, key, paths, dataset, on_build, tables or {}, ntriples_copy)
     except OSError as exc:
         raise StoreError(f"cannot write the graph store in {store_dir}: {exc}") from exc
 
@@ -557,6 +606,7 @@ def _build(
     dataset: Any,
     on_build: Callable[[str], None] | None,
     makers: Mapping[str, TableMaker],
+    copy: BinaryIO | None = None,
 ) -> tuple[ox.Store, Path]:
     with _exclusive(store_dir / LOCK):
         # Another process may have built it while this one waited for the lock.
@@ -567,7 +617,7 @@ def _build(
             on_build(f"Building the graph store in {store_dir} (first use or inputs changed)…")
         building = store_dir / f"building-{uuid.uuid4().hex}"
         try:
-            count, tables = _write_database(building, paths, dataset, makers)
+            count, tables = _write_database(building, paths, dataset, makers, copy)
             database = store_dir / f"data-{key[:16]}-{uuid.uuid4().hex[:8]}"
             for name, content in tables.items():
                 if isinstance(content, bytes):  # a file of its own, kept as it is

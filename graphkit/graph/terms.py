@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -146,23 +145,33 @@ def canonical_lexical(lexical: str, datatype: str | None) -> str:
     return lexical
 
 
-_NORMALISER: ox.Store | None = None
-_NORMALISER_LOCK = threading.Lock()
-_PROBE = (ox.NamedNode("urn:graphkit:canonical"), ox.NamedNode("urn:graphkit:value"))
+def canonical_lexicals(lexicals: Sequence[str], datatype: str | None) -> list[str]:
+    """:func:`canonical_lexical` of each of ``lexicals`` (all of ``datatype``): the values
+    Oxigraph stores natively are written into one in-memory store together and read back, in
+    one pass instead of one store round trip each."""
+    if datatype not in _STORED_AS_VALUES:
+        return [canonical_lexical(lexical, datatype) for lexical in lexicals]
+    kind = ox.NamedNode(datatype)
+    subjects = [ox.NamedNode(f"urn:graphkit:canonical:{i}") for i in range(len(lexicals))]
+    store = ox.Store()
+    store.extend(
+        ox.Quad(subject, _PROBE, ox.Literal(lexical, datatype=kind))
+        for subject, lexical in zip(subjects, lexicals, strict=True)
+    )
+    stored = {
+        quad.subject: quad.object.value for quad in store.quads_for_pattern(None, _PROBE, None)
+    }
+    return [stored[subject] for subject in subjects]
+
+
+_PROBE = ox.NamedNode("urn:graphkit:value")
 
 
 def _stored_form(lexical: str, datatype: str) -> str:
     """The lexical form Oxigraph writes back for a value it stores natively (its rules for
     doubles, dates and durations are not worth restating)."""
-    global _NORMALISER
-    quad = ox.Quad(*_PROBE, ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
-    with _NORMALISER_LOCK:
-        if _NORMALISER is None:
-            _NORMALISER = ox.Store()
-        _NORMALISER.add(quad)
-        (stored,) = list(_NORMALISER.quads_for_pattern(*_PROBE, None))
-        _NORMALISER.remove(stored)
-    return stored.object.value
+    (form,) = canonical_lexicals([lexical], datatype)
+    return form
 
 
 def _literal_value(lexical: str, datatype: str | None) -> object:
