@@ -212,3 +212,24 @@ def test_the_transfers_view_of_the_store_is_the_page_of_the_rdflib_graph(opened,
     assert found.graph == expected.graph
     assert list(found.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
     assert render_html(found) == render_html(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["bundled", "chains", "synthetic"])
+def test_the_measures_read_the_transfer_network_without_details_and_answer_the_same(
+    opened, name: str
+) -> None:
+    import pandas as pd
+
+    from graphkit.analysis.network import brokers, centrality, communities, summary
+
+    backend = opened(name).backend
+    whole, bare = transfer_graph(backend), transfer_graph(backend, details=False)
+    assert list(bare.nodes) == list(whole.nodes) and len(bare) > 0
+    assert list(bare.edges(keys=True)) == list(whole.edges(keys=True))
+    assert all(set(attrs) == {"label", "type"} for _, attrs in bare.nodes(data=True))
+    pd.testing.assert_frame_equal(summary(bare), summary(whole))
+    pd.testing.assert_frame_equal(centrality(bare).table, centrality(whole).table)
+    pd.testing.assert_frame_equal(brokers(bare).table, brokers(whole).table)
+    pd.testing.assert_frame_equal(communities(bare).table, communities(whole).table)
+    assert communities(bare).modularity == communities(whole).modularity

@@ -187,7 +187,7 @@ def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx
     return g
 
 
-def transfer_graph(graph: Queryable) -> nx.MultiDiGraph:
+def transfer_graph(graph: Queryable, *, details: bool = True) -> nx.MultiDiGraph:
     """Cities and the practice transfers between them.
 
     Read with SELECT queries (``graphkit/queries/tables/transfer-network-edges.rq``,
@@ -197,6 +197,9 @@ def transfer_graph(graph: Queryable) -> nx.MultiDiGraph:
 
     Args:
         graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
+        details: ``False`` gives each node only its ``label`` and ``type`` and each edge only its
+            key: what the network measures use, without ``transfer-network-links.rq`` (the
+            slowest query). Nodes and edges come in the same order either way.
 
     Returns:
         The origin and receiving cities of every transfer as nodes (attributes as in
@@ -214,11 +217,20 @@ def transfer_graph(graph: Queryable) -> nx.MultiDiGraph:
     """
     backend = as_backend(graph)
     edges = _transfer_edges(backend)
-    nodes = _transfer_nodes(backend) if edges else {}
+    if not edges:
+        nodes = {}
+    elif details:
+        nodes = _transfer_nodes(backend)
+    else:
+        found = _entity_nodes(backend, "transfer-network", lambda cls: True)
+        nodes = {n: {"label": a["label"], "type": a["type"]} for n, a in found.items()}
     g = nx.MultiDiGraph()
     for origin, target, count, facts in edges:
         g.add_node(origin, **nodes[origin])
-        if count is None:
+        if not details:
+            g.add_node(target, **nodes[target])
+            g.add_edge(origin, target, key=facts["transfer"])
+        elif count is None:
             g.add_node(target, **nodes[target])
         else:
             g.add_node(target, **nodes[target], count=count, candidates=facts["candidates"])
@@ -486,16 +498,16 @@ PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
 
 # The networks that :func:`projection` can read without their nodes' sources, quotes, themes and
 # projects (``details=False``).
-MEASURED_DETAILS = frozenset({"cities", "organisations", "actors"})
+MEASURED_DETAILS = frozenset({"cities", "organisations", "actors", "transfers"})
 
 
 def projection(graph: Graph | Backend, kind: str, *, details: bool = True) -> nx.Graph:
     """The networkx graph of ``kind`` (a key of :data:`PROJECTIONS`) for ``graph`` (an rdflib
     graph, or a store or endpoint's backend: every projection reads SELECT rows).
 
-    ``details=False``: the actor networks (:data:`MEASURED_DETAILS`) give their nodes only a
-    label and a type and their edges only a weight, which is all the network measures use;
-    the other networks are the same either way.
+    ``details=False``: the actor and transfer networks (:data:`MEASURED_DETAILS`) give their
+    nodes only a label and a type and their edges only a weight (or a key), which is all the
+    network measures use; the other networks are the same either way.
     """
     if kind not in PROJECTIONS:
         raise ValueError(f"unknown graph {kind!r}; expected one of {', '.join(PROJECTIONS)}")
