@@ -64,11 +64,9 @@ NETWORK_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     "transfers": ("transfers",),
 }
 # The networks read with SELECT queries on the store or endpoint itself: no subgraph is fetched.
-SELECTED_NETWORKS = frozenset({"cities", "organisations", "actors", "knowledge"})
-# Exports and pictures also show the sources, quotes and themes of the transfer network's nodes.
+SELECTED_NETWORKS = frozenset({"cities", "organisations", "actors", "transfers", "knowledge"})
 EXPORT_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     **NETWORK_SUBGRAPHS,
-    "transfers": ("transfers", "transfer-network"),
     "knowledge": ("everything",),
 }
 VIEW_SUBGRAPHS: dict[str, tuple[str, ...]] = {
@@ -77,6 +75,8 @@ VIEW_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     "ego": ("everything",),
     "project": ("everything",),
 }
+# The views drawn from SELECT rows on the store or endpoint itself: no subgraph is fetched.
+SELECTED_VIEWS = frozenset({"transfers"})
 
 
 def _transfer_rows_of(store: ox.Store) -> pd.DataFrame:
@@ -505,7 +505,8 @@ class KnowledgeGraph:
             return draw_map(self.backend, **options)
         if view not in VIEW_SUBGRAPHS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
-        return draw_view(self.graph(VIEW_SUBGRAPHS[view]), view, **options)
+        source = self.backend if view in SELECTED_VIEWS else self.graph(VIEW_SUBGRAPHS[view])
+        return draw_view(source, view, **options)
 
     def server(
         self,

@@ -125,7 +125,7 @@ def test_endpoint_and_local_data_options_do_not_mix(oxigraph_server, tmp_path: P
 
 
 def test_the_endpoint_is_asked_only_for_the_part_of_the_graph_a_command_needs(
-    endpoint: list[str], monkeypatch: pytest.MonkeyPatch
+    endpoint: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from graphkit.sparql import backends
 
@@ -143,6 +143,9 @@ def test_the_endpoint_is_asked_only_for_the_part_of_the_graph_a_command_needs(
         monkeypatch.setattr(backends, fetcher, recording(getattr(backends, fetcher)))
     run("transfers", *endpoint)
     run("network", "summary", *endpoint)
+    run("network", "centrality", "--graph", "transfers", *endpoint)
+    run("visualise", "--view", "transfers", "--out", str(tmp_path / "t.html"), *endpoint)
     run("explain", "Taranto", *endpoint)
     assert "everything" not in asked
-    assert asked == ["explain"]  # transfers, the cities network and name look-ups read rows
+    # transfers, the cities and transfer networks, the transfers page and name look-ups read rows
+    assert asked == ["explain"]

@@ -1,10 +1,9 @@
 """The knowledge graph as networkx graphs, and the network measures researchers ask for.
 
 Projections from the RDF graph (each node keyed by its dataset id, with ``label``, ``type``,
-``iri``, ``source``, ``quote``, ``themes`` and ``projects`` attributes). The knowledge graph and
-the actor networks are read with SELECT queries (``graphkit/queries/tables/``) on a store or
-endpoint, so only the columns they need cross into Python; the transfer network walks the
-rdflib subgraph of the transfers.
+``iri``, ``source``, ``quote``, ``themes`` and ``projects`` attributes). The knowledge graph, the
+transfer network and the actor networks are read with SELECT queries (``graphkit/queries/tables/``)
+on a store or endpoint, so only the columns they need cross into Python.
 
 - :func:`knowledge_graph`: every data entity and every link between two of them;
   :func:`knowledge_rows` gives the same network as compact rows, to write it out in bounded
@@ -33,7 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from graphkit.analysis.names import entity_id, local_name
 from graphkit.data.load import fold
@@ -81,8 +80,8 @@ def concept_label(graph: Graph, term: URIRef) -> str:
     return str(label) if label is not None else local_name(term).replace("_", " ")
 
 
-def year_of(value: Literal | None) -> int | None:
-    """The year of an ``xsd:gYear``/``gYearMonth``/``date`` literal, or None."""
+def year_of(value: Literal | str | None) -> int | None:
+    """The year of an ``xsd:gYear``/``gYearMonth``/``date`` literal (or its text), or None."""
     if value is None:
         return None
     text = str(value)
@@ -371,15 +370,19 @@ def _set_knowledge_projects(
         nodes[i][-1].extend(sorted(nodes[p][0] for p in projects))
 
 
-def _copy_node(target: nx.Graph, source: nx.Graph, node: str, **extra: object) -> None:
-    target.add_node(node, **{**source.nodes[node], **extra})
-
-
-def transfer_graph(graph: Graph) -> nx.MultiDiGraph:
+def transfer_graph(graph: Queryable, *, details: bool = True) -> nx.MultiDiGraph:
     """Cities and the practice transfers between them.
 
+    Read with SELECT queries (``graphkit/queries/tables/transfer-network-edges.rq``,
+    ``transfer-lists.rq``, ``transfer-network-nodes.rq``, ``transfer-network-themes.rq`` and
+    ``transfer-network-links.rq``) on the store or endpoint itself, so no subgraph is fetched and
+    no rdflib graph is built; an rdflib graph is queried through its in-memory Oxigraph copy.
+
     Args:
-        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
+        details: ``False`` gives each node only its ``label`` and ``type`` and each edge only its
+            key: what the network measures use, without ``transfer-network-links.rq`` (the
+            slowest query). Nodes and edges come in the same order either way.
 
     Returns:
         The origin and receiving cities of every transfer as nodes (attributes as in
@@ -392,80 +395,109 @@ def transfer_graph(graph: Graph) -> nx.MultiDiGraph:
         else its event's project), ``event``, ``event_id``, ``mechanism`` (labels joined by
         ", "), ``year`` (int or None: its start, else its event's start), ``status``,
         ``outcome``, ``candidates`` (list of labels), ``source`` (locator), ``quote`` and
-        ``type`` = "PracticeTransfer".
+        ``type`` = "PracticeTransfer". Nodes and edges are added transfer by transfer, in order
+        of the transfers' IRIs.
     """
-    kg = knowledge_graph(graph)
+    backend = as_backend(graph)
+    edges = _transfer_edges(backend)
+    if not edges:
+        nodes = {}
+    elif details:
+        nodes = _transfer_nodes(backend)
+    else:
+        found = _entity_nodes(backend, "transfer-network", lambda cls: True)
+        nodes = {n: {"label": a["label"], "type": a["type"]} for n, a in found.items()}
     g = nx.MultiDiGraph()
-    for transfer_id, attrs in kg.nodes(data=True):
-        if attrs["type"] != "PracticeTransfer":
-            continue
-        transfer = URIRef(attrs["iri"])
-        origin = graph.value(transfer, GK.originCity)
-        target = graph.value(transfer, GK.targetCity) or graph.value(transfer, GK.targetGroup)
-        facts = _transfer_facts(graph, transfer)
-        _copy_node(g, kg, entity_id(origin))
-        if (target, RDF.type, GK.UnnamedCityGroup) in graph:
-            count = graph.value(target, GK.cityCount)
-            _copy_node(
-                g,
-                kg,
-                entity_id(target),
-                count=int(count) if count is not None else 0,
-                candidates=facts["candidates"],
-            )
+    for origin, target, count, facts in edges:
+        g.add_node(origin, **nodes[origin])
+        if not details:
+            g.add_node(target, **nodes[target])
+            g.add_edge(origin, target, key=facts["transfer"])
+        elif count is None:
+            g.add_node(target, **nodes[target])
         else:
-            _copy_node(g, kg, entity_id(target))
-        g.add_edge(
-            entity_id(origin),
-            entity_id(target),
-            key=transfer_id,
-            type="PracticeTransfer",
-            **facts,
-            source=attrs["source"],
-            quote=attrs["quote"],
-        )
+            g.add_node(target, **nodes[target], count=count, candidates=facts["candidates"])
+        g.add_edge(origin, target, key=facts["transfer"], type="PracticeTransfer", **facts)
     return g
 
 
-def _ref(graph: Graph, term: URIRef | None) -> tuple[str, str]:
-    return ("", "") if term is None else (label_of(graph, term), entity_id(term))
+def _transfer_nodes(backend: Backend) -> dict[str, dict[str, object]]:
+    """The cities and unnamed city groups with the node attributes of :func:`knowledge_graph`,
+    read with the table queries ``transfer-network-nodes``, ``transfer-network-themes`` and
+    ``transfer-network-links``."""
+    nodes = _entity_nodes(backend, "transfer-network", lambda cls: True)
+    kind = {node: str(attrs["type"]) for node, attrs in nodes.items()}
+    links = []
+    for s, sc, o, oc in select_result(backend, "transfer-network-links").records():
+        a, b = entity_id(str(s)), entity_id(str(o))
+        kind.setdefault(a, local_name(str(sc)))
+        kind.setdefault(b, local_name(str(oc)))
+        links.append((a, b))
+    for node, projects in node_projects(kind, links, nodes).items():
+        nodes[node]["projects"] = projects
+    return nodes
 
 
-def _transfer_facts(graph: Graph, transfer: URIRef) -> dict:
-    """The edge attributes of one transfer in :func:`transfer_graph` (see there)."""
-    practice, practice_id = _ref(graph, graph.value(transfer, GK.transferredPractice))
-    resulting, resulting_id = _ref(graph, graph.value(transfer, GK.resultingPractice))
-    event = graph.value(transfer, GK.viaEvent)
-    project = graph.value(transfer, GK.viaProject)
-    if project is None and event is not None:
-        project = graph.value(event, GK.project)
-    project_label, project_id = _ref(graph, project)
-    event_label, event_id = _ref(graph, event)
-    status = graph.value(transfer, GK.status)
-    year = year_of(graph.value(transfer, GK.startDate))
-    if year is None and event is not None:
-        year = year_of(graph.value(event, GK.startDate))
-    return {
-        "transfer": entity_id(transfer),
-        "label": practice,
-        "practice": practice,
-        "practice_id": practice_id,
-        "resulting_practice": resulting,
-        "resulting_practice_id": resulting_id,
-        "project": project_label,
-        "project_id": project_id,
-        "event": event_label,
-        "event_id": event_id,
-        "mechanism": ", ".join(
-            sorted(concept_label(graph, m) for m in graph.objects(transfer, GK.mechanism))
-        ),
-        "year": year,
-        "status": "" if status is None else concept_label(graph, status),
-        "outcome": str(graph.value(transfer, GK.outcome) or ""),
-        "candidates": sorted(
-            label_of(graph, c) for c in graph.objects(transfer, GK.candidateTarget)
-        ),
-    }
+def _concept_text(iri: object, label: object) -> str:
+    """What :func:`concept_label` gives for ``iri`` whose ``skos:prefLabel`` (or None) is
+    ``label``."""
+    return str(label) if label is not None else local_name(str(iri)).replace("_", " ")
+
+
+def _labelled(iri: object, label: object) -> tuple[str, str]:
+    """The label (as :func:`label_of`) and id of an entity of a row, or ("", "") if unbound."""
+    return ("", "") if iri is None else (_label_text(str(iri), label), entity_id(str(iri)))
+
+
+def _transfer_edges(backend: Backend) -> list[tuple[str, str, int | None, dict[str, Any]]]:
+    """Every transfer as ``(origin, target, count, facts)``, in order of its IRI: ``count`` is
+    the city count of an unnamed target group (0 if not given), None for a named city;
+    ``facts`` are the edge attributes of :func:`transfer_graph` but ``type``."""
+    lists: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for transfer, kind, value, label in select_result(backend, "transfer-lists").records():
+        shown = _concept_text(value, label) if kind == "mechanism" else _labelled(value, label)[0]
+        lists[(str(transfer), str(kind))].append(shown)
+    rows: dict[str, dict[str, object]] = {}
+    for row in select_result(backend, "transfer-network-edges").dicts():
+        rows.setdefault(str(row["transfer"]), row)  # a fact with two values keeps one
+    edges = []
+    for iri, row in sorted(rows.items()):
+        practice, practice_id = _labelled(row["practice"], row["practice_label"])
+        resulting, resulting_id = _labelled(row["resulting"], row["resulting_label"])
+        event_label, event_id = _labelled(row["event"], row["event_label"])
+        project_label, project_id = _labelled(row["project"], row["project_label"])
+        if row["project"] is None and row["event"] is not None:
+            project_label, project_id = _labelled(row["event_project"], row["event_project_label"])
+        year = year_of(row["date"])
+        if year is None and row["event"] is not None:
+            year = year_of(row["event_date"])
+        target, count = row["target_city"], None
+        if target is None:
+            target = row["target_group"]
+            count = 0 if row["group_count"] is None else int(str(row["group_count"]))
+        facts = {
+            "transfer": entity_id(iri),
+            "label": practice,
+            "practice": practice,
+            "practice_id": practice_id,
+            "resulting_practice": resulting,
+            "resulting_practice_id": resulting_id,
+            "project": project_label,
+            "project_id": project_id,
+            "event": event_label,
+            "event_id": event_id,
+            "mechanism": ", ".join(sorted(lists.get((iri, "mechanism"), []))),
+            "year": year,
+            "status": ""
+            if row["status"] is None
+            else _concept_text(row["status"], row["status_label"]),
+            "outcome": "" if row["outcome"] is None else str(row["outcome"]),
+            "candidates": sorted(lists.get((iri, "candidate"), [])),
+            "source": _locator(row["source"], row["source_id"]),
+            "quote": "" if row["quote"] is None else str(row["quote"]),
+        }
+        edges.append((entity_id(str(row["origin"])), entity_id(str(target)), count, facts))
+    return edges
 
 
 def _label_text(iri: str, label: object) -> str:
@@ -649,16 +681,16 @@ PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
 
 # The networks that :func:`projection` can read without their nodes' sources, quotes, themes and
 # projects (``details=False``).
-MEASURED_DETAILS = frozenset({"cities", "organisations", "actors"})
+MEASURED_DETAILS = frozenset({"cities", "organisations", "actors", "transfers"})
 
 
 def projection(graph: Graph | Backend, kind: str, *, details: bool = True) -> nx.Graph:
-    """The networkx graph of ``kind`` (a key of :data:`PROJECTIONS`) for ``graph`` (the
-    actor networks also read a store or endpoint's backend; the others an rdflib graph).
+    """The networkx graph of ``kind`` (a key of :data:`PROJECTIONS`) for ``graph`` (an rdflib
+    graph, or a store or endpoint's backend: every projection reads SELECT rows).
 
-    ``details=False``: the actor networks (:data:`MEASURED_DETAILS`) give their nodes only a
-    label and a type and their edges only a weight, which is all the network measures use;
-    the other networks are the same either way.
+    ``details=False``: the actor and transfer networks (:data:`MEASURED_DETAILS`) give their
+    nodes only a label and a type and their edges only a weight (or a key), which is all the
+    network measures use; the other networks are the same either way.
     """
     if kind not in PROJECTIONS:
         raise ValueError(f"unknown graph {kind!r}; expected one of {', '.join(PROJECTIONS)}")

@@ -55,7 +55,8 @@ from graphkit.views.style import (
 if TYPE_CHECKING:
     import networkx as nx
     from pyvis.network import Network
-    from rdflib import Graph
+
+    from graphkit.sparql.backends import Queryable
 
 VIEW_TITLES = {
     "full": "Knowledge graph",
@@ -499,36 +500,47 @@ def narrow(
     return _subgraph(view, nodes, kept)
 
 
-def _resolve(graph: Graph, name: str, cls: Any, kind: str) -> str:
+def _resolve(graph: Queryable, name: str, cls: Any, kind: str) -> str:
     from graphkit.analysis.names import entity_id, resolve_name
 
     return entity_id(resolve_name(graph, name, None if cls is None else [cls], kind))
 
 
-def _theme_labels(graph: Graph, theme_id: str) -> set[str]:
-    """The labels of a theme and of every narrower theme under it."""
-    from rdflib.namespace import SKOS
+def _entity_label(graph: Queryable, entity_id: str) -> str:
+    """The label of the data entity ``entity_id`` (as :func:`graphkit.analysis.network.label_of`)."""
+    import pyoxigraph as ox
 
-    from graphkit.analysis.network import label_of
     from graphkit.graph.namespaces import GKR
+    from graphkit.sparql.backends import select_result
 
-    return {label_of(graph, t) for t in graph.transitive_subjects(SKOS.broader, GKR[theme_id])}
+    rows = select_result(graph, "entity-label", {"entity": ox.NamedNode(GKR[entity_id])})
+    return next((str(label) for _, label in rows.records()), entity_id)
 
 
-def _with_transfer_themes(graph: Graph, view: nx.Graph) -> nx.Graph:
+def _theme_labels(graph: Queryable, theme_id: str) -> set[str]:
+    """The labels of a theme and of every narrower theme under it."""
+    import pyoxigraph as ox
+
+    from graphkit.analysis.names import entity_id
+    from graphkit.graph.namespaces import GKR
+    from graphkit.sparql.backends import select_result
+
+    rows = select_result(graph, "narrower-theme-labels", {"root": ox.NamedNode(GKR[theme_id])})
+    return {entity_id(str(t)) if label is None else str(label) for t, label, _ in rows.records()}
+
+
+def _with_transfer_themes(graph: Queryable, view: nx.Graph) -> nx.Graph:
     """Give each transfer edge the themes of its practice and resulting practice."""
-    from graphkit.analysis.network import label_of
-    from graphkit.graph.namespaces import GK, GKR
+    from graphkit.analysis.names import entity_id
+    from graphkit.sparql.backends import select_result
 
+    themes: dict[str, set[str]] = {}
+    for practice, theme, label in select_result(graph, "practice-themes").records():
+        shown = entity_id(str(theme)) if label is None else str(label)
+        themes.setdefault(entity_id(str(practice)), set()).add(shown)
     for *_, attrs in edge_items(view):
         practices = [attrs.get("practice_id"), attrs.get("resulting_practice_id")]
-        attrs["themes"] = sorted(
-            {
-                label_of(graph, theme)
-                for practice in filter(None, practices)
-                for theme in graph.objects(GKR[practice], GK.theme)
-            }
-        )
+        attrs["themes"] = sorted(set().union(*(themes.get(p, ()) for p in filter(None, practices))))
     return view
 
 
@@ -551,7 +563,7 @@ class ViewOptions(ViewFilters, total=False):
 
 
 def select_view(
-    graph: Graph,
+    graph: Queryable,
     view: str = "full",
     *,
     center: str | None = None,
@@ -563,7 +575,8 @@ def select_view(
     """The part of the knowledge graph to draw.
 
     Args:
-        graph: a graph built by :func:`graphkit.graph.build.build_graph`.
+        graph: a graph built by :func:`graphkit.graph.build.build_graph`; the "transfers" view
+            also reads a store or an endpoint's backend (it reads SELECT rows).
         view: "full" (every entity), "transfers" (cities and the practice transfers between
             them), "actors" (cities, organisations and people with the projects and events they
             took part in), "cities" / "organisations" (linked by shared projects and events),
@@ -589,7 +602,7 @@ def select_view(
     import networkx as nx
 
     from graphkit.analysis import network
-    from graphkit.graph.namespaces import GK, GKR
+    from graphkit.graph.namespaces import GK
 
     if view not in VIEWS:
         raise ViewError(f"Unknown view {view!r}; choose one of {', '.join(VIEWS)}.")
@@ -629,12 +642,12 @@ def select_view(
         }[view](graph)
     if project_id and view != "project":
         result = narrow(result, projects_of, lambda values: project_id in values)
-        described.append(f"project {network.label_of(graph, GKR[project_id])}")
+        described.append(f"project {_entity_label(graph, project_id)}")
     if theme:
         theme_id = _resolve(graph, theme, GK.Theme, "theme")
         wanted = _theme_labels(graph, theme_id)
         result = narrow(result, themes_of, lambda values: not wanted.isdisjoint(values))
-        described.append(f"theme {network.label_of(graph, GKR[theme_id])}")
+        described.append(f"theme {_entity_label(graph, theme_id)}")
     if since is not None:
         items = [a for _, a in result.nodes(data=True)] + [a for *_, a in edge_items(result)]
         if not any(years_of(a) for a in items):
@@ -700,7 +713,7 @@ class Picture:
 
 
 def draw_view(
-    graph: Graph,
+    graph: Queryable,
     view: str = "full",
     *,
     fmt: str = "html",
