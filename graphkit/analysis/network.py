@@ -425,17 +425,7 @@ def _transfer_nodes(backend: Backend) -> dict[str, dict[str, object]]:
     """The cities and unnamed city groups with the node attributes of :func:`knowledge_graph`,
     read with the table queries ``transfer-network-nodes``, ``transfer-network-themes`` and
     ``transfer-network-links``."""
-    nodes = _entity_nodes(backend, "transfer-network", lambda cls: True)
-    kind = {node: str(attrs["type"]) for node, attrs in nodes.items()}
-    links = []
-    for s, sc, o, oc in select_result(backend, "transfer-network-links").records():
-        a, b = entity_id(str(s)), entity_id(str(o))
-        kind.setdefault(a, local_name(str(sc)))
-        kind.setdefault(b, local_name(str(oc)))
-        links.append((a, b))
-    for node, projects in node_projects(kind, links, nodes).items():
-        nodes[node]["projects"] = projects
-    return nodes
+    return _nodes_with_projects(backend, "transfer-network", "transfer-network-links")
 
 
 def _concept_text(iri: object, label: object) -> str:
@@ -543,15 +533,22 @@ def _entity_nodes(
 def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:
     """The actors, projects and events with the node attributes of :func:`knowledge_graph`,
     read with the table queries ``network-nodes``, ``network-themes`` and ``project-links``."""
-    nodes = _entity_nodes(backend, "network", lambda cls: True)
+    return _nodes_with_projects(backend, "network", "project-links")
+
+
+def _nodes_with_projects(backend: Backend, scope: str, links: str) -> dict[str, dict[str, object]]:
+    """The entities of the table queries ``<scope>-nodes`` and ``<scope>-themes`` (see
+    :func:`_entity_nodes`) with their ``projects`` (:func:`node_projects`), found along the
+    links of the table query ``links`` (rows of two entities and their classes)."""
+    nodes = _entity_nodes(backend, scope, lambda cls: True)
     kind = {node: str(attrs["type"]) for node, attrs in nodes.items()}
-    links = []
-    for s, sc, o, oc in select_result(backend, "project-links").records():
+    pairs = []
+    for s, sc, o, oc in select_result(backend, links).records():
         a, b = entity_id(str(s)), entity_id(str(o))
         kind.setdefault(a, local_name(str(sc)))
         kind.setdefault(b, local_name(str(oc)))
-        links.append((a, b))
-    for node, projects in node_projects(kind, links, nodes).items():
+        pairs.append((a, b))
+    for node, projects in node_projects(kind, pairs, nodes).items():
         nodes[node]["projects"] = projects
     return nodes
 
