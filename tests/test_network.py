@@ -323,6 +323,36 @@ def test_burt_measures_equal_networkx_definitions(seed: int) -> None:
         assert effective[n] == pytest.approx(expected_e[n])
 
 
+@pytest.mark.parametrize("block", [1, 7, 50, 1 << 22])
+def test_burt_measures_are_the_same_whatever_rows_are_taken_together(monkeypatch, block) -> None:
+    from graphkit.analysis import network
+
+    # A clique of 12 (each of its nodes has 11 x 11 neighbour pairs) beside a weighted random
+    # graph, its pairs taken a few at a time or all at once.
+    g = nx.complete_graph(12)
+    other = nx.gnp_random_graph(30, 0.2, seed=4)
+    g.add_weighted_edges_from((f"r{u}", f"r{v}", 1 + (u * v) % 3) for u, v in other.edges)
+    g.add_edge(0, "r1", weight=2)
+    monkeypatch.setattr(network, "BURT_BLOCK", block)
+    constraint, effective = network.burt_measures(g)
+    expected_c = nx.constraint(g, weight="weight")
+    expected_e = nx.effective_size(g, nodes=list(g), weight="weight")
+    for n in g:
+        if g.degree(n) == 0:
+            continue
+        assert constraint[n] == pytest.approx(expected_c[n]), n
+        assert effective[n] == pytest.approx(expected_e[n]), n
+
+
+def test_brokers_of_a_network_without_links_leave_burt_measures_empty() -> None:
+    g = nx.Graph()
+    g.add_nodes_from([("a", {"label": "A", "type": "City"}), ("b", {"label": "B", "type": "City"})])
+    table = brokers(g).table
+    assert sorted(table["label"]) == ["A", "B"]
+    assert table["constraint"].isna().all() and table["effective_size"].isna().all()
+    assert list(table["degree"]) == [0, 0]
+
+
 def test_a_network_without_links_has_one_community_per_node_and_no_modularity():
     g = nx.Graph()
     g.add_nodes_from([("a", {"label": "A"}), ("b", {"label": "B"})])

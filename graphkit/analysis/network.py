@@ -1148,8 +1148,9 @@ def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
             p_ik = np.repeat(p[into[rows]], len(arc))[found]
             two_step[where[found]] += p_ik * np.tile(p[arc], len(linked[rows]))[found]
             redundant[where[found]] += p_ik * np.tile(q[into], len(linked[rows]))[found]
-    constraint = np.bincount(tails, weights=(p + two_step) ** 2, minlength=size)
-    effective = np.bincount(tails, weights=1.0 - redundant, minlength=size)
+    # (float even without arcs: the bincount of no arcs is an integer array)
+    constraint = np.bincount(tails, weights=(p + two_step) ** 2, minlength=size).astype(float)
+    effective = np.bincount(tails, weights=1.0 - redundant, minlength=size).astype(float)
     isolated = np.bincount(tails, minlength=size) == 0
     constraint[isolated] = effective[isolated] = np.nan
     return (
