@@ -23,7 +23,7 @@ from graphkit.sparql.backends import Queryable, select_result
 from graphkit.sparql.remote import Endpoint, push_graph
 from tests.conftest import CHAINS_DIR, MINI_DIR, TESTS_DIR
 
-# The projections of network --graph cities|organisations|actors and of export --graph knowledge.
+# The projections of network --graph cities|organisations|actors and of export --graph knowledge...
 NETWORK_QUERIES = (
     "actor-links",
     "project-links",
@@ -34,6 +34,8 @@ NETWORK_QUERIES = (
     "knowledge-themes",
     "knowledge-links",
     "term-labels",
+    # ... and of network --graph transfers, visualise --view transfers.
+    "transfer-network-links",
 )
 PLAIN_DIR = TESTS_DIR / "data" / "plain-queries"
 PLAIN_QUERIES = sorted(path.stem for path in PLAIN_DIR.glob("*.rq"))
