@@ -281,7 +281,7 @@ def _knowledge_node_rows(backend: Backend) -> list[tuple[Any, ...]]:
             locator = _locator(source, source_id)
             found[node] = (
                 node,
-                _label_text(str(entity), label),
+                label_text(str(entity), label),
                 shared.setdefault(name, name),
                 str(entity),
                 shared.setdefault(locator, locator),
@@ -290,7 +290,7 @@ def _knowledge_node_rows(backend: Backend) -> list[tuple[Any, ...]]:
     del shared
     themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for entity, theme, theme_label in _drained(select_result(backend, "knowledge-themes")):
-        themes[entity_id(str(entity))].add((str(theme), _label_text(str(theme), theme_label)))
+        themes[entity_id(str(entity))].add((str(theme), label_text(str(theme), theme_label)))
     rows = []
     for row in found.values():
         own = [row[1]] if row[2] == "Theme" else None
@@ -436,7 +436,7 @@ def _concept_text(iri: object, label: object) -> str:
 
 def _labelled(iri: object, label: object) -> tuple[str, str]:
     """The label (as :func:`label_of`) and id of an entity of a row, or ("", "") if unbound."""
-    return ("", "") if iri is None else (_label_text(str(iri), label), entity_id(str(iri)))
+    return ("", "") if iri is None else (label_text(str(iri), label), entity_id(str(iri)))
 
 
 def _transfer_edges(backend: Backend) -> list[tuple[str, str, int | None, dict[str, Any]]]:
@@ -490,7 +490,7 @@ def _transfer_edges(backend: Backend) -> list[tuple[str, str, int | None, dict[s
     return edges
 
 
-def _label_text(iri: str, label: object) -> str:
+def label_text(iri: str, label: object) -> str:
     """What :func:`label_of` gives for ``iri`` whose ``rdfs:label`` (or None) is ``label``."""
     if label is not None:
         return str(label)
@@ -515,7 +515,7 @@ def _entity_nodes(
         node, name = entity_id(str(entity)), local_name(str(cls))
         if node not in nodes and keep(name):  # a row with two values keeps one, as graph.value
             nodes[node] = {
-                "label": _label_text(str(entity), label),
+                "label": label_text(str(entity), label),
                 "type": name,
                 "iri": str(entity),
                 "source": _locator(source, source_id),
@@ -523,7 +523,7 @@ def _entity_nodes(
             }
     themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for entity, theme, theme_label in select_result(backend, f"{scope}-themes").records():
-        themes[entity_id(str(entity))].add((str(theme), _label_text(str(theme), theme_label)))
+        themes[entity_id(str(entity))].add((str(theme), label_text(str(theme), theme_label)))
     for node, attrs in nodes.items():
         own = [attrs["label"]] if attrs["type"] == "Theme" else None
         attrs["themes"] = own or sorted(label for _, label in themes.get(node, ()))
@@ -560,7 +560,7 @@ def _network_labels(backend: Backend) -> dict[str, dict[str, object]]:
     for entity, cls, label in select_result(backend, "network-labels").records():
         node = entity_id(str(entity))
         if node not in nodes:  # a row with two labels keeps one, as _entity_nodes
-            nodes[node] = {"label": _label_text(str(entity), label), "type": local_name(str(cls))}
+            nodes[node] = {"label": label_text(str(entity), label), "type": local_name(str(cls))}
     return nodes
 
 

@@ -521,23 +521,23 @@ def _theme_labels(graph: Queryable, theme_id: str) -> set[str]:
     """The labels of a theme and of every narrower theme under it."""
     import pyoxigraph as ox
 
-    from graphkit.analysis.names import entity_id
+    from graphkit.analysis.network import label_text
     from graphkit.graph.namespaces import GKR
     from graphkit.sparql.backends import select_result
 
     rows = select_result(graph, "narrower-theme-labels", {"root": ox.NamedNode(GKR[theme_id])})
-    return {entity_id(str(t)) if label is None else str(label) for t, label, _ in rows.records()}
+    return {label_text(str(theme), label) for theme, label, _ in rows.records()}
 
 
 def _with_transfer_themes(graph: Queryable, view: nx.Graph) -> nx.Graph:
     """Give each transfer edge the themes of its practice and resulting practice."""
     from graphkit.analysis.names import entity_id
+    from graphkit.analysis.network import label_text
     from graphkit.sparql.backends import select_result
 
     themes: dict[str, set[str]] = {}
     for practice, theme, label in select_result(graph, "practice-themes").records():
-        shown = entity_id(str(theme)) if label is None else str(label)
-        themes.setdefault(entity_id(str(practice)), set()).add(shown)
+        themes.setdefault(entity_id(str(practice)), set()).add(label_text(str(theme), label))
     for *_, attrs in edge_items(view):
         practices = [attrs.get("practice_id"), attrs.get("resulting_practice_id")]
         attrs["themes"] = sorted(set().union(*(themes.get(p, ()) for p in filter(None, practices))))
