@@ -220,10 +220,10 @@ def to_gexf(g: nx.Graph) -> bytes:
     The same graph gives the same bytes on any day (no modification date)."""
     buffer = io.BytesIO()
     nx.write_gexf(scalar_graph(g, GEXF_EDGE_RENAMES), buffer, encoding="utf-8")
-    # networkx stamps today's date on <meta>: left out, so the same graph gives the same bytes.
     return _GEXF_DATE.sub(b"<meta>", buffer.getvalue(), count=1)
 
 
+# The date of the day networkx stamps on <meta>.
 _GEXF_DATE = re.compile(rb'<meta lastmodifieddate="[^"]*">')
 
 
