@@ -324,7 +324,9 @@ def test_burt_measures_equal_networkx_definitions(seed: int) -> None:
 
 
 @pytest.mark.parametrize("block", [1, 7, 50, 1 << 22])
-def test_burt_measures_are_the_same_however_many_pairs_are_taken_together(monkeypatch, block) -> None:
+def test_burt_measures_are_the_same_however_many_pairs_are_taken_together(
+    monkeypatch, block
+) -> None:
     from graphkit.analysis import network
 
     # A clique of 12 (each of its nodes has 11 x 11 neighbour pairs) beside a weighted random

@@ -280,10 +280,22 @@ def test_a_prefetched_store_is_used_only_when_it_is_still_the_right_one(
     assert "vIENNA" in names  # the rebuilt store, with the edit (swapped case)
 
 
-def test_kept_tables_made_in_parallel_processes_are_those_made_in_process(tmp_path: Path) -> None:
+def test_kept_tables_made_in_parallel_processes_are_those_made_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A large store makes its kept tables (transfer rows, participation, names database) in
     processes of their own: the same content, byte for byte, as made in the building process."""
+    from graphkit.graph import store
     from graphkit.graph.store import _write_database
+
+    made_in: list[str] = []
+    monkeypatch.setattr(store.os, "cpu_count", lambda: 2)  # parallel on a one-core machine too
+    in_processes = store._kept_tables_in_processes
+    monkeypatch.setattr(
+        store,
+        "_kept_tables_in_processes",
+        lambda *args: made_in.append("processes") or in_processes(*args),
+    )
     from graphkit.knowledge_graph import KEPT_TABLES
     from graphkit.locations import DATASETS_DIR
 
@@ -292,4 +304,5 @@ def test_kept_tables_made_in_parallel_processes_are_those_made_in_process(tmp_pa
     parallel = _write_database(tmp_path / "two", folders, None, KEPT_TABLES, parallel_from=0)
     assert set(parallel[1]) == set(KEPT_TABLES)
     assert all(parallel[1].values())
+    assert made_in == ["processes"]  # the second only
     assert parallel == serial
