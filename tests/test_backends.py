@@ -444,3 +444,72 @@ def test_the_name_index_of_the_store_is_the_name_index_of_the_graph(
     assert from_rows.keys == from_graph.keys
     assert from_rows.display == from_graph.display
     assert len(from_rows.display) > 20
+
+
+# --- Work done in a child process meanwhile -----------------------------------------------------
+
+
+def test_a_value_computed_meanwhile_comes_from_a_child_and_the_child_is_reaped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graphkit.sparql.timeouts import meanwhile
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the child is started on any machine
+    before = _children()
+    text = 'tab\tnewline\n quote" Košice'
+    with meanwhile(lambda: (os.getpid(), [text] * 100_000)) as later:
+        here = os.getpid()
+        pid, value = later.get()
+    assert pid != here  # computed in another process ...
+    assert value == [text] * 100_000  # ... and more than a pipe holds came back whole
+    assert _children() == before
+
+
+def test_an_error_raised_meanwhile_is_raised_by_get() -> None:
+    from graphkit.sparql.timeouts import meanwhile
+
+    def fail() -> None:
+        raise UnknownQueryError("no such query: 'x'")
+
+    with meanwhile(fail) as later, pytest.raises(UnknownQueryError, match="no such query"):
+        later.get()
+
+
+def test_a_child_whose_value_is_never_asked_for_is_stopped_when_the_caller_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graphkit.sparql.timeouts import meanwhile
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    before = _children()
+    started = time.monotonic()
+    with pytest.raises(KeyError), meanwhile(lambda: time.sleep(60)):
+        raise KeyError("the caller's own work failed")
+    assert time.monotonic() - started < 5  # not waiting for the minute-long child
+    assert _children() == before
+
+
+def test_where_forking_is_unsafe_the_value_is_computed_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graphkit.sparql import timeouts
+
+    monkeypatch.setattr(timeouts, "can_fork", lambda: False)
+    calls: list[int] = []
+    with timeouts.meanwhile(lambda: calls.append(os.getpid()) or "done") as later:
+        assert calls == []
+        assert later.get() == "done"
+    assert calls == [os.getpid()]
+
+
+def test_the_knowledge_network_is_the_same_read_property_by_property_or_at_once(
+    bundled_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphkit.analysis.network import knowledge_rows
+
+    by_property = knowledge_rows(bundled_store)
+    monkeypatch.setattr(StoreBackend, "substitutes_bindings", False)
+    at_once = knowledge_rows(bundled_store)
+    assert by_property.nodes == at_once.nodes and len(by_property.nodes) > 100
+    assert list(by_property.edges()) == list(at_once.edges())
+    assert by_property.edge_count == at_once.edge_count > 100

@@ -145,6 +145,10 @@ def _substitutions(terms: Mapping[str, Term]) -> dict[ox.Variable, Any]:
 class StoreBackend(Answers):
     """Queries on a pyoxigraph store (on disk or in memory), run directly on it."""
 
+    # A bound variable is substituted into the query, so a bound property is looked up in the
+    # store's index (an endpoint gets bindings as a trailing VALUES, which it may join last).
+    substitutes_bindings = True
+
     def __init__(
         self,
         store: ox.Store,

@@ -195,3 +195,67 @@ def call_with_timeout(
     if not data:
         raise QueryError("The query process ended without an answer.")
     return pickle.loads(data)  # our own child's data
+
+
+class Meanwhile(contextlib.AbstractContextManager):
+    """A value computed in a forked child while this process goes on (:func:`meanwhile`):
+    :meth:`get` waits for it; leaving the ``with`` block stops a child whose value was not
+    asked for (this process failed or was interrupted meanwhile)."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute: Callable[[], Any] | None = compute
+        self._pid = 0
+        if not can_fork() or (os.cpu_count() or 1) < 2:
+            return  # computed when asked for
+        self._data, data_write = os.pipe()
+        self._error, error_write = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: write the value or report the error, exit without cleanup
+            os.close(self._data)
+            os.close(self._error)
+            status = 0
+            try:
+                with os.fdopen(data_write, "wb", buffering=1 << 16) as output:
+                    pickle.dump(compute(), output, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:
+                os.write(error_write, pickle.dumps(_portable(exc), pickle.HIGHEST_PROTOCOL))
+                status = 1
+            os._exit(status)
+        os.close(data_write)
+        os.close(error_write)
+        self._compute = None
+
+    def get(self) -> Any:
+        """The value, or the error computing it raised."""
+        if self._compute is not None:
+            return self._compute()
+        try:
+            data = _read_all(self._data)
+            error = _read_all(self._error)
+        finally:
+            self._end()
+        if error:
+            raise pickle.loads(error)  # our own child's data
+        return pickle.loads(data)  # our own child's data
+
+    def _end(self) -> None:
+        if self._pid:
+            os.close(self._data)
+            os.close(self._error)
+            _stop(self._pid)
+            self._pid = 0
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._end()
+
+
+def meanwhile(compute: Callable[[], Any]) -> Meanwhile:
+    """Start ``compute()`` in a forked child, so that this process can go on with other work;
+    ``with meanwhile(f) as later: ...; value = later.get()``. The value comes back pickled
+    through a pipe, an error raised in the child is raised by ``get``.
+
+    On a second core two independent reads of a large store take the time of the longer one.
+    Where forking is unsafe (:func:`can_fork`) or there is one core, ``compute`` runs when its
+    value is asked for.
+    """
+    return Meanwhile(compute)

@@ -396,25 +396,45 @@ def write_knowledge_graphml(network: KnowledgeRows, out: BinaryIO) -> None:
         out.write(b'  <graph edgedefault="directed" />\n</graphml>\n')
         return
     out.write(b'  <graph edgedefault="directed">\n')
-    nodes = (
-        _element("node", {"id": str(row[0])}, _text_data(node_keys, row[1:]), "    ")
-        for row in network.nodes
-    )
-    for chunk in _batches(nodes):
+    for chunk in _batches(_node_elements(network, node_keys)):
         out.write(chunk)
 
-    def edge_id(u: str, key: str, v: str) -> str:
-        return f"{u}:{key}:{v}" if network.keys_repeat else key
-
-    edges = (
-        _element(
-            "edge",
-            {"source": u, "target": v, "id": edge_id(u, key, v)},
-            _text_data(edge_keys, values),
-            "    ",
-        )
-        for u, v, key, values in network.edges()
-    )
-    for chunk in _batches(edges):
+    for chunk in _batches(_edge_elements(network, edge_keys)):
         out.write(chunk)
     out.write(b"  </graph>\n</graphml>\n")
+
+
+def _node_elements(network: KnowledgeRows, node_keys: list[str]) -> Iterator[str]:
+    """The ``<node>`` elements of :func:`write_knowledge_graphml`, as :func:`_element` and
+    :func:`_text_data` write them, with each key's tags made once."""
+    tags = [(f'      <data key="{key}">', f'      <data key="{key}" />\n') for key in node_keys]
+    for row in network.nodes:
+        parts = [f'    <node id="{str(row[0]).translate(_ATTRIBUTE_ESCAPES)}">\n']
+        for (opening, empty), value in zip(tags, row[1:], strict=True):
+            text = (value if type(value) is str else str(_scalar(value))).translate(_TEXT_ESCAPES)
+            parts.append(f"{opening}{text}</data>\n" if text else empty)
+        parts.append("    </node>\n")
+        yield "".join(parts)
+
+
+def _edge_elements(network: KnowledgeRows, edge_keys: list[str]) -> Iterator[str]:
+    """The ``<edge>`` elements of :func:`write_knowledge_graphml`, as :func:`_element` writes
+    them, with each node's id escaped once and each property's data lines written once (links
+    far outnumber nodes, and share a few dozen properties)."""
+    escaped: dict[str, str] = {}
+    data: dict[tuple[str, str], str] = {}
+
+    def attribute(text: str) -> str:
+        found = escaped.get(text)
+        if found is None:
+            found = escaped[text] = text.translate(_ATTRIBUTE_ESCAPES)
+        return found
+
+    for u, v, key, values in network.edges():
+        lines = data.get(values)
+        if lines is None:
+            lines = data[values] = "".join(_text_data(edge_keys, values))
+        source, target = attribute(u), attribute(v)
+        edge = f"{source}:{attribute(key)}:{target}" if network.keys_repeat else attribute(key)
+        head = f'    <edge source="{source}" target="{target}" id="{edge}"'
+        yield f"{head}>\n{lines}    </edge>\n" if lines else f"{head} />\n"
