@@ -268,9 +268,9 @@ def _multi_edges(
             yield ids[u], ids[v], key, (key, label)
 
 
-def _knowledge_node_rows(backend: Backend) -> list[tuple[Any, ...]]:
-    """The nodes of :func:`knowledge_graph` (without provenance) as :attr:`KnowledgeRows.nodes`
-    with ``projects`` still empty, sorted by IRI; as :func:`_entity_nodes`, compactly."""
+def _knowledge_entities(backend: Backend) -> list[tuple[Any, ...]]:
+    """The nodes of :func:`knowledge_graph` (without provenance), each as its id, ``label``,
+    ``type``, ``iri``, ``source`` and ``quote``: as :func:`_entity_nodes`, compactly."""
     shared: dict[str, str] = {}  # one string for the many nodes with the same class or source
     found: dict[str, tuple[Any, ...]] = {}
     for entity, cls, label, source, source_id, quote in _drained(
@@ -288,12 +288,24 @@ def _knowledge_node_rows(backend: Backend) -> list[tuple[Any, ...]]:
                 shared.setdefault(locator, locator),
                 "" if quote is None else str(quote),
             )
-    del shared
+    return list(found.values())
+
+
+def _knowledge_themes(backend: Backend) -> dict[str, set[tuple[str, str]]]:
+    """The themes (IRI and label) of every entity, by the entity's id."""
     themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for entity, theme, theme_label in _drained(select_result(backend, "knowledge-themes")):
         themes[entity_id(str(entity))].add((str(theme), label_text(str(theme), theme_label)))
+    return themes
+
+
+def _knowledge_node_rows(
+    entities: list[tuple[Any, ...]], themes: dict[str, set[tuple[str, str]]]
+) -> list[tuple[Any, ...]]:
+    """:attr:`KnowledgeRows.nodes` of :func:`_knowledge_entities` and their themes, with
+    ``projects`` still empty, sorted by IRI."""
     rows = []
-    for row in found.values():
+    for row in entities:
         own = [row[1]] if row[2] == "Theme" else None
         rows.append((*row, own or sorted(label for _, label in themes.get(row[0], ())), []))
     rows.sort(key=lambda row: row[3])
@@ -316,12 +328,14 @@ def knowledge_rows(graph: Queryable) -> KnowledgeRows:
     ends: dict[str, int] = {}
     numbers: dict[str, int] = {}
     sources, properties, targets = array.array("q"), array.array("q"), array.array("q")
-    with meanwhile(lambda: _knowledge_node_rows(backend)) as node_rows:
+    with meanwhile(lambda: _knowledge_entities(backend)) as entities:
         for subject, predicate, value in _knowledge_links(backend):
             sources.append(ends.setdefault(subject, len(ends)))
             properties.append(numbers.setdefault(str(predicate), len(numbers)))
             targets.append(ends.setdefault(value, len(ends)))
-        nodes = node_rows.get()
+        themes = _knowledge_themes(backend)
+        nodes = _knowledge_node_rows(entities.get(), themes)
+    del themes
     index = {row[0]: i for i, row in enumerate(nodes)}
     node_of = np.array([index.get(entity_id(str(end)), -1) for end in ends], dtype=np.int64)
     del ends
@@ -373,18 +387,40 @@ def _knowledge_links(backend: Backend) -> Iterator[tuple[object, ...]]:
 def _set_knowledge_projects(
     nodes: list[tuple[Any, ...]], sources: np.ndarray, targets: np.ndarray
 ) -> None:
-    """Fill each node's ``projects`` list (see :func:`node_projects`) from the links, keeping
-    only those that touch a project or a hub: the others never change a node's projects."""
+    """Fill each node's ``projects`` list with what :func:`node_projects` gives for the links
+    ``sources[i] - targets[i]``, in sparse matrices: with ``A`` the links (either direction),
+    ``D = A·Projects`` a node's direct projects and ``T = D + (A·Events)·D`` a hub's projects
+    through itself and its events, a node's projects are ``D + (A·Hubs)·T`` (a hub's own ``T``
+    adds nothing: its events are hubs it links to); a project's is itself.
+    """
+    from scipy import sparse
+
+    size = len(nodes)
     kinds = [row[2] for row in nodes]
-    counted = {"Project", *HUB_CLASSES}
-    relevant = np.array([kind in counted for kind in kinds], dtype=bool)
-    mask = relevant[sources] | relevant[targets]
-    pairs = list(zip(sources[mask].tolist(), targets[mask].tolist(), strict=True))
-    involved = {i for pair in pairs for i in pair}
-    involved.update(i for i, kind in enumerate(kinds) if kind == "Project")
-    kind = {i: kinds[i] for i in involved}
-    for i, projects in node_projects(kind, pairs, sorted(involved)).items():
-        nodes[i][-1].extend(sorted(nodes[p][0] for p in projects))
+    is_project = np.array([kind == "Project" for kind in kinds], dtype=bool)
+    is_hub = np.array([kind in HUB_CLASSES for kind in kinds], dtype=bool)
+    is_event = np.array([kind == "Event" for kind in kinds], dtype=bool)
+
+    def keep_columns(matrix: sparse.csr_array, keep: np.ndarray) -> sparse.csr_array:
+        return (matrix @ sparse.diags_array(keep.astype(np.float64))).tocsr()
+
+    links = sparse.coo_array(
+        (np.ones(2 * len(sources)), (np.r_[sources, targets], np.r_[targets, sources])),
+        shape=(size, size),
+    ).tocsr()
+    links.data[:] = 1.0  # a pair linked twice is linked
+    direct = keep_columns(links, is_project)
+    through = direct + keep_columns(links, is_event) @ direct
+    found = (direct + keep_columns(links, is_hub) @ through).tocsr()
+    found.eliminate_zeros()
+    found.sort_indices()
+    ids = [row[0] for row in nodes]
+    starts, columns = found.indptr, found.indices
+    for i, row in enumerate(nodes):
+        if is_project[i]:
+            row[-1].append(row[0])
+        elif starts[i] < starts[i + 1]:
+            row[-1].extend(sorted(ids[j] for j in columns[starts[i] : starts[i + 1]].tolist()))
 
 
 def transfer_graph(graph: Queryable, *, details: bool = True) -> nx.MultiDiGraph:
