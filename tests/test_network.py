@@ -436,3 +436,26 @@ def test_projects_from_the_link_arrays_are_those_node_projects_walks(seed: int) 
     kind = {row[0]: row[2] for row in nodes}
     walked = node_projects(kind, [(ids[a], ids[b]) for a, b in links], ids)
     assert {row[0]: row[-1] for row in nodes} == walked
+
+
+@pytest.mark.parametrize("block", [1, 5, 1 << 21])
+def test_each_triangle_is_found_once_however_the_pairs_are_batched(monkeypatch, block) -> None:
+    import numpy as np
+
+    from graphkit.analysis import network
+
+    g = nx.powerlaw_cluster_graph(150, 5, 0.5, seed=3)  # hubs and many triangles
+    monkeypatch.setattr(network, "BURT_BLOCK", block)
+    pairs = [(u, v) for u, v in g.edges] + [(v, u) for u, v in g.edges]
+    tails = np.array(sorted(pairs))[:, 0]
+    heads = np.array(sorted(pairs))[:, 1]
+    keys = tails * 150 + heads
+    found = []
+    for ka, kb, ab in network._triangles(tails, heads, keys, 150):
+        # k -> a, k -> b and a -> b
+        assert (tails[ka] == tails[kb]).all() and (heads[ka] == tails[ab]).all()
+        assert (heads[kb] == heads[ab]).all()
+        found += [frozenset(t) for t in zip(tails[ka], heads[ka], heads[kb], strict=True)]
+    expected = {frozenset((u, v, w)) for u, v in g.edges for w in set(g[u]) & set(g[v])}
+    assert len(found) == len(set(found)) == sum(nx.triangles(g).values()) // 3 > 100
+    assert set(found) == expected

@@ -1151,6 +1151,41 @@ def brokers(g: nx.Graph, **sampling: Unpack[Sampling]) -> NodeMeasures:
 BURT_BLOCK = 1 << 21
 
 
+def _triangles(
+    tails: np.ndarray, heads: np.ndarray, keys: np.ndarray, size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every triangle of an undirected network once, as three arrays of arc positions
+    ``k -> a``, ``k -> b`` and ``a -> b``, a batch of at most :data:`BURT_BLOCK` candidate
+    pairs at a time.
+
+    The network is given by its arcs (both directions of every link, no self-loops) sorted by
+    tail, then head, with ``keys = tails * size + heads``. With the nodes ranked by degree, a
+    triangle is found from its lowest node ``k``: each pair ``a, b`` of the neighbours ranked
+    above ``k`` is looked up among the arcs (Chiba and Nishizeki 1985: O(links^1.5) lookups,
+    where pairing all neighbours takes Σ degree²).
+    """
+    degree = np.bincount(tails, minlength=size)
+    rank = np.empty(size, dtype=np.int64)
+    rank[np.lexsort((np.arange(size), degree))] = np.arange(size)
+    upward = np.flatnonzero(rank[heads] > rank[tails])  # arcs to a higher node, by tail
+    up_tails, up_heads = tails[upward], heads[upward]
+    row_end = np.searchsorted(up_tails, up_tails, side="right")
+    later = row_end - np.arange(len(upward)) - 1  # pairs each arc starts: with the later arcs
+    done = np.cumsum(later)
+    start = 0
+    while start < len(upward):
+        stop = max(start + 1, int(np.searchsorted(done, done[start] - later[start] + BURT_BLOCK)))
+        counts = later[start:stop]
+        first = np.repeat(np.arange(start, stop), counts)
+        offset = np.arange(len(first)) - np.repeat(np.cumsum(counts) - counts, counts)
+        second = first + 1 + offset
+        pair_keys = up_heads[first] * size + up_heads[second]
+        where = np.minimum(np.searchsorted(keys, pair_keys), len(keys) - 1)
+        found = keys[where] == pair_keys
+        yield upward[first[found]], upward[second[found]], where[found]
+        start = stop
+
+
 def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
     """Burt's constraint and effective size of every node, as networkx defines them.
 
@@ -1160,9 +1195,9 @@ def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
     constraint(i) = Σ_j∈N(i) (P_ij + (P·P)_ij)² and effective size(i) = Σ_j∈N(i) (1 − (P·Qᵀ)_ij).
     This computes the same numbers exactly, without dense matrices (whose n² memory does not fit
     at tens of thousands of nodes): ``(P·P)_ij`` and ``(P·Qᵀ)_ij`` are needed for linked ``i, j``
-    only, and each is a sum over their common neighbours ``k``, so every node ``k`` adds its
-    share to each linked pair of its neighbours: Σ_k degree(k)² steps, in numpy. Isolated nodes
-    get NaN, as in networkx.
+    only, and each is a sum over their common neighbours ``k``: over the triangles ``i, j, k``,
+    each found once (:func:`_triangles`, far fewer steps than the Σ_k degree(k)² pairs of
+    neighbours on a network with hubs). Isolated nodes get NaN, as in networkx.
     """
     import numpy as np
 
@@ -1187,20 +1222,16 @@ def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
     q = weights / row_max[tails]
     two_step = np.zeros(len(keys))  # (P·P)_ij of each arc i -> j
     redundant = np.zeros(len(keys))  # (P·Qᵀ)_ij of each arc i -> j
-    bounds = np.searchsorted(tails, np.arange(size + 1))
-    for k in range(size):
-        arc = np.arange(bounds[k], bounds[k + 1])  # k -> j for each neighbour j of k
-        linked = heads[arc]
-        into = reverse[arc]  # i -> k for each neighbour i of k
-        step = max(1, BURT_BLOCK // max(len(arc), 1))
-        for first in range(0, len(arc), step):
-            rows = slice(first, first + step)
-            pair_keys = (linked[rows, None] * size + linked[None, :]).ravel()
-            where = np.minimum(np.searchsorted(keys, pair_keys), len(keys) - 1)
-            found = keys[where] == pair_keys  # i and j linked (never i = j: no self-loops)
-            p_ik = np.repeat(p[into[rows]], len(arc))[found]
-            two_step[where[found]] += p_ik * np.tile(p[arc], len(linked[rows]))[found]
-            redundant[where[found]] += p_ik * np.tile(q[into], len(linked[rows]))[found]
+    for ka, kb, ab in _triangles(tails, heads, keys, size):
+        ak, bk, ba = reverse[ka], reverse[kb], reverse[ab]
+        # Each arc i -> j of the triangle gets its share through the third node m:
+        # P_im·P_mj to (P·P)_ij and P_im·Q_jm to (P·Qᵀ)_ij.
+        arcs_in = np.concatenate([ab, ba, ka, ak, kb, bk])
+        via = np.concatenate([ak, bk, kb, ab, ka, ba])  # i -> m
+        out = np.concatenate([kb, ka, ba, bk, ab, ak])  # m -> j
+        back = np.concatenate([bk, ak, ab, kb, ba, ka])  # j -> m
+        two_step += np.bincount(arcs_in, weights=p[via] * p[out], minlength=len(keys))
+        redundant += np.bincount(arcs_in, weights=p[via] * q[back], minlength=len(keys))
     # (float even without arcs: the bincount of no arcs is an integer array)
     constraint = np.bincount(tails, weights=(p + two_step) ** 2, minlength=size).astype(float)
     effective = np.bincount(tails, weights=1.0 - redundant, minlength=size).astype(float)
