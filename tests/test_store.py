@@ -306,3 +306,58 @@ def test_kept_tables_made_in_parallel_processes_are_those_made_in_process(
     assert all(parallel[1].values())
     assert made_in == ["processes"]  # the second only
     assert parallel == serial
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_builds_a_large_store_with_its_tables_in_parallel(
+    tmp_path: Path,
+) -> None:
+    """A researcher's plain script (no ``if __name__ == "__main__"``) opening a graph large
+    enough for the kept tables to be made in processes of their own: those processes must not
+    run the script again (they would wait for the build's lock forever)."""
+    from benchmarks.synth import generate
+    from graphkit.graph.store import PARALLEL_TABLES_FROM
+
+    data = tmp_path / "data"
+    generate(40_000, 1, data)
+    script = tmp_path / "analysis.py"
+    script.write_text(
+        "import os\n"
+        "os.cpu_count = lambda: 2  # the parallel tables on a one-core machine too\n"
+        "import graphkit\n"
+        f"kg = graphkit.open({str(data)!r}, store={str(tmp_path / 'store')!r})\n"
+        "print(len(kg.store), len(kg.transfers()))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    triples, transfers = map(int, done.stdout.split())
+    assert triples >= PARALLEL_TABLES_FROM  # large enough for the tables' own processes
+    assert transfers > 1000  # read from the kept transfer rows
+
+
+def _failing_table(store) -> None:
+    raise ValueError("no such column: 'x'")
+
+
+def test_a_kept_table_that_fails_in_its_process_fails_the_build_naming_it(tmp_path: Path) -> None:
+    from graphkit.errors import StoreError
+    from graphkit.graph import store
+    from graphkit.knowledge_graph import KEPT_TABLES
+    from graphkit.locations import DATASETS_DIR
+
+    database = tmp_path / "db"
+    store._write_database(database, (DATASETS_DIR,), None, {}, parallel_from=10**12)
+    makers = {"broken": _failing_table, "transfer-rows": KEPT_TABLES["transfer-rows"]}
+    with pytest.raises(StoreError, match=r"'broken'.*ValueError: no such column: 'x'"):
+        store._kept_tables_in_processes(database, makers)
+    # A maker a new interpreter cannot import (a lambda) is made in the building process.
+    made = store._kept_tables_in_processes(
+        database, {"count": lambda s: len(s), "transfer-rows": KEPT_TABLES["transfer-rows"]}
+    )
+    finished = store.ox.Store.read_only(str(database))
+    assert json.loads(made["count"]) == len(finished) > 1000
+    serial = store._kept_tables(finished, {"transfer-rows": KEPT_TABLES["transfer-rows"]})
+    assert made["transfer-rows"] == serial["transfer-rows"]

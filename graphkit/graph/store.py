@@ -418,26 +418,83 @@ def _kept_content(made: Any) -> str | bytes:
 PARALLEL_TABLES_FROM = 500_000
 
 
-def _kept_table_in_process(database: str, make: TableMaker) -> str | bytes:
-    return _kept_content(make(ox.Store.read_only(database)))
+def _maker_name(make: TableMaker) -> str | None:
+    """``module:name`` of a maker a new interpreter can import, else ``None``."""
+    module, name = getattr(make, "__module__", None), getattr(make, "__qualname__", "")
+    if not module or module == "__main__" or not name.isidentifier():
+        return None  # a lambda, a nested function or one of the running script's own
+    return f"{module}:{name}"
+
+
+def kept_table_worker(argv: Sequence[str]) -> None:
+    """Make one kept table in a new interpreter (see :func:`_kept_tables_in_processes`):
+    ``argv`` is the ``sys.path`` to use (JSON), the database, the maker's ``module:name`` and
+    the file to write the table to (a ``b`` or ``s`` byte for bytes or text, then the
+    content)."""
+    import importlib
+    import sys
+
+    path, database, maker, out = argv
+    sys.path[:] = json.loads(path)
+    module, name = maker.split(":")
+    made = _kept_content(
+        getattr(importlib.import_module(module), name)(ox.Store.read_only(database))
+    )
+    tagged = b"b" + made if isinstance(made, bytes) else b"s" + made.encode("utf-8")
+    Path(out).write_bytes(tagged)
 
 
 def _kept_tables_in_processes(
     database: Path, makers: Mapping[str, TableMaker]
 ) -> dict[str, str | bytes]:
     """:func:`_kept_tables` of the closed ``database``, each table made in a process of its own
-    (the makers are independent and mostly Python: one process each uses every core)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    (the makers are independent and mostly Python: one process each uses every core).
 
-    # "spawn": a fresh interpreter, safe whatever threads this process runs.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(makers), mp_context=context) as pool:
-        made = {
-            name: pool.submit(_kept_table_in_process, str(database), make)
-            for name, make in makers.items()
-        }
-        return {name: future.result() for name, future in made.items()}
+    Each process is a new interpreter started with ``python -c``, so it runs nothing of the
+    program that builds (multiprocessing's "spawn" would run an unguarded script's top level
+    again in each of them, which opens this same store and waits for this build forever).
+    Makers a new interpreter cannot import by name are made here, one after the other.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    names = {name: _maker_name(make) for name, make in makers.items()}
+    made: dict[str, str | bytes] = {}
+    code = "import sys; from graphkit.graph.store import kept_table_worker as w; w(sys.argv[1:])"
+    with tempfile.TemporaryDirectory(prefix="graphkit-tables-") as scratch:
+        running: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+        try:
+            for i, (name, maker) in enumerate(names.items()):
+                if maker is None:
+                    continue
+                out = Path(scratch) / f"table-{i}"
+                argv = [json.dumps(sys.path), str(database), maker, str(out)]
+                command = [sys.executable, "-c", code, *argv]
+                with out.with_suffix(".err").open("wb") as errors:  # no pipe to fill up
+                    running[name] = (subprocess.Popen(command, stderr=errors), out)
+            store = None
+            for name, maker in names.items():
+                if maker is None:  # made here while the others run
+                    store = store or ox.Store.read_only(str(database))
+                    made[name] = _kept_content(makers[name](store))
+            del store
+            for name, (process, out) in running.items():
+                if process.wait() != 0:
+                    error = out.with_suffix(".err").read_text("utf-8", "replace")
+                    last = error.strip().splitlines()[-1:] or ["-"]
+                    raise StoreError(
+                        f"Making the kept table {name!r} of the store failed in its process "
+                        f"(exit status {process.returncode}): {last[0]}"
+                    )
+                tagged = out.read_bytes()
+                made[name] = tagged[1:] if tagged[:1] == b"b" else tagged[1:].decode("utf-8")
+        finally:
+            for process, _ in running.values():
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+    return {name: made[name] for name in makers}
 
 
 def _plain(value: Any) -> Any:
