@@ -26,6 +26,7 @@ from tests.conftest import CHAINS_DIR, MINI_DIR, TESTS_DIR
 # The projections of network --graph cities|organisations|actors and of export --graph knowledge...
 NETWORK_QUERIES = (
     "actor-links",
+    "actor-pairs",
     "project-links",
     "network-nodes",
     "network-themes",
@@ -33,6 +34,8 @@ NETWORK_QUERIES = (
     "knowledge-nodes",
     "knowledge-themes",
     "knowledge-links",
+    "knowledge-edges",
+    "knowledge-link-properties",
     "term-labels",
     # ... and of network --graph transfers, visualise --view transfers.
     "transfer-network-links",
@@ -128,3 +131,12 @@ def test_a_rewritten_query_answers_what_its_plain_formulation_answers(
     plain = multiset(store.query((PLAIN_DIR / f"{name}.rq").read_text(encoding="utf-8")))
     assert plain
     assert table_rows(store, name) == plain
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_the_pairs_the_measures_read_are_the_pairs_of_the_actor_links(
+    stores: dict[str, ox.Store], dataset: str
+) -> None:
+    links = {row[:2] for row in table_rows(stores[dataset], "actor-links")}
+    pairs = table_rows(stores[dataset], "actor-pairs")
+    assert set(pairs) == links and set(pairs.values()) == {1}  # each pair once
