@@ -73,18 +73,9 @@ def _stop(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def in_child_process(
-    produce: Callable[[io.BufferedWriter], None],
-    timeout: float,
-    *,
-    max_lines: int | None = None,
-) -> tuple[bytes, bool]:
-    """Run ``produce(output)`` in a forked child and collect the bytes it writes.
-
-    The child is killed when ``timeout`` is up (:class:`QueryTimeoutError`) or as soon as more
-    than ``max_lines`` lines have arrived; then the first ``max_lines`` lines are returned with
-    ``True`` (cut off). An exception in the child is raised here.
-    """
+def _forked_producer(produce: Callable[[io.BufferedWriter], None]) -> tuple[int, int, int]:
+    """Fork a child that runs ``produce(output)`` and exits without cleanup; return its pid and
+    the pipes to read what it wrote and, if it failed, its pickled error."""
     data_read, data_write = os.pipe()
     error_read, error_write = os.pipe()
     pid = os.fork()
@@ -101,6 +92,22 @@ def in_child_process(
         os._exit(status)
     os.close(data_write)
     os.close(error_write)
+    return pid, data_read, error_read
+
+
+def in_child_process(
+    produce: Callable[[io.BufferedWriter], None],
+    timeout: float,
+    *,
+    max_lines: int | None = None,
+) -> tuple[bytes, bool]:
+    """Run ``produce(output)`` in a forked child and collect the bytes it writes.
+
+    The child is killed when ``timeout`` is up (:class:`QueryTimeoutError`) or as soon as more
+    than ``max_lines`` lines have arrived; then the first ``max_lines`` lines are returned with
+    ``True`` (cut off). An exception in the child is raised here.
+    """
+    pid, data_read, error_read = _forked_producer(produce)
     chunks: list[bytes] = []
     lines = 0
     cut = False
@@ -207,22 +214,9 @@ class Meanwhile(contextlib.AbstractContextManager):
         self._pid = 0
         if not can_fork() or (os.cpu_count() or 1) < 2:
             return  # computed when asked for
-        self._data, data_write = os.pipe()
-        self._error, error_write = os.pipe()
-        self._pid = os.fork()
-        if self._pid == 0:  # the child: write the value or report the error, exit without cleanup
-            os.close(self._data)
-            os.close(self._error)
-            status = 0
-            try:
-                with os.fdopen(data_write, "wb", buffering=1 << 16) as output:
-                    pickle.dump(compute(), output, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:
-                os.write(error_write, pickle.dumps(_portable(exc), pickle.HIGHEST_PROTOCOL))
-                status = 1
-            os._exit(status)
-        os.close(data_write)
-        os.close(error_write)
+        self._pid, self._data, self._error = _forked_producer(
+            lambda output: pickle.dump(compute(), output, protocol=pickle.HIGHEST_PROTOCOL)
+        )
         self._compute = None
 
     def get(self) -> Any:
