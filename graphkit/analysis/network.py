@@ -1151,7 +1151,8 @@ def brokers(g: nx.Graph, **sampling: Unpack[Sampling]) -> NodeMeasures:
     return NodeMeasures(table, sample)
 
 
-# How many neighbour pairs :func:`burt_measures` handles at once (memory: ~40 bytes each).
+# How many candidate pairs of neighbours :func:`burt_measures` looks up at once (memory: about
+# 100 bytes each, with the triangles they close).
 BURT_BLOCK = 1 << 21
 
 
@@ -1229,13 +1230,17 @@ def burt_measures(g: nx.Graph, weight: str = "weight") -> tuple[dict, dict]:
     for ka, kb, ab in _triangles(tails, heads, keys, size):
         ak, bk, ba = reverse[ka], reverse[kb], reverse[ab]
         # Each arc i -> j of the triangle gets its share through the third node m:
-        # P_im·P_mj to (P·P)_ij and P_im·Q_jm to (P·Qᵀ)_ij.
-        arcs_in = np.concatenate([ab, ba, ka, ak, kb, bk])
-        via = np.concatenate([ak, bk, kb, ab, ka, ba])  # i -> m
-        out = np.concatenate([kb, ka, ba, bk, ab, ak])  # m -> j
-        back = np.concatenate([bk, ak, ab, kb, ba, ka])  # j -> m
-        two_step += np.bincount(arcs_in, weights=p[via] * p[out], minlength=len(keys))
-        redundant += np.bincount(arcs_in, weights=p[via] * q[back], minlength=len(keys))
+        # P_im·P_mj to (P·P)_ij and P_im·Q_jm to (P·Qᵀ)_ij. As (i -> j, i -> m, m -> j, j -> m):
+        for ij, im, mj, jm in (
+            (ab, ak, kb, bk),
+            (ba, bk, ka, ak),
+            (ka, kb, ba, ab),
+            (ak, ab, bk, kb),
+            (kb, ka, ab, ba),
+            (bk, ba, ak, ka),
+        ):
+            two_step += np.bincount(ij, weights=p[im] * p[mj], minlength=len(keys))
+            redundant += np.bincount(ij, weights=p[im] * q[jm], minlength=len(keys))
     # (float even without arcs: the bincount of no arcs is an integer array)
     constraint = np.bincount(tails, weights=(p + two_step) ** 2, minlength=size).astype(float)
     effective = np.bincount(tails, weights=1.0 - redundant, minlength=size).astype(float)
