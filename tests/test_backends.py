@@ -452,12 +452,12 @@ def test_the_name_index_of_the_store_is_the_name_index_of_the_graph(
 def test_a_value_computed_meanwhile_comes_from_a_child_and_the_child_is_reaped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from graphkit.sparql.timeouts import meanwhile
+    from graphkit.sparql.timeouts import Meanwhile
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the child is started on any machine
     before = _children()
     text = 'tab\tnewline\n quote" Košice'
-    with meanwhile(lambda: (os.getpid(), [text] * 100_000)) as later:
+    with Meanwhile(lambda: (os.getpid(), [text] * 100_000)) as later:
         here = os.getpid()
         pid, value = later.get()
     assert pid != here  # computed in another process ...
@@ -465,25 +465,27 @@ def test_a_value_computed_meanwhile_comes_from_a_child_and_the_child_is_reaped(
     assert _children() == before
 
 
-def test_an_error_raised_meanwhile_is_raised_by_get() -> None:
-    from graphkit.sparql.timeouts import meanwhile
+def test_an_error_raised_meanwhile_is_raised_by_get(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graphkit.sparql.timeouts import Meanwhile
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # raised in the child, pickled back
 
     def fail() -> None:
         raise UnknownQueryError("no such query: 'x'")
 
-    with meanwhile(fail) as later, pytest.raises(UnknownQueryError, match="no such query"):
+    with Meanwhile(fail) as later, pytest.raises(UnknownQueryError, match="no such query"):
         later.get()
 
 
 def test_a_child_whose_value_is_never_asked_for_is_stopped_when_the_caller_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from graphkit.sparql.timeouts import meanwhile
+    from graphkit.sparql.timeouts import Meanwhile
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     before = _children()
     started = time.monotonic()
-    with pytest.raises(KeyError), meanwhile(lambda: time.sleep(60)):
+    with pytest.raises(KeyError), Meanwhile(lambda: time.sleep(60)):
         raise KeyError("the caller's own work failed")
     assert time.monotonic() - started < 5  # not waiting for the minute-long child
     assert _children() == before
@@ -496,7 +498,7 @@ def test_where_forking_is_unsafe_the_value_is_computed_when_asked_for(
 
     monkeypatch.setattr(timeouts, "can_fork", lambda: False)
     calls: list[int] = []
-    with timeouts.meanwhile(lambda: calls.append(os.getpid()) or "done") as later:
+    with timeouts.Meanwhile(lambda: calls.append(os.getpid()) or "done") as later:
         assert calls == []
         assert later.get() == "done"
     assert calls == [os.getpid()]

@@ -40,7 +40,7 @@ from graphkit.graph.namespaces import GK, GKR
 from graphkit.graph.terms import term_value
 from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
 from graphkit.sparql.results import QueryResult
-from graphkit.sparql.timeouts import meanwhile
+from graphkit.sparql.timeouts import Meanwhile
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -328,7 +328,7 @@ def knowledge_rows(graph: Queryable) -> KnowledgeRows:
     ends: dict[str, int] = {}
     numbers: dict[str, int] = {}
     sources, properties, targets = array.array("q"), array.array("q"), array.array("q")
-    with meanwhile(lambda: _knowledge_entities(backend)) as entities:
+    with Meanwhile(lambda: _knowledge_entities(backend)) as entities:
         for subject, predicate, value in _knowledge_links(backend):
             sources.append(ends.setdefault(subject, len(ends)))
             properties.append(numbers.setdefault(str(predicate), len(numbers)))
@@ -652,13 +652,14 @@ def actor_graph(graph: Queryable, *, details: bool = True) -> nx.Graph:
     if not details:  # the pairs alone: a third less time on a large store
         for actor, group in select_result(backend, "actor-pairs").records():
             links[entity_id(str(actor)), entity_id(str(group))] = (set(), set())
-    for actor, group, role, role_label, source, source_id in (
-        select_result(backend, "actor-links").records() if details else ()
-    ):
-        pair = (entity_id(str(actor)), entity_id(str(group)))
-        roles, sources = links.setdefault(pair, (set(), set()))
-        roles.add(_role_label(role, role_label))
-        sources.add(_locator(source, source_id))
+    else:
+        for actor, group, role, role_label, source, source_id in select_result(
+            backend, "actor-links"
+        ).records():
+            pair = (entity_id(str(actor)), entity_id(str(group)))
+            roles, sources = links.setdefault(pair, (set(), set()))
+            roles.add(_role_label(role, role_label))
+            sources.add(_locator(source, source_id))
     if not links:
         nodes = {}
     elif details:

@@ -473,12 +473,11 @@ def _kept_tables_in_processes(
                 command = [sys.executable, "-c", code, *argv]
                 with out.with_suffix(".err").open("wb") as errors:  # no pipe to fill up
                     running[name] = (subprocess.Popen(command, stderr=errors), out)
-            store = None
-            for name, maker in names.items():
-                if maker is None:  # made here while the others run
-                    store = store or ox.Store.read_only(str(database))
-                    made[name] = _kept_content(makers[name](store))
-            del store
+            here = [name for name, maker in names.items() if maker is None]
+            if here:  # made in this process while the others run
+                store = ox.Store.read_only(str(database))
+                made.update(_kept_tables(store, {name: makers[name] for name in here}))
+                del store
             for name, (process, out) in running.items():
                 if process.wait() != 0:
                     error = out.with_suffix(".err").read_text("utf-8", "replace")

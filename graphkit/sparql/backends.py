@@ -111,6 +111,10 @@ class Answers:
     inherits them, so each implements ``run`` (and names itself in ``description``) only."""
 
     run: Callable[..., QueryResult]
+    # Whether a bound variable is substituted into the query, so that a bound property is looked
+    # up in the store's index (an endpoint gets bindings as a trailing VALUES, which it may join
+    # last, and rdflib evaluates the whole pattern).
+    substitutes_bindings = False
 
     def _run_text(self, query: str, form: str, bindings: Bindings, **limits: Any) -> QueryResult:
         checked = check_query(query)
@@ -145,8 +149,6 @@ def _substitutions(terms: Mapping[str, Term]) -> dict[ox.Variable, Any]:
 class StoreBackend(Answers):
     """Queries on a pyoxigraph store (on disk or in memory), run directly on it."""
 
-    # A bound variable is substituted into the query, so a bound property is looked up in the
-    # store's index (an endpoint gets bindings as a trailing VALUES, which it may join last).
     substitutes_bindings = True
 
     def __init__(

@@ -205,9 +205,15 @@ def call_with_timeout(
 
 
 class Meanwhile(contextlib.AbstractContextManager):
-    """A value computed in a forked child while this process goes on (:func:`meanwhile`):
-    :meth:`get` waits for it; leaving the ``with`` block stops a child whose value was not
-    asked for (this process failed or was interrupted meanwhile)."""
+    """``compute()`` started in a forked child, so that this process can go on with other work:
+    ``with Meanwhile(f) as later: ...; value = later.get()``. The value comes back pickled
+    through a pipe; an error raised in the child is raised by :meth:`get`; leaving the ``with``
+    block stops a child whose value was not asked for (this process failed meanwhile).
+
+    On a second core two independent reads of a large store take the time of the longer one.
+    Where forking is unsafe (:func:`can_fork`) or there is one core, ``compute`` runs when its
+    value is asked for.
+    """
 
     def __init__(self, compute: Callable[[], Any]) -> None:
         self._compute: Callable[[], Any] | None = compute
@@ -241,15 +247,3 @@ class Meanwhile(contextlib.AbstractContextManager):
 
     def __exit__(self, *exc_info: object) -> None:
         self._end()
-
-
-def meanwhile(compute: Callable[[], Any]) -> Meanwhile:
-    """Start ``compute()`` in a forked child, so that this process can go on with other work;
-    ``with meanwhile(f) as later: ...; value = later.get()``. The value comes back pickled
-    through a pipe, an error raised in the child is raised by ``get``.
-
-    On a second core two independent reads of a large store take the time of the longer one.
-    Where forking is unsafe (:func:`can_fork`) or there is one core, ``compute`` runs when its
-    value is asked for.
-    """
-    return Meanwhile(compute)

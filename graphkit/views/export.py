@@ -357,7 +357,7 @@ def _declared_keys(names: list[tuple[str, str]]) -> tuple[str, dict[tuple[str, s
 def _text_data(keys: list[str], values: tuple[object, ...]) -> list[str]:
     lines = []
     for key, value in zip(keys, values, strict=True):
-        text = str(_scalar(value)).translate(_TEXT_ESCAPES)
+        text = (value if type(value) is str else str(_scalar(value))).translate(_TEXT_ESCAPES)
         lines.append(
             f'      <data key="{key}">{text}</data>\n' if text else f'      <data key="{key}" />\n'
         )
@@ -405,16 +405,11 @@ def write_knowledge_graphml(network: KnowledgeRows, out: BinaryIO) -> None:
 
 
 def _node_elements(network: KnowledgeRows, node_keys: list[str]) -> Iterator[str]:
-    """The ``<node>`` elements of :func:`write_knowledge_graphml`, as :func:`_element` and
-    :func:`_text_data` write them, with each key's tags made once."""
-    tags = [(f'      <data key="{key}">', f'      <data key="{key}" />\n') for key in node_keys]
+    """The ``<node>`` elements of :func:`write_knowledge_graphml`, as :func:`_element` writes
+    them (every node has data)."""
     for row in network.nodes:
-        parts = [f'    <node id="{str(row[0]).translate(_ATTRIBUTE_ESCAPES)}">\n']
-        for (opening, empty), value in zip(tags, row[1:], strict=True):
-            text = (value if type(value) is str else str(_scalar(value))).translate(_TEXT_ESCAPES)
-            parts.append(f"{opening}{text}</data>\n" if text else empty)
-        parts.append("    </node>\n")
-        yield "".join(parts)
+        head = f'    <node id="{str(row[0]).translate(_ATTRIBUTE_ESCAPES)}">\n'
+        yield head + "".join(_text_data(node_keys, row[1:])) + "    </node>\n"
 
 
 def _edge_elements(network: KnowledgeRows, edge_keys: list[str]) -> Iterator[str]:
