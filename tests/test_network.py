@@ -446,9 +446,8 @@ def test_each_triangle_is_found_once_however_the_pairs_are_batched(monkeypatch, 
 
     g = nx.powerlaw_cluster_graph(150, 5, 0.5, seed=3)  # hubs and many triangles
     monkeypatch.setattr(network, "BURT_BLOCK", block)
-    pairs = [(u, v) for u, v in g.edges] + [(v, u) for u, v in g.edges]
-    tails = np.array(sorted(pairs))[:, 0]
-    heads = np.array(sorted(pairs))[:, 1]
+    arcs = np.array(sorted([(u, v) for u, v in g.edges] + [(v, u) for u, v in g.edges]))
+    tails, heads = arcs[:, 0], arcs[:, 1]
     keys = tails * 150 + heads
     found = []
     for ka, kb, ab in network._triangles(tails, heads, keys, 150):
