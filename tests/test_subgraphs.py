@@ -444,6 +444,22 @@ def test_paths_between_cities_are_the_same_from_the_tables_kept_beside_the_store
         assert_same(found.frame(), expected.frame())
 
 
+# The network measures (no details) read the participation table kept beside the store.
+@pytest.mark.parametrize("kind", ACTOR_KINDS)
+def test_networks_without_details_are_the_same_from_the_tables_kept_beside_the_store(
+    data: Data, kind: str
+) -> None:
+    expected = network.projection(data.full, kind, details=False)
+    asked = network.projection(data.store, kind, details=False)
+    found = network.projection(data.kept, kind, details=False)
+    assert data.kept.kept_records("participation") is not None  # read, not asked
+    assert found.number_of_nodes() > 0
+    for graph in (asked, found):
+        assert list(graph.nodes(data=True)) == list(expected.nodes(data=True))
+        assert list(graph.edges(data=True)) == list(expected.edges(data=True))
+        assert [list(graph[n]) for n in graph] == [list(expected[n]) for n in expected]
+
+
 @pytest.mark.parametrize(
     ("origin", "target", "kind"),
     [

@@ -23,7 +23,7 @@ import array
 import functools
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -35,6 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from graphkit.analysis.names import entity_id, local_name
+from graphkit.analysis.transfers import kept_participation
 from graphkit.data.load import fold
 from graphkit.graph.namespaces import GK, GKR
 from graphkit.graph.terms import term_value
@@ -623,13 +624,64 @@ def _role_label(role: object, role_label: object) -> str:
     return "member" if role is None else local_name(str(role)).replace("_", " ")
 
 
+# The links of actor_graph, (actor, group) -> (roles, sources); without details, none of either.
+ActorLinks = Mapping[tuple[str, str], tuple[Collection[str], Collection[str]]]
+_NO_DETAILS: tuple[Collection[str], Collection[str]] = ((), ())
+
+
+def _actor_links(
+    backend: Backend, details: bool
+) -> tuple[ActorLinks, dict[str, dict[str, object]]]:
+    """The links and nodes of :func:`actor_graph`: without details from the participation
+    table the persistent store keeps, if it keeps one, else from ``actor-pairs.rq`` and
+    ``network-labels.rq``; with details from ``actor-links.rq`` and :func:`_network_nodes`."""
+    kept = None if details else kept_participation(backend)
+    if kept is not None:  # no query at all
+        return _kept_actor_links(kept)
+    if not details:  # the pairs alone: a third less time on a large store
+        pairs = {
+            (entity_id(str(actor)), entity_id(str(group))): _NO_DETAILS
+            for actor, group in select_result(backend, "actor-pairs").records()
+        }
+        return pairs, _network_labels(backend) if pairs else {}
+    links: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for actor, group, role, role_label, source, source_id in select_result(
+        backend, "actor-links"
+    ).records():
+        pair = (entity_id(str(actor)), entity_id(str(group)))
+        roles, sources = links.setdefault(pair, (set(), set()))
+        roles.add(_role_label(role, role_label))
+        sources.add(_locator(source, source_id))
+    return links, _network_nodes(backend) if links else {}
+
+
+def _kept_actor_links(
+    rows: list[dict[str, Any]],
+) -> tuple[ActorLinks, dict[str, dict[str, object]]]:
+    """The links and nodes of :func:`actor_graph` without details, from the rows of the
+    participation table kept beside the store (see
+    :func:`graphkit.analysis.transfers.kept_participation`): the label and type of each actor,
+    project and event are its first row's, as :func:`_network_labels` keeps its first."""
+    links: dict[tuple[str, str], tuple[Collection[str], Collection[str]]] = {}
+    nodes: dict[str, dict[str, object]] = {}
+    for row in rows:
+        actor, group = row["actor"], row["group"]
+        links[actor, group] = _NO_DETAILS
+        if actor not in nodes:
+            nodes[actor] = {"label": row["actor_name"], "type": row["actor_type"]}
+        if group not in nodes:
+            nodes[group] = {"label": row["group_label"], "type": row["group_type"]}
+    return links, nodes
+
+
 def actor_graph(graph: Queryable, *, details: bool = True) -> nx.Graph:
     """Who took part in what: the bipartite graph of actors and projects/events.
 
     Read with SELECT queries (``graphkit/queries/tables/actor-links.rq``, ``network-nodes.rq``,
     ``network-themes.rq`` and ``project-links.rq``; without details ``actor-pairs.rq`` and
     ``network-labels.rq``) on the store or endpoint itself, so no subgraph is fetched and no
-    rdflib graph is built.
+    rdflib graph is built. Without details, a persistent store's kept participation table is
+    read instead of any query (the same graph: ``tests/test_network.py`` compares them).
 
     Args:
         graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
@@ -647,32 +699,19 @@ def actor_graph(graph: Queryable, *, details: bool = True) -> nx.Graph:
         or transferred a practice through ("transferring city", "receiving city"); attributes ``role`` (list of role labels), ``label`` (them joined by "; ") and
         ``source`` (the locators of the supporting rows, joined by "; ").
     """
-    backend = as_backend(graph)
-    links: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-    if not details:  # the pairs alone: a third less time on a large store
-        for actor, group in select_result(backend, "actor-pairs").records():
-            links[entity_id(str(actor)), entity_id(str(group))] = (set(), set())
-    else:
-        for actor, group, role, role_label, source, source_id in select_result(
-            backend, "actor-links"
-        ).records():
-            pair = (entity_id(str(actor)), entity_id(str(group)))
-            roles, sources = links.setdefault(pair, (set(), set()))
-            roles.add(_role_label(role, role_label))
-            sources.add(_locator(source, source_id))
-    if not links:
-        nodes = {}
-    elif details:
-        nodes = _network_nodes(backend)
-    else:
-        nodes = _network_labels(backend)
+    links, nodes = _actor_links(as_backend(graph), details)
+    pairs = sorted(links)
+    side: dict[str, int] = {}  # each node in the order of its first link
+    for a, p in pairs:
+        side.setdefault(a, 0)
+        side.setdefault(p, 1)
     g = nx.Graph()
-    for (a, p), (roles, sources) in sorted(links.items()):
-        g.add_node(a, **nodes[a], bipartite=0)
-        g.add_node(p, **nodes[p], bipartite=1)
-        if not details:
-            g.add_edge(a, p)
-            continue
+    g.add_nodes_from((node, {**nodes[node], "bipartite": part}) for node, part in side.items())
+    if not details:
+        g.add_edges_from(pairs)
+        return g
+    for a, p in pairs:
+        roles, sources = links[a, p]
         role_list = sorted(roles)
         g.add_edge(
             a,
@@ -688,20 +727,22 @@ def _projection(actors: nx.Graph, cls: str, *, details: bool = True) -> nx.Graph
     g = nx.Graph()
     shared: dict[tuple[str, str], list[str]] = {}
     counted: Counter[tuple[str, str]] = Counter()
+    types = actors.nodes(data="type")
     for node, attrs in actors.nodes(data=True):
         if attrs["type"] == cls:
             g.add_node(node, **{k: v for k, v in attrs.items() if k != "bipartite"})
         elif attrs["bipartite"] == 1:
-            members = sorted(m for m in actors[node] if actors.nodes[m]["type"] == cls)
+            members = sorted(m for m in actors[node] if types[m] == cls)
             if not details:
                 counted.update(combinations(members, 2))
                 continue
             for pair in combinations(members, 2):
                 shared.setdefault(pair, []).append(node)
-    for (a, b), groups in sorted(shared.items()):
-        g.add_edge(a, b, weight=len(groups), projects=sorted(groups))
-    for (a, b), weight in sorted(counted.items()):
-        g.add_edge(a, b, weight=weight)
+    g.add_edges_from(
+        (a, b, {"weight": len(groups), "projects": sorted(groups)})
+        for (a, b), groups in sorted(shared.items())
+    )
+    g.add_edges_from((a, b, {"weight": weight}) for (a, b), weight in sorted(counted.items()))
     return g
 
 

@@ -645,8 +645,11 @@ def _transfer_hop(row: dict[str, Any]) -> Hop:
 PARTICIPATION_COLUMNS = [
     "actor",
     "actor_name",
+    "actor_type",
     "group",
     "group_name",
+    "group_label",
+    "group_type",
     "group_year",
     "role",
     "source",
@@ -661,7 +664,8 @@ def participation_records(backend: Queryable) -> list[dict[str, Any]]:
         One mapping of :data:`PARTICIPATION_COLUMNS` per link and role: ``actor`` (a city,
         organisation or person) and ``group`` (a project or event) are ids; ``actor_name``
         its label, ``group_name`` a project's acronym or preferred label, an event's label;
-        ``group_year`` the year it started; ``role`` the role's label ("member" where a
+        ``group_label`` its label (a project's too); ``actor_type`` and ``group_type`` the
+        local names of their classes; ``group_year`` the year it started; ``role`` the role's label ("member" where a
         membership gives none); ``source`` the locator of the row's source.
     """
     rows = []
@@ -669,14 +673,18 @@ def participation_records(backend: Queryable) -> list[dict[str, Any]]:
         group = _id(row["group"])
         project = _text(row["group_class"]) == GK_IRI + "Project"
         role = _text(row["role"])
+        label = _label(row["group"], row["group_label"])
         rows.append(
             {
                 "actor": _id(row["actor"]),
                 "actor_name": _label(row["actor"], row["actor_label"]),
+                "actor_type": local_name(_text(row["actor_class"])),
                 "group": group,
                 "group_name": _text(row["group_acronym"]) or _text(row["group_pref_label"]) or group
                 if project
-                else _label(row["group"], row["group_label"]),
+                else label,
+                "group_label": label,
+                "group_type": local_name(_text(row["group_class"])),
                 "group_year": _year(row["group_date"]),
                 "role": _text(row["role_label"])
                 or (local_name(role).replace("_", " ") if role else "member"),
@@ -684,6 +692,16 @@ def participation_records(backend: Queryable) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def kept_participation(backend: Queryable) -> list[dict[str, Any]] | None:
+    """:func:`participation_records` as kept beside the persistent store ``backend`` when it
+    was built; ``None`` where nothing is kept (an endpoint, an rdflib graph)."""
+    kept_records = getattr(backend, "kept_records", None)
+    kept = kept_records("participation") if kept_records is not None else None
+    if kept is None or not set(PARTICIPATION_COLUMNS) <= set(kept[0]):
+        return None
+    return kept[1]
 
 
 @dataclass(frozen=True)
@@ -701,9 +719,9 @@ class _Participation:
     @classmethod
     def of(cls, backend: Queryable) -> _Participation:
         """The participation of ``backend``, as kept beside the persistent store, else read."""
-        kept_records = getattr(backend, "kept_records", None)
-        kept = kept_records("participation") if kept_records is not None else None
-        rows = kept[1] if kept is not None else participation_records(backend)
+        rows = kept_participation(backend)
+        if rows is None:
+            rows = participation_records(backend)
         links: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
         names: dict[str, str] = {}
         actors: set[str] = set()
