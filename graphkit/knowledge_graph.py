@@ -79,40 +79,6 @@ VIEW_SUBGRAPHS: dict[str, tuple[str, ...]] = {
 SELECTED_VIEWS = frozenset({"transfers"})
 
 
-def _transfer_rows_of(store: ox.Store) -> pd.DataFrame:
-    """The transfer rows of a freshly built store, kept beside it (see :func:`open_store`)."""
-    from graphkit.analysis.transfers import transfer_rows
-    from graphkit.sparql.backends import StoreBackend
-
-    return transfer_rows(StoreBackend(store, "the store being built"))
-
-
-def _participation_of(store: ox.Store) -> dict[str, Any]:
-    """Who took part in which project or event, in a freshly built store, kept beside it."""
-    from graphkit.analysis.transfers import PARTICIPATION_COLUMNS, participation_records
-    from graphkit.sparql.backends import StoreBackend
-
-    rows = participation_records(StoreBackend(store, "the store being built"))
-    return {"columns": PARTICIPATION_COLUMNS, "rows": rows}
-
-
-def _name_index_of(store: ox.Store) -> bytes:
-    """The names of every entity of a freshly built store, kept beside it as a SQLite
-    database (see :func:`graphkit.analysis.names.name_database`)."""
-    from graphkit.analysis.names import name_database
-
-    return name_database(store)
-
-
-# What the persistent store keeps beside its database, so warm commands need not ask again:
-# the transfer table, who took part in what (both for transfers and paths) and the name index.
-KEPT_TABLES: dict[str, Callable[[ox.Store], Any]] = {
-    "transfer-rows": _transfer_rows_of,
-    "participation": _participation_of,
-    "names.sqlite": _name_index_of,
-}
-
-
 @dataclass(frozen=True)
 class BuiltFile:
     """What :meth:`KnowledgeGraph.build_file` wrote: where, how many triples, and the data
@@ -163,6 +129,7 @@ class KnowledgeGraph:
     def _open_backend(
         self, dataset: Dataset | None = None, ntriples_copy: BinaryIO | None = None
     ) -> Backend:
+        from graphkit.analysis.kept import KEPT_TABLES
         from graphkit.graph.store import open_store_database
         from graphkit.sparql.backends import GraphBackend, StoreBackend
 

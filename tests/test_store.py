@@ -296,7 +296,7 @@ def test_kept_tables_made_in_parallel_processes_are_those_made_in_process(
         "_kept_tables_in_processes",
         lambda *args: made_in.append("processes") or in_processes(*args),
     )
-    from graphkit.knowledge_graph import KEPT_TABLES
+    from graphkit.analysis.kept import KEPT_TABLES
     from graphkit.locations import DATASETS_DIR
 
     folders = (DATASETS_DIR,)
@@ -343,9 +343,9 @@ def _failing_table(store) -> None:
 
 
 def test_a_kept_table_that_fails_in_its_process_fails_the_build_naming_it(tmp_path: Path) -> None:
+    from graphkit.analysis.kept import KEPT_TABLES
     from graphkit.errors import StoreError
     from graphkit.graph import store
-    from graphkit.knowledge_graph import KEPT_TABLES
     from graphkit.locations import DATASETS_DIR
 
     database = tmp_path / "db"
@@ -361,3 +361,36 @@ def test_a_kept_table_that_fails_in_its_process_fails_the_build_naming_it(tmp_pa
     assert json.loads(made["count"]) == len(finished) > 1000
     serial = store._kept_tables(finished, {"transfer-rows": KEPT_TABLES["transfer-rows"]})
     assert made["transfer-rows"] == serial["transfer-rows"]
+
+
+def test_the_stores_key_covers_the_code_of_every_module_a_build_imports(tmp_path: Path) -> None:
+    """A store is rebuilt when the code that decides what it holds changes: the modules a build
+    imports in a new interpreter (loading the data, writing the store, making the kept tables)
+    are exactly BUILDER_MODULES, whose code is in the key, and the documented infrastructure.
+    A module the build comes to need but the key leaves out would leave stale stores."""
+    from graphkit.graph.store import BUILD_INFRASTRUCTURE, BUILDER_MODULES
+    from graphkit.locations import PACKAGE_DIR
+
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from graphkit.analysis.kept import KEPT_TABLES\n"
+        "from graphkit.graph.store import open_store_database\n"
+        "store, database = open_store_database(None, Path(sys.argv[1]), tables=KEPT_TABLES)\n"
+        "assert database.with_name(database.name + '.participation.json').is_file()\n"
+        "files = [getattr(m, '__file__', None) for n, m in list(sys.modules.items())\n"
+        "         if n.split('.')[0] == 'graphkit']\n"
+        "print(json.dumps(sorted(f for f in files if f)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "store")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {Path(f).relative_to(PACKAGE_DIR).as_posix() for f in json.loads(done.stdout)}
+    assert not set(BUILDER_MODULES) & set(BUILD_INFRASTRUCTURE)
+    assert imported - set(BUILD_INFRASTRUCTURE) == set(BUILDER_MODULES)
+    assert "analysis/network.py" not in imported  # the measures' code does not rebuild stores

@@ -33,7 +33,7 @@ NAME_PROPERTIES = (
 )
 _CITATION = GK_IRI + "Citation"
 # The index of every data entity's names kept beside the persistent store (see
-# graphkit.knowledge_graph.KEPT_TABLES): a SQLite database, so that a name is looked up in it
+# graphkit.analysis.kept.KEPT_TABLES): a SQLite database, so that a name is looked up in it
 # without reading the others (at a million rows the names alone take hundreds of MB).
 KEPT_INDEX = "names.sqlite"
 _SCHEMA = """
