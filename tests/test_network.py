@@ -438,6 +438,33 @@ def test_projects_from_the_link_arrays_are_those_node_projects_walks(seed: int) 
     assert {row[0]: row[-1] for row in nodes} == walked
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_shared_counts_by_sparse_product_are_the_pairs_each_group_gives(seed: int) -> None:
+    """Without details the projection counts shared groups with one sparse product; on random
+    links (ids in any order, groups of one, actors of the other type, groups nobody shares) it
+    gives the pairs, in order, and the weights that counting each group's pairs gives."""
+    import random
+    from collections import Counter
+    from itertools import combinations
+
+    from graphkit.analysis.network import _shared_counts
+
+    rng = random.Random(seed)
+    actors = [f"a{i}" for i in rng.sample(range(1000), rng.randint(1, 40))]
+    members = sorted(rng.sample(actors, rng.randint(0, len(actors))))
+    links = {
+        (actor, f"g{group}")
+        for group in rng.sample(range(1000), rng.randint(0, 25))
+        for actor in rng.sample(actors, min(rng.randint(0, 6), len(actors)))
+    }
+    counted: Counter[tuple[str, str]] = Counter()
+    for group in {g for _, g in links}:
+        shared = sorted(a for a, g in links if g == group and a in members)
+        counted.update(combinations(shared, 2))
+    expected = [(a, b, {"weight": w}) for (a, b), w in sorted(counted.items())]
+    assert _shared_counts(sorted(links, key=lambda _: rng.random()), members) == expected
+
+
 @pytest.mark.parametrize("block", [1, 5, 1 << 21])
 def test_each_triangle_is_found_once_however_the_pairs_are_batched(monkeypatch, block) -> None:
     import numpy as np

@@ -22,7 +22,7 @@ from __future__ import annotations
 import array
 import functools
 import random
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
@@ -723,27 +723,64 @@ def actor_graph(graph: Queryable, *, details: bool = True) -> nx.Graph:
     return g
 
 
-def _projection(actors: nx.Graph, cls: str, *, details: bool = True) -> nx.Graph:
+def _projection(graph: Queryable, cls: str, *, details: bool = True) -> nx.Graph:
+    """The actors of type ``cls`` of :func:`actor_graph`, in its order, linked in order of
+    their ids by the projects and events they share: ``weight`` how many, and with details
+    ``projects`` which. Without details, straight from the links, with no bipartite graph."""
     g = nx.Graph()
+    if not details:
+        links, nodes = _actor_links(as_backend(graph), details=False)
+        # The actors come first in their links, which actor_graph adds in order: id order.
+        members = sorted({actor for actor, _ in links if nodes[actor]["type"] == cls})
+        g.add_nodes_from((member, nodes[member]) for member in members)
+        g.add_edges_from(_shared_counts(links, members))
+        return g
+    actors = actor_graph(graph)
+    g.add_nodes_from(
+        (node, {k: v for k, v in attrs.items() if k != "bipartite"})
+        for node, attrs in actors.nodes(data=True)
+        if attrs["type"] == cls
+    )
     shared: dict[tuple[str, str], list[str]] = {}
-    counted: Counter[tuple[str, str]] = Counter()
-    types = actors.nodes(data="type")
-    for node, attrs in actors.nodes(data=True):
-        if attrs["type"] == cls:
-            g.add_node(node, **{k: v for k, v in attrs.items() if k != "bipartite"})
-        elif attrs["bipartite"] == 1:
-            members = sorted(m for m in actors[node] if types[m] == cls)
-            if not details:
-                counted.update(combinations(members, 2))
-                continue
+    for node, part in actors.nodes(data="bipartite"):
+        if part == 1:
+            members = sorted(m for m in actors[node] if m in g)
             for pair in combinations(members, 2):
                 shared.setdefault(pair, []).append(node)
     g.add_edges_from(
         (a, b, {"weight": len(groups), "projects": sorted(groups)})
         for (a, b), groups in sorted(shared.items())
     )
-    g.add_edges_from((a, b, {"weight": weight}) for (a, b), weight in sorted(counted.items()))
     return g
+
+
+def _shared_counts(
+    links: Iterable[tuple[str, str]], members: list[str]
+) -> list[tuple[str, str, dict[str, int]]]:
+    """Every pair ``a < b`` of ``members`` (sorted ids) that share groups along ``links``
+    (distinct (actor, group) pairs), in order, with ``weight``: how many. One sparse product,
+    ``Bᵀ·B`` of the groups by members matrix, instead of counting each group's pairs."""
+    from scipy import sparse
+
+    index = {member: i for i, member in enumerate(members)}
+    groups: dict[str, int] = {}
+    group_of: list[int] = []
+    member_of: list[int] = []
+    for actor, group in links:
+        if actor in index:
+            group_of.append(groups.setdefault(group, len(groups)))
+            member_of.append(index[actor])
+    taking_part = sparse.csr_array(
+        (np.ones(len(member_of), dtype=np.int64), (group_of, member_of)),
+        shape=(len(groups), len(members)),
+    )
+    shared = sparse.triu(taking_part.T @ taking_part, k=1, format="csr")
+    shared.sort_indices()
+    rows = np.repeat(np.arange(len(members)), np.diff(shared.indptr)).tolist()
+    return [
+        (members[a], members[b], {"weight": w})
+        for a, b, w in zip(rows, shared.indices.tolist(), shared.data.tolist(), strict=True)
+    ]
 
 
 def city_network(graph: Queryable, *, details: bool = True) -> nx.Graph:
@@ -758,12 +795,12 @@ def city_network(graph: Queryable, *, details: bool = True) -> nx.Graph:
         Every city of :func:`actor_graph`; an edge between two cities with ``weight`` (how many
         projects and events they share) and ``projects`` (their ids).
     """
-    return _projection(actor_graph(graph, details=details), "City", details=details)
+    return _projection(graph, "City", details=details)
 
 
 def organisation_network(graph: Queryable, *, details: bool = True) -> nx.Graph:
     """Organisations linked by the projects and events they share (as :func:`city_network`)."""
-    return _projection(actor_graph(graph, details=details), "Organisation", details=details)
+    return _projection(graph, "Organisation", details=details)
 
 
 PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
@@ -1307,7 +1344,7 @@ def summary(g: nx.Graph, *, exact_diameter_nodes: int = EXACT_DIAMETER_NODES) ->
     ``exact_diameter_nodes`` nodes (one BFS per node), else the :func:`double_sweep` lower
     bound, and the measure's name says so.
     """
-    simple = simple_graph(g)
+    simple = simple_graph(g) if g.is_multigraph() else g  # no measure here reads a weight
     undirected = simple.to_undirected() if simple.is_directed() else simple
     components = sorted(nx.connected_components(undirected), key=len, reverse=True)
     types = pd.Series(dict(g.nodes(data="type", default=""))).value_counts()
@@ -1323,14 +1360,14 @@ def summary(g: nx.Graph, *, exact_diameter_nodes: int = EXACT_DIAMETER_NODES) ->
         ("transitivity", round(transitivity(undirected), DIGITS)),
     ]
     if not g.is_directed() and components:
-        largest = undirected.subgraph(components[0])
-        if len(largest) <= exact_diameter_nodes:
+        if len(components[0]) <= exact_diameter_nodes:
+            largest = undirected.subgraph(components[0])
             rows.append(("diameter of largest component", nx.diameter(largest)))
         else:
             rows.append(
                 (
                     "diameter of largest component (double sweep, a lower bound)",
-                    double_sweep(largest),
+                    double_sweep(undirected, components[0]),
                 )
             )
     return pd.DataFrame(rows, columns=["measure", "value"], dtype=object)
@@ -1356,13 +1393,19 @@ def transitivity(g: nx.Graph) -> float:
     return 0 if triangles == 0 else 6 * triangles / triples  # 0, not 0.0, as networkx
 
 
-def double_sweep(g: nx.Graph) -> int:
+def double_sweep(g: nx.Graph, component: Iterable | None = None) -> int:
     """A lower bound of the diameter of the connected graph ``g`` from two breadth-first
     searches (Magnien, Latapy and Habib 2009): from the node of highest degree (ties: the
     smallest id) to a farthest node ``u``, then the eccentricity of ``u``. It is at least half
     the diameter, and on real networks usually the diameter itself; it costs two BFS where the
-    exact diameter costs one per node."""
-    start = min(g.nodes, key=lambda node: (-g.degree(node), str(node)))
+    exact diameter costs one per node.
+
+    ``component``: the nodes of one connected component of ``g`` to measure instead (its
+    searches stay in it, without the cost of a subgraph view)."""
+    start = min(
+        g.nodes if component is None else component,
+        key=lambda node: (-g.degree(node), str(node)),
+    )
     distances = nx.single_source_shortest_path_length(g, start)
     farthest = max(distances, key=lambda node: (distances[node], str(node)))
     return max(nx.single_source_shortest_path_length(g, farthest).values())
