@@ -465,6 +465,29 @@ def test_shared_counts_by_sparse_product_are_the_pairs_each_group_gives(seed: in
     assert _shared_counts(sorted(links, key=lambda _: rng.random()), members) == expected
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_modularity_from_arrays_equals_networkx_definition(seed: int) -> None:
+    """Communities' modularity, summed with arrays, is networkx's on random weighted graphs
+    with self-loops, unweighted links and isolated nodes, at several resolutions."""
+    import random
+
+    from graphkit.analysis.network import _modularity
+
+    rng = random.Random(seed)
+    g = nx.gnm_random_graph(rng.randint(2, 60), rng.randint(1, 200), seed=seed)
+    for u, v in g.edges:
+        if rng.random() < 0.7:
+            g.edges[u, v]["weight"] = rng.choice([1, 2, 3, 0.5])
+    g.add_edges_from((n, n, {"weight": 2}) for n in rng.sample(list(g), 2))
+    nodes = list(g)
+    rng.shuffle(nodes)
+    cuts = sorted(rng.sample(range(1, len(nodes)), rng.randint(0, min(5, len(nodes) - 1))))
+    parts = [set(nodes[a:b]) for a, b in zip([0, *cuts], [*cuts, len(nodes)], strict=True)]
+    for resolution in (0.5, 1.0, 2.0):
+        expected = nx.community.modularity(g, parts, weight="weight", resolution=resolution)
+        assert _modularity(g, parts, resolution=resolution) == pytest.approx(expected, abs=1e-12)
+
+
 @pytest.mark.parametrize("block", [1, 5, 1 << 21])
 def test_each_triangle_is_found_once_however_the_pairs_are_batched(monkeypatch, block) -> None:
     import numpy as np
