@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -152,6 +153,13 @@ def working(what: str) -> contextlib.AbstractContextManager[None]:
     return indicator(escape_controls(what), quiet=quiet())
 
 
+# A command is one short process that reads large tables of new objects and keeps them: the
+# cyclic garbage collector, run after every 700 new objects by Python's default, finds nothing
+# to free there and took up to half the time (paths at 1,000,000 rows: 3.3 s -> 1.75 s, the
+# same memory). Run less often, it still collects what a long `serve` leaves.
+COLLECTION_THRESHOLDS = (100_000, 50, 100)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphkit")
 @click.option(
@@ -175,6 +183,7 @@ def main(quiet: bool) -> None:
       graphkit queries              the bundled research questions ('graphkit query' runs one)
       graphkit build                build the graph from the bundled data and summarise it
     """
+    gc.set_threshold(*COLLECTION_THRESHOLDS)
 
 
 @main.command()
