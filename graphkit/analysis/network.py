@@ -681,7 +681,7 @@ def actor_graph(graph: Queryable, *, details: bool = True) -> nx.Graph:
     ``network-themes.rq`` and ``project-links.rq``; without details ``actor-pairs.rq`` and
     ``network-labels.rq``) on the store or endpoint itself, so no subgraph is fetched and no
     rdflib graph is built. Without details, a persistent store's kept participation table is
-    read instead of any query (the same graph: ``tests/test_network.py`` compares them).
+    read instead of any query (the same graph: ``tests/test_subgraphs.py`` compares them).
 
     Args:
         graph: a graph built by :func:`graphkit.graph.build.build_graph`, a store or a backend.
