@@ -665,8 +665,9 @@ def participation_records(backend: Queryable) -> list[dict[str, Any]]:
         organisation or person) and ``group`` (a project or event) are ids; ``actor_name``
         its label, ``group_name`` a project's acronym or preferred label, an event's label;
         ``group_label`` its label (a project's too); ``actor_type`` and ``group_type`` the
-        local names of their classes; ``group_year`` the year it started; ``role`` the role's label ("member" where a
-        membership gives none); ``source`` the locator of the row's source.
+        local names of their classes; ``group_year`` the year it started; ``role`` the role's
+        label ("member" where a membership gives none); ``source`` the locator of the row's
+        source.
     """
     rows = []
     for row in select_result(backend, "participation").dicts():
