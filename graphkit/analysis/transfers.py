@@ -290,21 +290,29 @@ def _closure(backend: Queryable, name: str, column: str, root: str) -> set[str]:
 MATCH_COLUMNS = ["origin_id", "target_id", "candidate_ids", "project_ids", "practice_ids"]
 # What cascades reads besides: the practice's id and start year, the project's id.
 CASCADE_FACT_COLUMNS = ["practice_id", "practice_year", "project_id"]
+# The columns of a transfer row (transfer_rows), as the store keeps them.
+TRANSFER_ROW_COLUMNS = TRANSFER_COLUMNS + MATCH_COLUMNS + CASCADE_FACT_COLUMNS
 
 
 def transfer_rows(backend: Queryable) -> pd.DataFrame:
     """:func:`transfer_row_records` as a DataFrame."""
     import pandas as pd
 
-    columns = TRANSFER_COLUMNS + MATCH_COLUMNS + CASCADE_FACT_COLUMNS
-    return pd.DataFrame(transfer_row_records(backend), columns=columns)
+    return pd.DataFrame(transfer_row_records(backend), columns=TRANSFER_ROW_COLUMNS)
+
+
+def _kept_rows(backend: Queryable, name: str, columns: list[str]) -> list[dict[str, Any]] | None:
+    """The rows of the table ``name`` kept beside the persistent store ``backend`` when it was
+    built, if it has ``columns``; ``None`` where nothing is kept (an endpoint, an rdflib graph)."""
+    kept_records = getattr(backend, "kept_records", None)
+    kept = kept_records(name) if kept_records is not None else None
+    return kept[1] if kept is not None and set(columns) <= set(kept[0]) else None
 
 
 def _transfer_rows(backend: Queryable) -> list[dict[str, Any]]:
     """:func:`transfer_row_records`, as kept beside the persistent store if it is one."""
-    kept_records = getattr(backend, "kept_records", None)
-    kept = kept_records("transfer-rows") if kept_records is not None else None
-    return kept[1] if kept is not None else transfer_row_records(backend)
+    kept = _kept_rows(backend, "transfer-rows", TRANSFER_ROW_COLUMNS)
+    return kept if kept is not None else transfer_row_records(backend)
 
 
 def transfer_row_records(backend: Queryable) -> list[dict[str, Any]]:
@@ -698,11 +706,7 @@ def participation_records(backend: Queryable) -> list[dict[str, Any]]:
 def kept_participation(backend: Queryable) -> list[dict[str, Any]] | None:
     """:func:`participation_records` as kept beside the persistent store ``backend`` when it
     was built; ``None`` where nothing is kept (an endpoint, an rdflib graph)."""
-    kept_records = getattr(backend, "kept_records", None)
-    kept = kept_records("participation") if kept_records is not None else None
-    if kept is None or not set(PARTICIPATION_COLUMNS) <= set(kept[0]):
-        return None
-    return kept[1]
+    return _kept_rows(backend, "participation", PARTICIPATION_COLUMNS)
 
 
 @dataclass(frozen=True)
