@@ -465,27 +465,99 @@ def test_shared_counts_by_sparse_product_are_the_pairs_each_group_gives(seed: in
     assert _shared_counts(sorted(links, key=lambda _: rng.random()), members) == expected
 
 
+def random_weighted_graph(seed: int) -> nx.Graph:
+    """A random network with communities of varying strength, whole and fractional weights,
+    unweighted links, self-loops and isolated nodes, its nodes named and added in a shuffled
+    order (so a node's neighbours are not held in the order its links are listed)."""
+    import random
+
+    rng = random.Random(seed)
+    sizes = [rng.randint(1, 20) for _ in range(rng.randint(1, 12))]
+    inside, outside = rng.uniform(0.2, 0.9), rng.uniform(0.0, 0.15)
+    planted = nx.random_partition_graph(sizes, inside, outside, seed=seed)
+    names = [f"n{rng.randrange(10**6)}-{node}" for node in planted]
+    order = list(planted)
+    rng.shuffle(order)
+    g = nx.Graph()
+    g.add_nodes_from(names[node] for node in order)
+    links = list(planted.edges)
+    rng.shuffle(links)
+    # Half the networks have only whole weights, where moves tie more often.
+    weights = [1, 2, 3] if seed % 2 else [1, 2, 3, 0.5, 1.25]
+    for u, v in links:
+        attrs = {} if rng.random() < 0.4 else {"weight": rng.choice(weights)}
+        g.add_edge(names[u], names[v], **attrs)
+    for node in rng.sample(names, min(2, len(names))):
+        g.add_edge(node, node, weight=rng.choice([1, 2]))
+    g.add_node(f"alone-{seed}")
+    return g
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_louvain_finds_the_communities_networkx_finds(seed: int) -> None:
+    """graphkit's Louvain makes networkx's moves: the same communities, in the same order,
+    with the same seed and resolution, and networkx's modularity of them."""
+    from graphkit.analysis.louvain import louvain
+
+    g = random_weighted_graph(seed)
+    for resolution in (0.5, 1.0, 2.0):
+        found = louvain(g, resolution=resolution, seed=seed)
+        expected = nx.community.louvain_communities(g, resolution=resolution, seed=seed)
+        assert found.communities == expected
+        assert found.modularity == pytest.approx(
+            nx.community.modularity(g, expected, resolution=resolution), abs=1e-12
+        )
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        nx.ring_of_cliques(12, 4),
+        nx.connected_caveman_graph(9, 5),
+        nx.grid_2d_graph(7, 9),
+        nx.karate_club_graph(),
+        nx.les_miserables_graph(),
+    ],
+    ids=["ring of cliques", "caveman", "grid", "karate club", "les misérables"],
+)
+@pytest.mark.parametrize("seed", range(4))
+def test_louvain_breaks_ties_as_networkx_does_on_symmetric_networks(network, seed) -> None:
+    """Where many moves gain exactly as much (equal cliques in a ring, a grid), which one is
+    made depends on the order neighbours and communities are weighed in: networkx's order."""
+    from graphkit.analysis.louvain import louvain
+
+    for resolution in (0.5, 1.0):
+        expected = nx.community.louvain_communities(network, resolution=resolution, seed=seed)
+        assert louvain(network, resolution=resolution, seed=seed).communities == expected
+
+
+def test_louvain_of_a_network_without_links_is_one_community_per_node() -> None:
+    from graphkit.analysis.louvain import louvain
+
+    g = nx.Graph()
+    g.add_nodes_from(["b", "a"])
+    found = louvain(g)
+    assert found.communities == nx.community.louvain_communities(g) == [{"b"}, {"a"}]
+    assert found.modularity is None
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_modularity_from_arrays_equals_networkx_definition(seed: int) -> None:
-    """Communities' modularity, summed with arrays, is networkx's on random weighted graphs
+    """Any partition's modularity, summed with arrays, is networkx's on random weighted graphs
     with self-loops, unweighted links and isolated nodes, at several resolutions."""
     import random
 
-    from graphkit.analysis.network import _modularity
+    from graphkit.analysis.louvain import modularity
 
     rng = random.Random(seed)
-    g = nx.gnm_random_graph(rng.randint(2, 60), rng.randint(1, 200), seed=seed)
-    for u, v in g.edges:
-        if rng.random() < 0.7:
-            g.edges[u, v]["weight"] = rng.choice([1, 2, 3, 0.5])
-    g.add_edges_from((n, n, {"weight": 2}) for n in rng.sample(list(g), 2))
+    g = random_weighted_graph(seed)
     nodes = list(g)
     rng.shuffle(nodes)
     cuts = sorted(rng.sample(range(1, len(nodes)), rng.randint(0, min(5, len(nodes) - 1))))
     parts = [set(nodes[a:b]) for a, b in zip([0, *cuts], [*cuts, len(nodes)], strict=True)]
     for resolution in (0.5, 1.0, 2.0):
         expected = nx.community.modularity(g, parts, weight="weight", resolution=resolution)
-        assert _modularity(g, parts, resolution=resolution) == pytest.approx(expected, abs=1e-12)
+        assert modularity(g, parts, resolution=resolution) == pytest.approx(expected, abs=1e-12)
 
 
 @pytest.mark.parametrize("block", [1, 5, 1 << 21])

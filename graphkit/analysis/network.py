@@ -34,6 +34,7 @@ import pandas as pd
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
+from graphkit.analysis.louvain import louvain
 from graphkit.analysis.names import entity_id, local_name
 from graphkit.analysis.transfers import kept_participation
 from graphkit.data.load import fold
@@ -1455,9 +1456,8 @@ def communities(g: nx.Graph, *, resolution: float = 1.0, seed: int = SEED) -> Co
     if undirected.number_of_nodes() == 0:
         empty = pd.DataFrame(columns=["community", "size", "id", "label", "type"])
         return Communities(empty, 0.0)
-    parts = nx.community.louvain_communities(
-        undirected, weight="weight", resolution=resolution, seed=seed
-    )
+    found = louvain(undirected, weight="weight", resolution=resolution, seed=seed)
+    parts = found.communities
     labels = dict(undirected.nodes(data="label", default=""))
     ordered = sorted(parts, key=lambda c: (-len(c), min(labels[n] or n for n in c)))
     rows = [
@@ -1474,26 +1474,6 @@ def communities(g: nx.Graph, *, resolution: float = 1.0, seed: int = SEED) -> Co
     table = pd.DataFrame(rows).sort_values(
         ["community", "label", "id"], key=name_order, ignore_index=True
     )
-    if undirected.number_of_edges() == 0:
+    if found.modularity is None:
         return Communities(table, None)
-    modularity = _modularity(undirected, ordered, resolution=resolution)
-    return Communities(table, round(modularity, DIGITS))
-
-
-def _modularity(g: nx.Graph, parts: list[set], *, resolution: float = 1.0) -> float:
-    """:func:`networkx.community.modularity` of the partition ``parts`` of the undirected ``g``
-    (edge ``weight``, 1 where missing; a self-loop counted once in its community, twice in its
-    node's degree), with arrays instead of a Python sum per community."""
-    community = {node: number for number, part in enumerate(parts) for node in part}
-    edges = list(g.edges(data="weight", default=1))
-    count = len(edges)
-    tails = np.fromiter((community[u] for u, _, _ in edges), dtype=np.int64, count=count)
-    heads = np.fromiter((community[v] for _, v, _ in edges), dtype=np.int64, count=count)
-    weights = np.fromiter((w for _, _, w in edges), dtype=float, count=count)
-    size = len(parts)
-    within = tails == heads
-    inside = np.bincount(tails[within], weights=weights[within], minlength=size)
-    degree = np.bincount(tails, weights=weights, minlength=size)
-    degree += np.bincount(heads, weights=weights, minlength=size)
-    total = degree.sum()  # twice the links' weight
-    return float(np.sum(inside / (total / 2) - resolution * degree * degree / total**2))
+    return Communities(table, round(found.modularity, DIGITS))
