@@ -70,6 +70,26 @@ def test_communities_of_the_city_network_with_modularity_on_stderr() -> None:
     assert set(top["community"]) == {1}
 
 
+@pytest.mark.parametrize("kind", ["cities", "organisations", "actors", "transfers"])
+def test_communities_are_networkx_louvain_communities_of_the_bundled_networks(
+    kind, bundled_graph
+) -> None:
+    """What the command prints is what networkx's Louvain finds, with the same seed, in the
+    network the command measures (undirected, parallel links summed into weights)."""
+    import networkx as nx
+
+    from graphkit.analysis.network import _measured, projection
+
+    result = run("network", "communities", "--graph", kind, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"id": str})
+    found = {frozenset(group["id"]) for _, group in table.groupby("community")}
+    network = _measured(projection(bundled_graph, kind), undirected=True)
+    expected = nx.community.louvain_communities(network, weight="weight", seed=42)
+    assert len(expected) > 2
+    assert found == {frozenset(community) for community in expected}
+
+
 def test_organisation_network_of_one_organisation_is_summarised() -> None:
     result = run("network", "summary", "--graph", "organisations", *CHAINS, "--format", "csv")
     table = pd.read_csv(io.StringIO(result.stdout), dtype=str)
