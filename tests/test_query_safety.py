@@ -11,7 +11,6 @@ import time
 import unicodedata
 
 import pytest
-import rdflib.plugins.sparql
 from rdflib import Literal, URIRef
 
 import graphkit.analysis.query as gq
@@ -66,8 +65,22 @@ UPDATES = [
 # --- 1-3: SERVICE, FROM and updates are refused before anything runs --------------------------
 
 
-def test_rdflib_never_loads_from_graphs_after_import():
-    assert rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS is False
+def test_rdflib_never_loads_from_graphs_once_it_runs_a_query():
+    """graphkit turns rdflib's loading of FROM graphs off before its engine parses a query (a
+    fresh interpreter: in this one another test may have done it already)."""
+    code = textwrap.dedent(
+        """
+        import rdflib, rdflib.plugins.sparql
+        from graphkit.analysis.query import run_query
+        before = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
+        graph = rdflib.Graph()
+        graph.add((rdflib.URIRef("urn:a"), rdflib.URIRef("urn:b"), rdflib.Literal("c")))
+        run_query("ASK { ?s ?p ?o }", graph=graph, engine="rdflib")
+        print(before, rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
 
 
 @pytest.mark.parametrize("text", SERVICE_QUERIES)
