@@ -464,7 +464,7 @@ class KnowledgeGraph:
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
         filters ``center``, ``depth``, ``project``, ``theme``, ``since``); the "map" view is
         :func:`graphkit.views.maps.draw_map` (also as "pdf")."""
-        from graphkit.views.visualise import draw_view
+        from graphkit.views.visualise import draw_view, refuse_large_view
 
         if view == "map":
             from graphkit.views.maps import draw_map
@@ -472,6 +472,8 @@ class KnowledgeGraph:
             return draw_map(self.backend, **options)
         if view not in VIEW_SUBGRAPHS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
+        # Asked of the store or endpoint itself, before a subgraph is fetched for the view.
+        refuse_large_view(self.backend, view, **options)
         source = self.backend if view in SELECTED_VIEWS else self.graph(VIEW_SUBGRAPHS[view])
         return draw_view(source, view, **options)
 

@@ -415,10 +415,16 @@ def _table_text(name: str) -> str:
 
 
 def select_result(
-    graph: Queryable, name: str, bindings: Bindings = None, *, timeout: Seconds = None
+    graph: Queryable,
+    name: str,
+    bindings: Bindings = None,
+    *,
+    timeout: Seconds = None,
+    max_rows: int | None = None,
 ) -> QueryResult:
     """The answer of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``graph`` (an
-    rdflib graph, a store or a backend), with ``bindings`` bound.
+    rdflib graph, a store or a backend), with ``bindings`` bound; with ``max_rows``, reading
+    stops after that many rows (``truncated``: there were more).
 
     Analyses use these to read what they need from a large store or an endpoint as rows,
     without building an rdflib graph at all; ``.dicts()`` gives the rows without pandas.
@@ -426,7 +432,7 @@ def select_result(
     checked = package_query(_table_text(name))
     if checked.form != "SELECT":
         raise QueryError(f"The table query {name!r} is not a SELECT query.")
-    return as_backend(graph).run(checked, dict(bindings or {}), max_rows=None, timeout=timeout)
+    return as_backend(graph).run(checked, dict(bindings or {}), max_rows=max_rows, timeout=timeout)
 
 
 def select_table(
