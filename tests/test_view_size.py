@@ -54,7 +54,8 @@ def test_the_nodes_listed_before_a_view_is_built_are_nodes_of_the_view(
 ) -> None:
     """Otherwise a view could be refused for nodes it does not have."""
     nodes = listed(stores[dataset], view)
-    assert nodes and len(nodes) == len(set(nodes))
+    assert nodes or dataset not in ("bundled", "synthetic")  # an empty list would prove nothing
+    assert len(nodes) == len(set(nodes))
     assert set(nodes) <= set(select_view(stores[dataset], view))
 
 
@@ -70,8 +71,14 @@ def test_a_view_surely_too_large_is_refused_without_building_its_network(
     def never(*_args, **_kwargs):
         raise AssertionError("the view's network was built")
 
-    monkeypatch.setattr(network, "knowledge_graph", never)
-    monkeypatch.setattr(network, "transfer_graph", never)
+    for name in (
+        "knowledge_graph",
+        "transfer_graph",
+        "actor_graph",
+        "city_network",
+        "organisation_network",
+    ):
+        monkeypatch.setattr(network, name, never)
     with pytest.raises(ViewError, match=f"more than {count - 1:,} nodes, the limit"):
         draw_view(store, view, max_nodes=count - 1)
 

@@ -684,7 +684,7 @@ def select_view(
 # (graphkit/queries/tables/<view>-view-nodes.rq), so that a view too large to draw is refused
 # before its network is built: the full view of a million-row graph took over 9 minutes and
 # 19 GB of memory to build, only to be refused.
-LISTED_VIEWS = frozenset({"full", "transfers"})
+LISTED_VIEWS = frozenset({"full", "transfers", "actors", "cities", "organisations"})
 
 
 def more_nodes_than(graph: Queryable, view: str, limit: int) -> bool:
