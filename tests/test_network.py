@@ -560,6 +560,19 @@ def test_modularity_from_arrays_equals_networkx_definition(seed: int) -> None:
         assert modularity(g, parts, resolution=resolution) == pytest.approx(expected, abs=1e-12)
 
 
+def test_modularity_of_what_does_not_part_the_network_is_refused() -> None:
+    from graphkit.analysis.louvain import modularity
+
+    g = two_triangles()
+    with pytest.raises(ValueError, match="do not part"):
+        modularity(g, [{"a", "b", "c"}, {"d", "e"}])  # f is in none
+    with pytest.raises(ValueError, match="do not part"):
+        modularity(g, [{"a", "b", "c", "d"}, {"d", "e", "f"}])  # d is in two
+    assert modularity(g, [{"a", "b", "c"}, {"d", "e", "f"}]) == pytest.approx(
+        nx.community.modularity(g, [{"a", "b", "c"}, {"d", "e", "f"}])
+    )
+
+
 @pytest.mark.parametrize("block", [1, 5, 1 << 21])
 def test_each_triangle_is_found_once_however_the_pairs_are_batched(monkeypatch, block) -> None:
     import numpy as np
