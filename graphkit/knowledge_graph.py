@@ -475,7 +475,7 @@ class KnowledgeGraph:
         # Asked of the store or endpoint itself, before a subgraph is fetched for the view.
         refuse_large_view(self.backend, view, **options)
         source = self.backend if view in SELECTED_VIEWS else self.graph(VIEW_SUBGRAPHS[view])
-        return draw_view(source, view, **options)
+        return draw_view(source, view, measured=True, **options)
 
     def server(
         self,
