@@ -78,3 +78,26 @@ def chromium_context(folder: Path, **options):
         )
         yield context
         context.close()
+
+
+def dataset_stores(tmp_path_factory, synthetic_rows: int, seed: int) -> dict:
+    """A local store of each test dataset: the bundled data alone, TESTNET and CHAINS alone,
+    and the bundled data with ``synthetic_rows`` rows of ``benchmarks/synth.py`` (``seed``),
+    as the benchmark builds it."""
+    from benchmarks.synth import generate
+    from graphkit.graph.store import open_store
+    from graphkit.locations import DATASETS_DIR
+    from tests.conftest import CHAINS_DIR, MINI_DIR
+
+    synthetic = tmp_path_factory.mktemp("synthetic")
+    generate(synthetic_rows, seed, synthetic)
+    folders = {
+        "bundled": [DATASETS_DIR],
+        "mini": [MINI_DIR],
+        "chains": [CHAINS_DIR],
+        "synthetic": [DATASETS_DIR, synthetic],
+    }
+    return {
+        name: open_store(found, store_dir=tmp_path_factory.mktemp(f"store-{name}"))
+        for name, found in folders.items()
+    }

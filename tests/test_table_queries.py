@@ -16,12 +16,11 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import pytest
 
-from benchmarks.synth import generate
-from graphkit.graph.store import open_store
-from graphkit.locations import DATASETS_DIR, QUERIES_DIR
+from graphkit.locations import QUERIES_DIR
 from graphkit.sparql.backends import Queryable, select_result
 from graphkit.sparql.remote import Endpoint, push_graph
-from tests.conftest import CHAINS_DIR, MINI_DIR, TESTS_DIR
+from tests.conftest import TESTS_DIR
+from tests.helpers import dataset_stores
 
 # The projections of network --graph cities|organisations|actors and of export --graph knowledge...
 NETWORK_QUERIES = (
@@ -62,20 +61,8 @@ def table_rows(graph: Queryable, name: str) -> Rows:
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ox.Store]:
-    """The local store of each dataset: the bundled data alone, TESTNET and CHAINS alone, and the
-    bundled data with synthetic rows (as the benchmark builds it)."""
-    synthetic = tmp_path_factory.mktemp("synthetic")
-    generate(SYNTHETIC_ROWS, SYNTHETIC_SEED, synthetic)
-    folders = {
-        "bundled": [DATASETS_DIR],
-        "mini": [MINI_DIR],
-        "chains": [CHAINS_DIR],
-        "synthetic": [DATASETS_DIR, synthetic],
-    }
-    return {
-        name: open_store(found, store_dir=tmp_path_factory.mktemp(f"store-{name}"))
-        for name, found in folders.items()
-    }
+    """The local store of each dataset (:func:`tests.helpers.dataset_stores`)."""
+    return dataset_stores(tmp_path_factory, SYNTHETIC_ROWS, SYNTHETIC_SEED)
 
 
 def graph_iri(dataset: str) -> str:

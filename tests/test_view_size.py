@@ -9,37 +9,23 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.synth import generate
 from graphkit.analysis import network
 from graphkit.analysis.names import entity_id
 from graphkit.cli import main
 from graphkit.errors import ViewError
-from graphkit.graph.store import open_store
 from graphkit.knowledge_graph import KnowledgeGraph
 from graphkit.locations import DATASETS_DIR
 from graphkit.sparql.backends import select_result
 from graphkit.views.visualise import LISTED_VIEWS, draw_view, more_nodes_than, select_view
-from tests.conftest import CHAINS_DIR, MINI_DIR
+from tests.helpers import dataset_stores
 
 DATASETS = ("bundled", "mini", "chains", "synthetic")
 
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ox.Store]:
-    """The store of the bundled data, of TESTNET and CHAINS alone, and of the bundled data with
-    600 synthetic rows."""
-    synthetic = tmp_path_factory.mktemp("synthetic")
-    generate(600, 3, synthetic)
-    folders = {
-        "bundled": [DATASETS_DIR],
-        "mini": [MINI_DIR],
-        "chains": [CHAINS_DIR],
-        "synthetic": [DATASETS_DIR, synthetic],
-    }
-    return {
-        name: open_store(found, store_dir=tmp_path_factory.mktemp(f"store-{name}"))
-        for name, found in folders.items()
-    }
+    """The local store of each dataset (:func:`tests.helpers.dataset_stores`)."""
+    return dataset_stores(tmp_path_factory, 600, 3)
 
 
 def listed(store: ox.Store, view: str) -> list[str]:
