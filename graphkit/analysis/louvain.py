@@ -58,7 +58,7 @@ def louvain(
     m = sum(level.degrees) / 2
     rng = random.Random(seed)
     first = level
-    modularity = _modularity(level, np.arange(len(nodes)), len(nodes), m, resolution)
+    reached = _modularity(level, np.arange(len(nodes)), len(nodes), m, resolution)
     members = [[number] for number in range(len(nodes))]  # original nodes of each level node
     while True:
         community, improvement = _one_level(level, m, resolution, rng)
@@ -69,9 +69,9 @@ def louvain(
         if not improvement:
             break
         new = _modularity(level, renumbered, count, m, resolution)
-        if new - modularity <= threshold:
+        if new - reached <= threshold:
             break
-        modularity = new
+        reached = new
         level = level.merged(renumbered, count)
     return Louvain(
         [{nodes[number] for number in group} for group in members],

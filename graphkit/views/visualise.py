@@ -709,7 +709,7 @@ def refuse_large_view(graph: Queryable, view: str, **options: Unpack[ViewOptions
     """
     max_nodes = options.get("max_nodes", DEFAULT_MAX_NODES)
     narrowed = options.get("project") or options.get("theme") or options.get("since") is not None
-    if view in VIEW_TITLES and not narrowed and more_nodes_than(graph, view, max_nodes):
+    if not narrowed and more_nodes_than(graph, view, max_nodes):
         raise ViewError(_too_large(VIEW_TITLES[view], f"more than {max_nodes:,} nodes, the limit"))
 
 
