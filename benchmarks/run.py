@@ -13,7 +13,8 @@ alone. For each size, in this order, every figure is one process started as a us
   serialisation back to N-Triples: what the engine alone takes for the same triples;
 - every analysis command on the warm store (transfers, paths, explain, query, stats in each
   ``--by`` mode, network summary, centrality, brokers, communities, cascades, export graphml,
-  visualise), best of ``--repeats`` runs (a run over 10 s is not repeated);
+  visualise: the transfers, an ego view and a project view), best of ``--repeats`` runs (a run
+  over 10 s is not repeated);
 - on each SPARQL server of ``--endpoints`` (the Oxigraph server; Fuseki, else Jena's ARQ behind
   the tests' Jena server), started empty: ``graphkit push`` of the store into it, then every
   analysis command again with ``--endpoint``, so the analysis runs on that engine.
@@ -170,6 +171,15 @@ def commands(work: Path) -> dict[str, list[str]]:
         "visualise": [
             *("visualise", "--view", "transfers", "--max-nodes", "10000000"),
             *("--out", str(out / "transfers.html")),
+        ],
+        # A view of a few entities of a large graph: read around them, never the whole network.
+        "visualise ego Vienna": [
+            *("visualise", "--view", "ego", "--center", "Vienna", "--depth", "2"),
+            *("--out", str(out / "vienna.html")),
+        ],
+        "visualise project ROMA-NET": [
+            *("visualise", "--view", "project", "--project", "ROMA-NET"),
+            *("--out", str(out / "roma-net.html")),
         ],
     }
 

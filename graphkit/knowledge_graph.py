@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPORT_SUBGRAPHS",
     "NETWORK_SUBGRAPHS",
-    "VIEW_SUBGRAPHS",
     "BuiltFile",
     "KnowledgeGraph",
     "open",
@@ -69,14 +68,6 @@ EXPORT_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     **NETWORK_SUBGRAPHS,
     "knowledge": ("everything",),
 }
-VIEW_SUBGRAPHS: dict[str, tuple[str, ...]] = {
-    **EXPORT_SUBGRAPHS,
-    "full": ("everything",),
-    "ego": ("everything",),
-    "project": ("everything",),
-}
-# The views drawn from SELECT rows on the store or endpoint itself: no subgraph is fetched.
-SELECTED_VIEWS = frozenset({"transfers"})
 
 
 @dataclass(frozen=True)
@@ -464,18 +455,18 @@ class KnowledgeGraph:
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
         filters ``center``, ``depth``, ``project``, ``theme``, ``since``); the "map" view is
         :func:`graphkit.views.maps.draw_map` (also as "pdf")."""
-        from graphkit.views.visualise import draw_view, refuse_large_view
+        from graphkit.views.visualise import VIEWS, draw_view, refuse_large_view
 
         if view == "map":
             from graphkit.views.maps import draw_map
 
             return draw_map(self.backend, **options)
-        if view not in VIEW_SUBGRAPHS:
-            raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEW_SUBGRAPHS)}.")
-        # Asked of the store or endpoint itself, before a subgraph is fetched for the view.
+        if view not in VIEWS:
+            raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEWS)}.")
+        # Every view reads SELECT rows on the store or endpoint itself, and is first measured
+        # there (a view too large to draw is refused before any of it is read).
         refuse_large_view(self.backend, view, **options)
-        source = self.backend if view in SELECTED_VIEWS else self.graph(VIEW_SUBGRAPHS[view])
-        return draw_view(source, view, measured=True, **options)
+        return draw_view(self.backend, view, measured=True, **options)
 
     def server(
         self,

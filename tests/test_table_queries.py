@@ -10,6 +10,7 @@ that the rows are right.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Iterable
 
@@ -127,3 +128,63 @@ def test_the_pairs_the_measures_read_are_the_pairs_of_the_actor_links(
     links = {row[:2] for row in table_rows(stores[dataset], "actor-links")}
     pairs = table_rows(stores[dataset], "actor-pairs")
     assert set(pairs) == links and set(pairs.values()) == {1}  # each pair once
+
+
+# --- queries narrowed to some entities (the ego and project views) ---------------------------
+
+# Each narrowed query, the query whose rows it gives, and the columns that must hold one of the
+# listed entities (any of them) for a row of that query to be among its rows.
+NARROWED_QUERIES = {
+    "knowledge-nodes-among": ("knowledge-nodes", (0,)),
+    "knowledge-themes-among": ("knowledge-themes", (0,)),
+    "knowledge-neighbours": ("knowledge-links", (0, 2)),
+}
+# Entities listed per dataset: as many as the views list in one query.
+LISTED = 500
+
+
+def listed_entities(store: ox.Store, seed: int = 3) -> list[ox.NamedNode]:
+    """Up to :data:`LISTED` subjects of links of ``store``, chosen at random with a fixed seed:
+    data entities, and citations (about half of them), which are no nodes of the network."""
+    found = sorted(
+        {str(row[0]) for row in table_rows(store, "knowledge-links")}, key=lambda iri: iri
+    )
+    chosen = random.Random(seed).sample(found, min(LISTED, len(found)))
+    return [ox.NamedNode(iri.strip("<>")) for iri in chosen]
+
+
+def narrowed_rows(graph: Queryable, name: str, entities: list[ox.NamedNode]) -> Rows:
+    among = {var: entities for var in ("s", "o")} if name == "knowledge-neighbours" else None
+    rows = select_result(graph, name, among=among or {"entity": entities}).terms
+    return multiset(rows)
+
+
+def rows_of(rows: Rows, entities: list[ox.NamedNode], columns: tuple[int, ...]) -> Rows:
+    listed = {str(entity) for entity in entities}
+    return Counter({row: n for row, n in rows.items() if any(row[c] in listed for c in columns)})
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("name", NARROWED_QUERIES)
+def test_a_narrowed_query_gives_the_rows_of_its_whole_query_about_the_listed_entities(
+    stores: dict[str, ox.Store], dataset: str, name: str
+) -> None:
+    store = stores[dataset]
+    whole, columns = NARROWED_QUERIES[name]
+    entities = listed_entities(store)
+    expected = rows_of(table_rows(store, whole), entities, columns)
+    found = narrowed_rows(store, name, entities)
+    if name == "knowledge-neighbours":  # a link between two listed entities comes both ways
+        found = Counter(set(found))
+    assert found == expected
+    assert found or dataset == "chains"  # CHAINS has no themes
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("name", NARROWED_QUERIES)
+def test_the_server_gives_the_narrowed_rows_of_the_local_store(
+    endpoints: dict[str, Endpoint], stores: dict[str, ox.Store], dataset: str, name: str
+) -> None:
+    entities = listed_entities(stores[dataset])
+    local = narrowed_rows(stores[dataset], name, entities)
+    assert narrowed_rows(endpoints[dataset], name, entities) == local

@@ -130,3 +130,33 @@ def test_a_view_drawn_through_the_knowledge_graph_lists_its_nodes_once(
     kg = KnowledgeGraph(folders=(DATASETS_DIR,), store_dir=tmp_path / "store")
     picture = kg.view(view, max_nodes=100_000)
     assert picture.nodes > 0 and asked == [view]
+
+
+@pytest.mark.parametrize(
+    ("view", "options"),
+    [
+        ("full", {}),
+        ("transfers", {}),
+        ("actors", {}),
+        ("cities", {"project": "MISTRA"}),
+        ("organisations", {}),
+        ("ego", {"center": "Budapest", "depth": 2}),
+        ("project", {"project": "MISTRA"}),
+    ],
+)
+def test_every_view_is_drawn_from_the_store_itself_as_from_the_whole_graph(
+    tmp_path: Path, monkeypatch, view: str, options: dict
+) -> None:
+    """No subgraph is fetched into memory for a view (so every view works at any size and on an
+    endpoint), and the page is the one drawn from the whole graph."""
+    kg = KnowledgeGraph(folders=(DATASETS_DIR,), store_dir=tmp_path / "store")
+    whole = kg.graph()
+    expected = draw_view(whole, view, max_nodes=100_000, **options)
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("a subgraph was fetched for the view")
+
+    monkeypatch.setattr(KnowledgeGraph, "graph", never)
+    picture = kg.view(view, max_nodes=100_000, **options)
+    assert picture.nodes == expected.nodes > 1
+    assert picture.content == expected.content

@@ -171,36 +171,56 @@ def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx
         ``label`` (the property's label from the ontology).
     """
     backend = as_backend(graph)
-    nodes = _entity_nodes(
-        backend,
+    nodes = knowledge_nodes(backend, include_provenance=include_provenance)
+    links = [
+        (str(s), str(p), str(o)) for s, p, o in select_result(backend, "knowledge-links").records()
+    ]
+    g = knowledge_network(nodes, links, link_labels(backend))
+    _link_projects(g)
+    return g
+
+
+def knowledge_nodes(
+    graph: Queryable, *, include_provenance: bool = False, among: Iterable[str] | None = None
+) -> dict[str, dict[str, object]]:
+    """The nodes of :func:`knowledge_graph` with their attributes but ``projects``, by id:
+    every one, or those of the entity IRIs ``among`` (an IRI that is no node is left out)."""
+    return _entity_nodes(
+        as_backend(graph),
         "knowledge",
         lambda cls: (
             cls not in DESCRIPTION_CLASSES and (include_provenance or cls not in SOURCE_CLASSES)
         ),
+        among,
     )
+
+
+def link_labels(graph: Queryable) -> dict[str, str]:
+    """The label of every property (and other term that is no data entity), by IRI."""
+    return {
+        str(term): str(label)
+        for term, label in reversed(select_result(graph, "term-labels").records())
+    }
+
+
+def knowledge_network(
+    nodes: Mapping[str, Mapping[str, object]],
+    links: Iterable[tuple[str, str, str]],
+    labels: Mapping[str, str],
+) -> nx.MultiDiGraph:
+    """The knowledge network of ``nodes`` (as :func:`knowledge_nodes` gives them), in the order
+    of their IRIs, and of the ``links`` (subject, property, object IRIs) between two of them, in
+    the order of their text, keyed by the property's local name and labelled from ``labels``
+    (:func:`link_labels`). Node attributes are copied; ``projects`` is not set."""
     g = nx.MultiDiGraph()
     for node, attrs in sorted(nodes.items(), key=lambda item: str(item[1]["iri"])):
         g.add_node(node, **attrs)
-    term_labels = {
-        str(term): str(label)
-        for term, label in reversed(select_result(backend, "term-labels").records())
-    }
-    links = sorted(
-        (str(s), str(p), str(o)) for s, p, o in select_result(backend, "knowledge-links").records()
-    )
-    for subject, predicate, value in links:
+    for subject, predicate, value in sorted(links):
         source, target = entity_id(subject), entity_id(value)
         if source not in nodes or target not in nodes:
             continue
         name = local_name(predicate)
-        g.add_edge(
-            source,
-            target,
-            key=name,
-            type=name,
-            label=term_labels.get(predicate, name),
-        )
-    _link_projects(g)
+        g.add_edge(source, target, key=name, type=name, label=labels.get(predicate, name))
     return g
 
 
@@ -560,12 +580,15 @@ def _locator(source: object, identifier: object) -> str:
 
 
 def _entity_nodes(
-    backend: Backend, scope: str, keep: Callable[[str], bool]
+    backend: Backend, scope: str, keep: Callable[[str], bool], among: Iterable[str] | None = None
 ) -> dict[str, dict[str, object]]:
     """The entities of the table queries ``<scope>-nodes`` and ``<scope>-themes`` whose class
-    ``keep`` accepts, with the node attributes of :func:`knowledge_graph` but ``projects``."""
+    ``keep`` accepts, with the node attributes of :func:`knowledge_graph` but ``projects``;
+    with ``among``, only those of these IRIs (read with ``<scope>-nodes-among`` and
+    ``<scope>-themes-among``, narrowed on ``?entity``)."""
     nodes: dict[str, dict[str, object]] = {}
-    rows = select_result(backend, f"{scope}-nodes").records()
+    among = None if among is None else list(among)
+    rows = _records(backend, f"{scope}-nodes", among)
     for entity, cls, label, source, source_id, quote in rows:
         node, name = entity_id(str(entity)), local_name(str(cls))
         if node not in nodes and keep(name):  # a row with two values keeps one, as graph.value
@@ -577,12 +600,32 @@ def _entity_nodes(
                 "quote": "" if quote is None else str(quote),
             }
     themes: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for entity, theme, theme_label in select_result(backend, f"{scope}-themes").records():
+    for entity, theme, theme_label in _records(backend, f"{scope}-themes", among):
         themes[entity_id(str(entity))].add((str(theme), label_text(str(theme), theme_label)))
     for node, attrs in nodes.items():
         own = [attrs["label"]] if attrs["type"] == "Theme" else None
         attrs["themes"] = own or sorted(label for _, label in themes.get(node, ()))
     return nodes
+
+
+# Entities listed in one narrowed query (a VALUES block of about 80 characters each).
+AMONG_CHUNK = 500
+
+
+def _records(backend: Backend, name: str, among: Iterable[str] | None) -> Iterator[tuple]:
+    """The records of the table query ``name``: all of them, or those of the entity IRIs
+    ``among`` (its ``<name>-among`` query narrowed on ``?entity``, :data:`AMONG_CHUNK` IRIs at a
+    time)."""
+    if among is None:
+        yield from select_result(backend, name).records()
+        return
+    name = f"{name}-among"
+    import pyoxigraph as ox
+
+    iris = list(dict.fromkeys(among))
+    for start in range(0, len(iris), AMONG_CHUNK):
+        chunk = [ox.NamedNode(iri) for iri in iris[start : start + AMONG_CHUNK]]
+        yield from select_result(backend, name, among={"entity": chunk}).records()
 
 
 def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:

@@ -21,12 +21,14 @@ Timeouts are :mod:`graphkit.sparql.timeouts`'s.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import io
+import re
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
@@ -52,6 +54,7 @@ __all__ = [
     "RdflibBackend",
     "StoreBackend",
     "as_backend",
+    "narrowed",
     "oxigraph_store",
     "select_result",
     "select_table",
@@ -414,6 +417,31 @@ def _table_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+# A table query that can be narrowed to some entities opens a group with ``VALUES ?var { UNDEF }``
+# (one row binding nothing: alone, the query reads everything).
+_OPEN_VALUES = r"VALUES\s+\?{}\s*\{{\s*UNDEF\s*\}}"
+
+
+def narrowed(checked: CheckedQuery, among: Mapping[str, Iterable[Term]]) -> CheckedQuery:
+    """``checked`` with each ``VALUES ?var { UNDEF }`` of a variable of ``among`` listing that
+    variable's terms instead, so that the engine starts from them (a binding would be joined
+    after the whole pattern is matched on some engines, and is one value only).
+
+    Each term is written in its N-Triples form, so a value can never close the block.
+
+    Raises:
+        QueryError: the query has no such block for one of the variables.
+    """
+    text = checked.text
+    for variable, terms in among.items():
+        block = re.compile(_OPEN_VALUES.format(re.escape(variable)))
+        if block.search(text) is None:
+            raise QueryError(f"The query has no 'VALUES ?{variable} {{ UNDEF }}' to narrow.")
+        listed = " ".join(str(to_oxigraph(term)) for term in terms)
+        text = block.sub(f"VALUES ?{variable} {{ {listed} }}".replace("\\", "\\\\"), text)
+    return dataclasses.replace(checked, text=text)
+
+
 def select_result(
     graph: Queryable,
     name: str,
@@ -421,10 +449,12 @@ def select_result(
     *,
     timeout: Seconds = None,
     max_rows: int | None = None,
+    among: Mapping[str, Iterable[Term]] | None = None,
 ) -> QueryResult:
     """The answer of the SELECT query ``graphkit/queries/tables/<name>.rq`` on ``graph`` (an
     rdflib graph, a store or a backend), with ``bindings`` bound; with ``max_rows``, reading
-    stops after that many rows (``truncated``: there were more).
+    stops after that many rows (``truncated``: there were more); with ``among``, only the rows
+    of these terms of each variable (see :func:`narrowed`).
 
     Analyses use these to read what they need from a large store or an endpoint as rows,
     without building an rdflib graph at all; ``.dicts()`` gives the rows without pandas.
@@ -432,6 +462,8 @@ def select_result(
     checked = package_query(_table_text(name))
     if checked.form != "SELECT":
         raise QueryError(f"The table query {name!r} is not a SELECT query.")
+    if among is not None:
+        checked = narrowed(checked, among)
     return as_backend(graph).run(checked, dict(bindings or {}), max_rows=max_rows, timeout=timeout)
 
 

@@ -618,9 +618,7 @@ def select_view(
         ViewError: the view needs a centre or project that was not given, or the filter
             does not apply to it.
     """
-    import networkx as nx
-
-    from graphkit.analysis import network
+    from graphkit.analysis import neighbourhood, network
     from graphkit.graph.namespaces import GK
 
     if view not in VIEWS:
@@ -635,19 +633,18 @@ def select_view(
         if not center:
             raise ViewError("The ego view needs an entity at its centre: give --center NAME.")
         center_id = _resolve(graph, center, None, "entity")
-        whole = network.knowledge_graph(graph)
-        if center_id not in whole:
-            raise ViewError(f"{center!r} is not an entity of the knowledge graph's network.")
-        result = nx.ego_graph(whole, center_id, radius=depth, undirected=True)
-        described[0] = f"Within {depth} link(s) of {whole.nodes[center_id]['label']}"
+        try:
+            result = neighbourhood.ego_network(graph, center_id, depth)
+        except neighbourhood.NotInNetworkError as exc:
+            raise ViewError(
+                f"{center!r} is not an entity of the knowledge graph's network."
+            ) from exc
+        described[0] = f"Within {depth} link(s) of {result.nodes[center_id]['label']}"
     elif view == "project":
         if not project_id:
             raise ViewError("The project view needs a project: give --project NAME.")
-        whole = network.knowledge_graph(graph)
-        near = set(nx.ego_graph(whole, project_id, radius=depth, undirected=True))
-        members = {n for n, attrs in whole.nodes(data=True) if project_id in projects_of(attrs)}
-        result = whole.subgraph(near | members).copy()
-        described[0] = f"Project {whole.nodes[project_id]['label']}"
+        result = neighbourhood.project_network(graph, project_id, depth)
+        described[0] = f"Project {result.nodes[project_id]['label']}"
     elif view == "full":
         result = network.knowledge_graph(graph)
         result.graph["focus_types"] = list(FOCUS_TYPES)
