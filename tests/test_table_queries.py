@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import pytest
 
+from graphkit.graph.iris import GKR_IRI, RDFS_LABEL
 from graphkit.locations import QUERIES_DIR
 from graphkit.sparql.backends import Queryable, select_result
 from graphkit.sparql.remote import Endpoint, push_graph
@@ -36,7 +37,7 @@ NETWORK_QUERIES = (
     "knowledge-links",
     "knowledge-edges",
     "knowledge-link-properties",
-    "term-labels",
+    "property-labels",
     # ... and of network --graph transfers, visualise --view transfers.
     "transfer-network-links",
 )
@@ -157,6 +158,36 @@ def narrowed_rows(graph: Queryable, name: str, entities: list[ox.NamedNode]) -> 
     among = {var: entities for var in ("s", "o")} if name == "knowledge-neighbours" else None
     rows = select_result(graph, name, among=among or {"entity": entities}).terms
     return multiset(rows)
+
+
+def link_properties(store: ox.Store) -> list[ox.NamedNode]:
+    """The properties of the links between entities, and two that are no properties."""
+    found = sorted({row[1] for row in table_rows(store, "knowledge-links")})
+    return [ox.NamedNode(p.strip("<>")) for p in found] + [ox.NamedNode(GKR_IRI + "nothing")]
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_the_labels_of_the_links_properties_are_their_labels_in_the_graph(
+    stores: dict[str, ox.Store], dataset: str
+) -> None:
+    store = stores[dataset]
+    properties = link_properties(store)
+    found = multiset(select_result(store, "property-labels", among={"property": properties}).terms)
+    listed = {str(p) for p in properties}
+    labels = multiset(store.query(f"SELECT ?p ?label WHERE {{ ?p <{RDFS_LABEL}> ?label }}"))
+    assert found == Counter({row: n for row, n in labels.items() if row[0] in listed})
+    assert len(found) >= 3
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_the_server_gives_the_labels_of_the_links_properties_of_the_local_store(
+    endpoints: dict[str, Endpoint], stores: dict[str, ox.Store], dataset: str
+) -> None:
+    among = {"property": link_properties(stores[dataset])}
+    local = multiset(select_result(stores[dataset], "property-labels", among=among).terms)
+    assert (
+        multiset(select_result(endpoints[dataset], "property-labels", among=among).terms) == local
+    )
 
 
 def rows_of(rows: Rows, entities: list[ox.NamedNode], columns: tuple[int, ...]) -> Rows:

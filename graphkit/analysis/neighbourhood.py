@@ -4,8 +4,9 @@ The ego and project views draw a few dozen nodes of a network that may have mill
 the whole knowledge network first (:func:`graphkit.analysis.network.knowledge_graph`) took a
 minute and 2.7 GB on a 100,000-row store for a four-node picture. Here the store or endpoint is
 asked only about the entities the part needs, a few hundred at a time, with the knowledge
-network's own table queries narrowed to them (``knowledge-nodes.rq``, ``knowledge-themes.rq``)
-and ``knowledge-neighbours.rq`` for their links:
+network's own table queries narrowed to them (``knowledge-nodes-among.rq``,
+``knowledge-themes-among.rq``), ``knowledge-neighbours.rq`` for their links and
+``property-labels.rq`` for the labels of those links:
 
 - :func:`ego_network`: everything within ``depth`` links of an entity, either way;
 - :func:`project_network`: a project, everything that belongs to it and what lies within
@@ -124,7 +125,8 @@ class _Reader:
         projects = node_projects(kind, pairs, part)
         nodes = {node: {**self.nodes[node], "projects": projects[node]} for node in part}
         links = {link for node in part for link in self.links[node]}
-        return knowledge_network(nodes, links, link_labels(self.backend))
+        labels = link_labels(self.backend, sorted({p for _, p, _ in links}))
+        return knowledge_network(nodes, links, labels)
 
     def members(self, project: str) -> set[str]:
         """The nodes whose ``projects`` (see :func:`graphkit.analysis.network.node_projects`)

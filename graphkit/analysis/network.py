@@ -154,7 +154,7 @@ def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx
     """The whole knowledge graph as a typed networkx graph.
 
     Read with SELECT queries (``graphkit/queries/tables/knowledge-nodes.rq``,
-    ``knowledge-themes.rq``, ``knowledge-links.rq`` and ``term-labels.rq``) on the store or
+    ``knowledge-themes.rq``, ``knowledge-links.rq`` and ``property-labels.rq``) on the store or
     endpoint itself; an rdflib graph is queried through its in-memory Oxigraph copy.
 
     Args:
@@ -175,7 +175,7 @@ def knowledge_graph(graph: Queryable, *, include_provenance: bool = False) -> nx
     links = [
         (str(s), str(p), str(o)) for s, p, o in select_result(backend, "knowledge-links").records()
     ]
-    g = knowledge_network(nodes, links, link_labels(backend))
+    g = knowledge_network(nodes, links, link_labels(backend, (p for _, p, _ in links)))
     _link_projects(g)
     return g
 
@@ -195,12 +195,17 @@ def knowledge_nodes(
     )
 
 
-def link_labels(graph: Queryable) -> dict[str, str]:
-    """The label of every property (and other term that is no data entity), by IRI."""
-    return {
-        str(term): str(label)
-        for term, label in reversed(select_result(graph, "term-labels").records())
-    }
+def link_labels(graph: Queryable, properties: Iterable[str]) -> dict[str, str]:
+    """The label of each of the ``properties`` (IRIs) that has one (``property-labels.rq``,
+    :data:`AMONG_CHUNK` at a time); a property with two labels keeps the first."""
+    import pyoxigraph as ox
+
+    backend, listed = as_backend(graph), [ox.NamedNode(p) for p in dict.fromkeys(properties)]
+    rows = []
+    for start in range(0, len(listed), AMONG_CHUNK):
+        among = {"property": listed[start : start + AMONG_CHUNK]}
+        rows += select_result(backend, "property-labels", among=among).records()
+    return {str(term): str(label) for term, label in reversed(rows)}
 
 
 def knowledge_network(
@@ -361,10 +366,7 @@ def knowledge_rows(graph: Queryable) -> KnowledgeRows:
     index = {row[0]: i for i, row in enumerate(nodes)}
     node_of = np.array([index.get(entity_id(str(end)), -1) for end in ends], dtype=np.int64)
     del ends
-    term_labels = {
-        str(term): str(label)
-        for term, label in reversed(select_result(backend, "term-labels").records())
-    }
+    term_labels = link_labels(backend, numbers)
     # Links sort by the text of subject, property and object; nodes are in IRI order already.
     by_text = sorted(numbers)
     rank = np.empty(len(by_text), dtype=np.int64)
