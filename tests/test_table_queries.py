@@ -212,7 +212,20 @@ def test_a_narrowed_query_gives_the_rows_of_its_whole_query_about_the_listed_ent
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
-@pytest.mark.parametrize("name", NARROWED_QUERIES)
+def test_the_narrowed_classes_are_the_classes_of_the_nodes_rows(
+    stores: dict[str, ox.Store], dataset: str
+) -> None:
+    store = stores[dataset]
+    entities = listed_entities(store)
+    nodes = rows_of(table_rows(store, "knowledge-nodes"), entities, (0,))
+    found = narrowed_rows(store, "knowledge-classes-among", entities)
+    assert set(found.values()) == {1}  # one row per entity and class
+    assert set(found) == {row[:2] for row in nodes}
+    assert found
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("name", [*NARROWED_QUERIES, "knowledge-classes-among"])
 def test_the_server_gives_the_narrowed_rows_of_the_local_store(
     endpoints: dict[str, Endpoint], stores: dict[str, ox.Store], dataset: str, name: str
 ) -> None:

@@ -4,9 +4,10 @@ The ego and project views draw a few dozen nodes of a network that may have mill
 the whole knowledge network first (:func:`graphkit.analysis.network.knowledge_graph`) took a
 minute and 2.7 GB on a 100,000-row store for a four-node picture. Here the store or endpoint is
 asked only about the entities the part needs, a few hundred at a time, with the knowledge
-network's own table queries narrowed to them (``knowledge-nodes-among.rq``,
-``knowledge-themes-among.rq``), ``knowledge-neighbours.rq`` for their links and
-``property-labels.rq`` for the labels of those links:
+network's own table queries narrowed to them: ``knowledge-neighbours.rq`` for their links,
+``knowledge-classes-among.rq`` for the type of what is at the other ends, and for the nodes
+drawn only, ``knowledge-nodes-among.rq``, ``knowledge-themes-among.rq`` and
+``property-labels.rq`` (the labels of their links):
 
 - :func:`ego_network`: everything within ``depth`` links of an entity, either way;
 - :func:`project_network`: a project, everything that belongs to it and what lies within
@@ -22,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from graphkit.analysis.names import entity_id
+from graphkit.analysis.names import entity_id, local_name
 from graphkit.analysis.network import (
     AMONG_CHUNK,
     HUB_CLASSES,
+    is_knowledge_node,
     knowledge_network,
     knowledge_nodes,
     link_labels,
@@ -49,56 +51,76 @@ Link = tuple[str, str, str]
 
 
 class _Reader:
-    """What has been read of the knowledge network so far: nodes and the links of some of them.
+    """What has been read of the knowledge network so far: the type of the entities met and the
+    links of some of them.
 
-    ``nodes`` holds every node read (by id, attributes but ``projects``); ``links`` the links
-    read of each node whose links were asked for, each with both ends nodes of the network.
+    ``kinds`` holds the type (class local name) of every entity met, ``None`` for one that is no
+    node; ``links`` every link read of each entity whose links were read (either way, whatever is
+    at the other end); ``ended`` the entities whose links' other ends were all met, whose
+    :meth:`neighbours` are therefore known. Only the nodes drawn are read whole (label, source,
+    quote, themes).
     """
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self.nodes: dict[str, dict[str, object]] = {}
-        self.read: set[str] = set()  # ids asked for, nodes or not
+        self.kinds: dict[str, str | None] = {}
         self.links: dict[str, set[Link]] = {}
+        self.ended: set[str] = set()
 
-    def read_nodes(self, ids: Iterable[str]) -> None:
-        wanted = [node for node in dict.fromkeys(ids) if node not in self.read]
-        self.read.update(wanted)
-        if wanted:
-            self.nodes.update(knowledge_nodes(self.backend, among=(GKR_IRI + n for n in wanted)))
+    def read_kinds(self, ids: Iterable[str]) -> None:
+        """Read the type of each of the entities ``ids`` (by id) not met yet."""
+        import pyoxigraph as ox
 
-    def read_links(self, ids: Iterable[str]) -> None:
-        """Read the links of the nodes ``ids`` and the nodes at their other ends."""
+        wanted = [node for node in dict.fromkeys(ids) if node not in self.kinds]
+        found: dict[str, str | None] = dict.fromkeys(wanted)
+        for start in range(0, len(wanted), AMONG_CHUNK):
+            chunk = [ox.NamedNode(GKR_IRI + n) for n in wanted[start : start + AMONG_CHUNK]]
+            rows = select_result(self.backend, "knowledge-classes-among", among={"entity": chunk})
+            for entity, cls in rows.records():
+                node, name = entity_id(str(entity)), local_name(str(cls))
+                if found[node] is None and is_knowledge_node(name):  # as knowledge_nodes
+                    found[node] = name
+        self.kinds.update(found)
+
+    def read_links(self, ids: Iterable[str], *, ends: bool = True) -> None:
+        """Read the links of the entities ``ids`` and, with ``ends``, the type of the entities
+        at their other ends."""
         import pyoxigraph as ox
 
         wanted = [node for node in dict.fromkeys(ids) if node not in self.links]
-        found: set[Link] = set()
+        for node in wanted:
+            self.links[node] = set()
         for start in range(0, len(wanted), AMONG_CHUNK):
             chunk = [ox.NamedNode(GKR_IRI + n) for n in wanted[start : start + AMONG_CHUNK]]
             rows = select_result(
                 self.backend, "knowledge-neighbours", among={"s": chunk, "o": chunk}
             ).records()
-            found.update((str(s), str(p), str(o)) for s, p, o in rows)
-        self.read_nodes(entity_id(iri) for s, _, o in found for iri in (s, o))
-        for node in wanted:
-            self.links[node] = set()
-        for link in found:
-            ends = entity_id(link[0]), entity_id(link[2])
-            if all(end in self.nodes for end in ends):
-                for end in ends:
+            for s, p, o in rows:
+                link = (str(s), str(p), str(o))
+                for end in {entity_id(link[0]), entity_id(link[2])}:
                     if end in self.links:
                         self.links[end].add(link)
+        if ends:
+            todo = [node for node in dict.fromkeys(ids) if node not in self.ended]
+            self.read_kinds(
+                entity_id(iri) for n in todo for s, _, o in self.links[n] for iri in (s, o)
+            )
+            self.ended.update(todo)
 
     def neighbours(self, node: str) -> set[str]:
-        """The nodes linked to ``node`` either way (its links must have been read)."""
+        """The nodes linked to ``node`` either way (its links and their ends must have been
+        read), itself along a loop."""
+        assert node in self.ended, node
         found = set()
         for s, _, o in self.links[node]:
             subject, value = entity_id(s), entity_id(o)
-            found.add(value if subject == node else subject)  # itself along a loop
+            other = value if subject == node else subject
+            if self.kinds[other] is not None and self.kinds[node] is not None:
+                found.add(other)
         return found
 
     def kind(self, node: str) -> str:
-        return str(self.nodes[node]["type"])
+        return str(self.kinds[node])
 
     def within(self, start: str, depth: int) -> set[str]:
         """The nodes within ``depth`` links of ``start``, either way."""
@@ -113,17 +135,22 @@ class _Reader:
         """The knowledge network of the nodes ``part`` with their ``projects``, read along the
         links :func:`graphkit.analysis.network.node_projects` follows from them: theirs, those
         of the memberships, events and transfers linked to them, and of the events linked to
-        those."""
-        self.read_links(part)
-        hubs = {m for n in part for m in self.neighbours(n) | {n} if self.kind(m) in HUB_CLASSES}
+        those. A project's ``projects`` is itself: of a project only the links are read, not
+        what is at their other ends (thousands of memberships, say)."""
+        others = [node for node in part if self.kind(node) != "Project"]
+        self.read_links(others)
+        self.read_links(part - set(others), ends=False)
+        hubs = {m for n in others for m in self.neighbours(n) | {n} if self.kind(m) in HUB_CLASSES}
         self.read_links(hubs)
         self.read_links(
             {m for h in hubs for m in self.neighbours(h) if m != h and self.kind(m) == "Event"}
         )
-        kind = {node: self.kind(node) for node in self.nodes}
-        pairs = [(entity_id(s), entity_id(o)) for links in self.links.values() for s, _, o in links]
+        kind = {node: name for node, name in self.kinds.items() if name is not None}
+        pairs = [(node, other) for node in self.ended for other in self.neighbours(node)]
         projects = node_projects(kind, pairs, part)
-        nodes = {node: {**self.nodes[node], "projects": projects[node]} for node in part}
+        nodes = knowledge_nodes(self.backend, among=(GKR_IRI + node for node in part))
+        for node, attrs in nodes.items():
+            attrs["projects"] = projects[node]
         links = {link for node in part for link in self.links[node]}
         labels = link_labels(self.backend, sorted({p for _, p, _ in links}))
         return knowledge_network(nodes, links, labels)
@@ -147,8 +174,8 @@ class _Reader:
 
 def _reader(graph: Queryable, entity: str) -> _Reader:
     reader = _Reader(as_backend(graph))
-    reader.read_nodes([entity])
-    if entity not in reader.nodes:
+    reader.read_kinds([entity])
+    if reader.kinds[entity] is None:
         raise NotInNetworkError(f"{entity!r} is not an entity of the knowledge graph's network.")
     return reader
 

@@ -188,11 +188,14 @@ def knowledge_nodes(
     return _entity_nodes(
         as_backend(graph),
         "knowledge",
-        lambda cls: (
-            cls not in DESCRIPTION_CLASSES and (include_provenance or cls not in SOURCE_CLASSES)
-        ),
+        lambda cls: is_knowledge_node(cls, include_provenance=include_provenance),
         among,
     )
+
+
+def is_knowledge_node(cls: str, *, include_provenance: bool = False) -> bool:
+    """Whether an entity of the class ``cls`` (local name) is a node of :func:`knowledge_graph`."""
+    return cls not in DESCRIPTION_CLASSES and (include_provenance or cls not in SOURCE_CLASSES)
 
 
 def link_labels(graph: Queryable, properties: Iterable[str]) -> dict[str, str]:
