@@ -65,3 +65,43 @@ def test_the_index_kept_beside_the_store_answers_as_the_graph_does(
     typed = [*names, *(n[:-1] for n in names[::60] if len(n) > 3), "no such place at all"]
     for name in typed:
         assert _answer(stored, name) == _answer(whole, name), name
+
+
+def _typos(rng, name: str) -> str:
+    """``name`` with a letter dropped, doubled or changed, or two swapped."""
+    if len(name) < 2:
+        return name + "x"
+    i = rng.randrange(len(name) - 1)
+    return rng.choice(
+        [
+            name[:i] + name[i + 1 :],
+            name[:i] + name[i] + name[i:],
+            name[:i] + rng.choice("aeiouzšő") + name[i + 1 :],
+            name[:i] + name[i + 1] + name[i] + name[i + 2 :],
+        ]
+    )
+
+
+def test_the_closest_names_among_many_are_difflibs(monkeypatch):
+    """Among many names the ones that cannot be close enough are set aside before difflib looks
+    at the rest: the suggestions must be exactly difflib's, in its order (ties included)."""
+    import difflib
+    import random
+
+    from graphkit.analysis import names
+
+    monkeypatch.setattr(names, "_SCREENED", 0)  # screen even a few thousand names
+    rng = random.Random(4)
+    syllables = ["ko", "ši", "ce", "wi", "en", "ta", "ran", "to", "bu", "da", "pest", "ő", " ", "-"]
+    known = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 7))) for _ in range(3000)})
+    known += [f"{name} {n}" for n, name in enumerate(known[:500])]  # numbered: many ties
+    words = [_typos(rng, rng.choice(known)) for _ in range(60)]
+    words += ["", "x", "ő", "košice", "zzzzzzzzzzzz", known[0], known[-1] + known[1]]
+    found = 0
+    for word in words:
+        expected = difflib.get_close_matches(
+            word, known, n=names.SUGGESTIONS, cutoff=names.CLOSENESS
+        )
+        assert names.close_matches(word, known) == expected, word
+        found += bool(expected)
+    assert found > 50  # most typos have close names: the comparison is not of empty lists
