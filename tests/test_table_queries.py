@@ -160,8 +160,14 @@ def narrowed_rows(graph: Queryable, name: str, entities: list[ox.NamedNode]) -> 
     return multiset(rows)
 
 
+def rows_of(rows: Rows, entities: list[ox.NamedNode], columns: tuple[int, ...]) -> Rows:
+    """The rows that hold one of ``entities`` in one of ``columns``."""
+    listed = {str(entity) for entity in entities}
+    return Counter({row: n for row, n in rows.items() if any(row[c] in listed for c in columns)})
+
+
 def link_properties(store: ox.Store) -> list[ox.NamedNode]:
-    """The properties of the links between entities, and two that are no properties."""
+    """The properties of the links between entities, and an IRI that is no property."""
     found = sorted({row[1] for row in table_rows(store, "knowledge-links")})
     return [ox.NamedNode(p.strip("<>")) for p in found] + [ox.NamedNode(GKR_IRI + "nothing")]
 
@@ -173,9 +179,8 @@ def test_the_labels_of_the_links_properties_are_their_labels_in_the_graph(
     store = stores[dataset]
     properties = link_properties(store)
     found = multiset(select_result(store, "property-labels", among={"property": properties}).terms)
-    listed = {str(p) for p in properties}
     labels = multiset(store.query(f"SELECT ?p ?label WHERE {{ ?p <{RDFS_LABEL}> ?label }}"))
-    assert found == Counter({row: n for row, n in labels.items() if row[0] in listed})
+    assert found == rows_of(labels, properties, (0,))
     assert len(found) >= 3
 
 
@@ -188,11 +193,6 @@ def test_the_server_gives_the_labels_of_the_links_properties_of_the_local_store(
     assert (
         multiset(select_result(endpoints[dataset], "property-labels", among=among).terms) == local
     )
-
-
-def rows_of(rows: Rows, entities: list[ox.NamedNode], columns: tuple[int, ...]) -> Rows:
-    listed = {str(entity) for entity in entities}
-    return Counter({row: n for row, n in rows.items() if any(row[c] in listed for c in columns)})
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
