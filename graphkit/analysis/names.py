@@ -69,7 +69,7 @@ class _Resolver:
         key = fold(name)
         found = self._found(key)
         if not found:
-            close = close_matches(key, self._keys())
+            close = difflib.get_close_matches(key, self._keys(), n=5, cutoff=0.6)
             shown = [self._found(c) for c in close]  # each by its first entity
             suggestions = list(dict.fromkeys(entities[min(entities)][0] for entities in shown))
             raise UnknownNameError(name, self.kind, suggestions)
@@ -80,40 +80,6 @@ class _Resolver:
                 return exact[0]
             raise AmbiguousNameError(name, [(entity_id(e), *found[e]) for e in sorted(found)])
         return next(iter(found))
-
-
-# How many close names an unknown name suggests, and how close (difflib's ratio) they must be.
-SUGGESTIONS = 5
-CLOSENESS = 0.6
-# Below this many names difflib looks at each one; above, the names that cannot be close enough
-# are set aside first.
-_SCREENED = 20_000
-
-
-def close_matches(word: str, names: list[str]) -> list[str]:
-    """``difflib.get_close_matches(word, names, n=SUGGESTIONS, cutoff=CLOSENESS)``, the same list,
-    fast on a million names.
-
-    difflib's ratio of two texts is at most twice the characters they share (as multisets)
-    over their total length (its ``quick_ratio``). That bound is computed for every name at once
-    with numpy, counting in each name only the characters of ``word``; difflib then looks only at
-    the names whose bound reaches the cutoff, in their order, so that ties fall as they would.
-    """
-    if len(names) <= _SCREENED or not word:
-        return difflib.get_close_matches(word, names, n=SUGGESTIONS, cutoff=CLOSENESS)
-    import numpy as np
-
-    codes = np.frombuffer("".join(names).encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    shared = np.zeros(len(names), dtype=np.int64)
-    for char in set(word):
-        hits = np.concatenate(([0], np.cumsum(codes == ord(char), dtype=np.int32)))
-        counts = hits[starts + lengths] - hits[starts]
-        shared += np.minimum(counts, word.count(char))
-    bound = 2.0 * shared / (lengths + len(word))
-    kept = [names[i] for i in np.flatnonzero(bound >= CLOSENESS)]
-    return difflib.get_close_matches(word, kept, n=SUGGESTIONS, cutoff=CLOSENESS)
 
 
 @dataclass(frozen=True)

@@ -417,8 +417,8 @@ def _table_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-# A table query that can be narrowed to some entities has ``VALUES ?var { UNDEF }`` in its pattern
-# (one row binding nothing: not narrowed, the query reads everything).
+# A table query that can be narrowed to some entities opens a group with ``VALUES ?var { UNDEF }``
+# (one row binding nothing: alone, the query reads everything).
 _OPEN_VALUES = r"VALUES\s+\?{}\s*\{{\s*UNDEF\s*\}}"
 
 
