@@ -455,7 +455,7 @@ class KnowledgeGraph:
         :func:`graphkit.views.visualise.draw_view` (``fmt``, ``size_by``, ``max_nodes`` and the
         filters ``center``, ``depth``, ``project``, ``theme``, ``since``); the "map" view is
         :func:`graphkit.views.maps.draw_map` (also as "pdf")."""
-        from graphkit.views.visualise import VIEWS, draw_view, refuse_large_view
+        from graphkit.views.visualise import VIEWS, draw_view
 
         if view == "map":
             from graphkit.views.maps import draw_map
@@ -463,10 +463,9 @@ class KnowledgeGraph:
             return draw_map(self.backend, **options)
         if view not in VIEWS:
             raise GraphkitError(f"Unknown view {view!r}; use {', '.join(VIEWS)}.")
-        # Every view reads SELECT rows on the store or endpoint itself, and is first measured
-        # there (a view too large to draw is refused before any of it is read).
-        refuse_large_view(self.backend, view, **options)
-        return draw_view(self.backend, view, measured=True, **options)
+        # Every view reads SELECT rows on the store or endpoint itself; one too large to draw
+        # is refused there before any of it is read.
+        return draw_view(self.backend, view, **options)
 
     def server(
         self,

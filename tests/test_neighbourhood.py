@@ -118,11 +118,18 @@ def test_reading_a_few_entities_at_a_time_gives_the_same_networks(
 ) -> None:
     """The entities are listed in queries of at most ``AMONG_CHUNK``; a neighbourhood of
     hundreds of nodes is read in several."""
-    monkeypatch.setattr(network, "AMONG_CHUNK", 7)
-    monkeypatch.setattr(neighbourhood, "AMONG_CHUNK", 7)
+    monkeypatch.setattr(backends, "AMONG_CHUNK", 7)
+    real, listed = backends.select_result, []
+
+    def counted(graph, name, *args, among=None, **kwargs):
+        listed.extend(len(terms) for terms in (among or {}).values())
+        return real(graph, name, *args, among=among, **kwargs)
+
+    monkeypatch.setattr(backends, "select_result", counted)
     whole = wholes["bundled"]
     for center in centres(whole, 6):
         assert_same(neighbourhood.ego_network(stores["bundled"], center, 2), ego(whole, center, 2))
+    assert max(listed) == 7 and len(listed) > 100  # many queries, none listing more than 7
 
 
 def test_an_entity_that_is_no_node_of_the_network_is_refused(stores: dict[str, ox.Store]) -> None:
@@ -148,7 +155,7 @@ def test_the_views_read_only_around_their_entity(
         return real(graph, name, *args, **kwargs)
 
     monkeypatch.setattr(network, "select_result", narrow_only)
-    monkeypatch.setattr(neighbourhood, "select_result", narrow_only)
+    monkeypatch.setattr(backends, "select_result", narrow_only)
     if view == "ego":
         center = max(whole, key=whole.degree)
         found, expected = select_view(store, "ego", center=center, depth=2), ego(whole, center, 2)

@@ -147,9 +147,7 @@ LISTED = 500
 def listed_entities(store: ox.Store, seed: int = 3) -> list[ox.NamedNode]:
     """Up to :data:`LISTED` subjects of links of ``store``, chosen at random with a fixed seed:
     data entities, and citations (about half of them), which are no nodes of the network."""
-    found = sorted(
-        {str(row[0]) for row in table_rows(store, "knowledge-links")}, key=lambda iri: iri
-    )
+    found = sorted({str(row[0]) for row in table_rows(store, "knowledge-links")})
     chosen = random.Random(seed).sample(found, min(LISTED, len(found)))
     return [ox.NamedNode(iri.strip("<>")) for iri in chosen]
 

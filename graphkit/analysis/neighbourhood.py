@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from graphkit.analysis.names import entity_id, local_name
 from graphkit.analysis.network import (
-    AMONG_CHUNK,
     HUB_CLASSES,
     is_knowledge_node,
     knowledge_network,
@@ -34,7 +33,7 @@ from graphkit.analysis.network import (
     node_projects,
 )
 from graphkit.graph.iris import GKR_IRI
-from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
+from graphkit.sparql.backends import Backend, Queryable, as_backend, select_among
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -69,37 +68,27 @@ class _Reader:
 
     def read_kinds(self, ids: Iterable[str]) -> None:
         """Read the type of each of the entities ``ids`` (by id) not met yet."""
-        import pyoxigraph as ox
-
         wanted = [node for node in dict.fromkeys(ids) if node not in self.kinds]
         found: dict[str, str | None] = dict.fromkeys(wanted)
-        for start in range(0, len(wanted), AMONG_CHUNK):
-            chunk = [ox.NamedNode(GKR_IRI + n) for n in wanted[start : start + AMONG_CHUNK]]
-            rows = select_result(self.backend, "knowledge-classes-among", among={"entity": chunk})
-            for entity, cls in rows.records():
-                node, name = entity_id(str(entity)), local_name(str(cls))
-                if found[node] is None and is_knowledge_node(name):  # as knowledge_nodes
-                    found[node] = name
+        iris = (GKR_IRI + node for node in wanted)
+        for entity, cls in select_among(self.backend, "knowledge-classes-among", ["entity"], iris):
+            node, name = entity_id(str(entity)), local_name(str(cls))
+            if found[node] is None and is_knowledge_node(name):  # as knowledge_nodes
+                found[node] = name
         self.kinds.update(found)
 
     def read_links(self, ids: Iterable[str], *, ends: bool = True) -> None:
         """Read the links of the entities ``ids`` and, with ``ends``, the type of the entities
         at their other ends."""
-        import pyoxigraph as ox
-
         wanted = [node for node in dict.fromkeys(ids) if node not in self.links]
         for node in wanted:
             self.links[node] = set()
-        for start in range(0, len(wanted), AMONG_CHUNK):
-            chunk = [ox.NamedNode(GKR_IRI + n) for n in wanted[start : start + AMONG_CHUNK]]
-            rows = select_result(
-                self.backend, "knowledge-neighbours", among={"s": chunk, "o": chunk}
-            ).records()
-            for s, p, o in rows:
-                link = (str(s), str(p), str(o))
-                for end in {entity_id(link[0]), entity_id(link[2])}:
-                    if end in self.links:
-                        self.links[end].add(link)
+        iris = (GKR_IRI + node for node in wanted)
+        for s, p, o in select_among(self.backend, "knowledge-neighbours", ["s", "o"], iris):
+            link = (str(s), str(p), str(o))
+            for end in {entity_id(link[0]), entity_id(link[2])}:
+                if end in self.links:
+                    self.links[end].add(link)
         if ends:
             todo = [node for node in dict.fromkeys(ids) if node not in self.ended]
             self.read_kinds(
@@ -115,7 +104,7 @@ class _Reader:
         for s, _, o in self.links[node]:
             subject, value = entity_id(s), entity_id(o)
             other = value if subject == node else subject
-            if self.kinds[other] is not None and self.kinds[node] is not None:
+            if self.kinds[other] is not None:
                 found.add(other)
         return found
 

@@ -40,7 +40,13 @@ from graphkit.analysis.transfers import kept_participation
 from graphkit.data.load import fold
 from graphkit.graph.namespaces import GK, GKR
 from graphkit.graph.terms import term_value
-from graphkit.sparql.backends import Backend, Queryable, as_backend, select_result
+from graphkit.sparql.backends import (
+    Backend,
+    Queryable,
+    as_backend,
+    select_among,
+    select_result,
+)
 from graphkit.sparql.results import QueryResult
 from graphkit.sparql.timeouts import Meanwhile
 
@@ -200,14 +206,8 @@ def is_knowledge_node(cls: str, *, include_provenance: bool = False) -> bool:
 
 def link_labels(graph: Queryable, properties: Iterable[str]) -> dict[str, str]:
     """The label of each of the ``properties`` (IRIs) that has one (``property-labels.rq``,
-    :data:`AMONG_CHUNK` at a time); a property with two labels keeps the first."""
-    import pyoxigraph as ox
-
-    backend, listed = as_backend(graph), [ox.NamedNode(p) for p in dict.fromkeys(properties)]
-    rows = []
-    for start in range(0, len(listed), AMONG_CHUNK):
-        among = {"property": listed[start : start + AMONG_CHUNK]}
-        rows += select_result(backend, "property-labels", among=among).records()
+    narrowed to them); a property with two labels keeps the first."""
+    rows = list(select_among(graph, "property-labels", ["property"], properties))
     return {str(term): str(label) for term, label in reversed(rows)}
 
 
@@ -613,24 +613,12 @@ def _entity_nodes(
     return nodes
 
 
-# Entities listed in one narrowed query (a VALUES block of about 80 characters each).
-AMONG_CHUNK = 500
-
-
-def _records(backend: Backend, name: str, among: Iterable[str] | None) -> Iterator[tuple]:
+def _records(backend: Backend, name: str, among: Iterable[str] | None) -> Iterable[tuple]:
     """The records of the table query ``name``: all of them, or those of the entity IRIs
-    ``among`` (its ``<name>-among`` query narrowed on ``?entity``, :data:`AMONG_CHUNK` IRIs at a
-    time)."""
+    ``among`` (its ``<name>-among`` query, narrowed on ``?entity``)."""
     if among is None:
-        yield from select_result(backend, name).records()
-        return
-    name = f"{name}-among"
-    import pyoxigraph as ox
-
-    iris = list(dict.fromkeys(among))
-    for start in range(0, len(iris), AMONG_CHUNK):
-        chunk = [ox.NamedNode(iri) for iri in iris[start : start + AMONG_CHUNK]]
-        yield from select_result(backend, name, among={"entity": chunk}).records()
+        return select_result(backend, name).records()
+    return select_among(backend, f"{name}-among", ["entity"], among)
 
 
 def _network_nodes(backend: Backend) -> dict[str, dict[str, object]]:

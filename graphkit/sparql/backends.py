@@ -28,7 +28,7 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
@@ -56,6 +56,7 @@ __all__ = [
     "as_backend",
     "narrowed",
     "oxigraph_store",
+    "select_among",
     "select_result",
     "select_table",
     "subgraph",
@@ -417,8 +418,8 @@ def _table_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-# A table query that can be narrowed to some entities opens a group with ``VALUES ?var { UNDEF }``
-# (one row binding nothing: alone, the query reads everything).
+# A table query that can be narrowed to some entities has ``VALUES ?var { UNDEF }`` in its pattern
+# (one row binding nothing: not narrowed, the query reads everything).
 _OPEN_VALUES = r"VALUES\s+\?{}\s*\{{\s*UNDEF\s*\}}"
 
 
@@ -465,6 +466,23 @@ def select_result(
     if among is not None:
         checked = narrowed(checked, among)
     return as_backend(graph).run(checked, dict(bindings or {}), max_rows=max_rows, timeout=timeout)
+
+
+# How many IRIs one narrowed query lists (a VALUES block of about 80 characters each).
+AMONG_CHUNK = 500
+
+
+def select_among(
+    graph: Queryable, name: str, variables: Iterable[str], iris: Iterable[str]
+) -> Iterator[tuple[object, ...]]:
+    """The records (as :meth:`QueryResult.records`) of the table query ``name`` narrowed to the
+    IRIs ``iris`` (each once) on each of ``variables`` (:func:`narrowed`), read
+    :data:`AMONG_CHUNK` IRIs at a time."""
+    listed = [ox.NamedNode(iri) for iri in dict.fromkeys(iris)]
+    names = tuple(variables)
+    for start in range(0, len(listed), AMONG_CHUNK):
+        chunk = listed[start : start + AMONG_CHUNK]
+        yield from select_result(graph, name, among=dict.fromkeys(names, chunk)).records()
 
 
 def select_table(

@@ -777,7 +777,6 @@ def draw_view(
     fmt: str = "html",
     size_by: str = "degree",
     max_nodes: int = DEFAULT_MAX_NODES,
-    measured: bool = False,
     **filters: Unpack[ViewFilters],
 ) -> Picture:
     """Select a view (see :func:`select_view`) and draw it as a page or a static figure.
@@ -790,16 +789,13 @@ def draw_view(
             networks).
         max_nodes: refuse views larger than this, which would freeze a browser or make an
             unreadable figure.
-        measured: the caller has already asked :func:`refuse_large_view` of the graph this
-            one was fetched from (reading the listed nodes again would only cost time).
 
     Raises:
         ViewError: the view is empty, larger than ``max_nodes``, or cannot be selected.
     """
     if fmt not in PICTURE_FORMATS:
         raise ViewError(f"Unknown format {fmt!r}; choose one of {', '.join(PICTURE_FORMATS)}.")
-    if not measured:
-        refuse_large_view(graph, view, max_nodes=max_nodes, **filters)
+    refuse_large_view(graph, view, max_nodes=max_nodes, **filters)
     selected = select_view(graph, view, **filters)
     title = selected.graph["title"]
     count = selected.number_of_nodes()
